@@ -1,0 +1,136 @@
+// Devices, device memory and the views that ops read and write.
+#pragma once
+
+#include <strata/types.hpp>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct strata_buffer;
+
+namespace strata {
+
+namespace detail {
+struct DeviceState;
+struct BufferState;
+}  // namespace detail
+
+class Buffer;
+class Queue;
+struct Op;
+
+struct DeviceCaps {
+  bool async = false;
+  bool events = false;
+  bool host_visible = false;
+  bool unified_memory = false;
+  bool import_host = false;
+};
+
+struct DeviceInfo {
+  std::string name;         // Strata's name: "cpu", "opencl:0", "vulkan:1", "sim:2"
+  std::string backend;      // the plugin's name: "cpu", "opencl", ...
+  std::string description;  // the hardware's own name
+  std::string stable_id;
+  std::string pci_bus_id;  // "" when the API does not say
+  std::optional<std::array<std::uint8_t, 16>> uuid;
+  DeviceKind kind = DeviceKind::cpu;
+  std::optional<std::uint64_t> memory_total;  // nullopt: the API cannot tell
+  std::optional<std::uint64_t> memory_free;
+  std::vector<DType> dtypes;  // storage dtypes
+  DeviceCaps caps;
+  double peak_flops = 0;           // F32 FLOP/s, 0 when unknown
+  double memory_bandwidth = 0;     // bytes/s
+  double host_link_bandwidth = 0;  // bytes/s
+
+  // Identifies the physical device across backends ("pci:0000:65:00.0", "uuid:..."), or ""
+  // when the API gives neither: one GPU seen by OpenCL and Vulkan has one physical_id.
+  std::string physical_id() const;
+  bool stores(DType dtype) const;
+};
+
+struct MemoryInfo {
+  std::optional<std::uint64_t> free;
+  std::optional<std::uint64_t> total;
+};
+
+// A handle to one device of a loaded backend. Cheap to copy; keeps its plugin loaded.
+class Device {
+ public:
+  const DeviceInfo& info() const;
+  const std::string& name() const { return info().name; }
+
+  MemoryInfo memory() const;
+  // Throws Error(out_of_memory) when the device cannot give `bytes`.
+  Buffer allocate(std::uint64_t bytes) const;
+  // Wraps host memory without copying; it must outlive the buffer. Needs caps.import_host.
+  Buffer import_host(void* memory, std::uint64_t bytes) const;
+  Queue create_queue() const;
+  bool supports(const Op& op) const;
+
+  friend bool operator==(const Device& a, const Device& b) { return a.state_ == b.state_; }
+
+  // For the SDK itself.
+  explicit Device(std::shared_ptr<detail::DeviceState> state) : state_(std::move(state)) {}
+  const std::shared_ptr<detail::DeviceState>& state() const { return state_; }
+
+ private:
+  std::shared_ptr<detail::DeviceState> state_;
+};
+
+// Device memory; freed when the last owner lets go. Move-only.
+class Buffer {
+ public:
+  Buffer() = default;
+  Buffer(Buffer&&) noexcept = default;
+  Buffer& operator=(Buffer&&) noexcept = default;
+  ~Buffer();
+
+  explicit operator bool() const { return state_ != nullptr; }
+  std::uint64_t size() const;
+  Device device() const;
+  // The buffer's memory in the host's address space (caps.host_visible), else nullptr.
+  void* host_pointer() const;
+
+  // For the SDK itself.
+  explicit Buffer(std::unique_ptr<detail::BufferState> state);
+  strata_buffer* handle() const;
+
+ private:
+  std::unique_ptr<detail::BufferState> state_;
+};
+
+// A dense row-major view into a buffer: what ops read and write. Does not own the buffer.
+struct TensorView {
+  const Buffer* buffer = nullptr;
+  std::uint64_t offset = 0;  // bytes
+  DType dtype = DType::f32;
+  Shape shape;
+
+  std::uint64_t bytes() const { return static_cast<std::uint64_t>(shape.elements()) * dtype_size(dtype); }
+};
+
+// A buffer together with the shape it holds: the usual way to keep a tensor on a device.
+class Tensor {
+ public:
+  Tensor() = default;
+  Tensor(const Device& device, DType dtype, Shape shape);
+
+  TensorView view() const { return {&buffer_, 0, dtype_, shape_}; }
+  operator TensorView() const { return view(); }
+  DType dtype() const { return dtype_; }
+  const Shape& shape() const { return shape_; }
+  const Buffer& buffer() const { return buffer_; }
+  std::uint64_t bytes() const { return view().bytes(); }
+
+ private:
+  Buffer buffer_;
+  DType dtype_ = DType::f32;
+  Shape shape_;
+};
+
+}  // namespace strata

@@ -1,0 +1,33 @@
+// Errors of the C++ API: every failed call throws strata::Error, carrying the plugin's message.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace strata {
+
+enum class StatusCode : std::int32_t {
+  ok = 0,
+  invalid_argument = 1,
+  out_of_memory = 2,
+  unsupported = 3,
+  unavailable = 4,
+  incompatible_version = 5,
+  device_lost = 6,
+  internal = 7,
+};
+
+std::string_view to_string(StatusCode code);
+
+class Error : public std::runtime_error {
+ public:
+  Error(StatusCode code, const std::string& message);
+  StatusCode code() const noexcept { return code_; }
+
+ private:
+  StatusCode code_;
+};
+
+}  // namespace strata

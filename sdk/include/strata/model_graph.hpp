@@ -1,0 +1,81 @@
+// A model as the planners and the runtime see it: units in execution order, each with the
+// numbers placement needs. Built from a Hugging Face config.json (no weights needed), or by
+// hand by an integrator.
+#pragma once
+
+#include <strata/types.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+// What a unit computes; the runtime dispatches on it.
+enum class UnitKind : std::int32_t {
+  embedding,      // model.embed_tokens
+  decoder_layer,  // model.layers.N: attention + MLP, with its own KV cache
+  final_norm,     // model.norm
+  lm_head,        // lm_head (may share its weight with the embedding)
+  custom,         // built by hand; the runtime needs an executor for it
+};
+
+std::string_view to_string(UnitKind kind);
+
+struct ParameterInfo {
+  std::string name;  // full Hugging Face name: "model.layers.3.self_attn.q_proj.weight"
+  DType dtype = DType::f32;
+  Shape shape;
+  std::uint64_t bytes() const { return static_cast<std::uint64_t>(shape.elements()) * dtype_size(dtype); }
+};
+
+// The smallest piece a planner places; never split across devices.
+struct Unit {
+  std::string name;  // Hugging Face module name: "model.layers.3"
+  UnitKind kind = UnitKind::custom;
+  std::vector<ParameterInfo> parameters;
+  // Per token at batch 1:
+  double flops_per_token = 0;  // multiply-adds count as 2
+  std::uint64_t weight_bytes_read_per_token = 0;
+  std::uint64_t activation_bytes = 0;    // bytes of the activation this unit hands to the next, per token
+  std::uint64_t kv_bytes_per_token = 0;  // KV cache this unit keeps, per token of context
+  // Name of the unit whose weights this one shares (lm_head tied to model.embed_tokens), or "".
+  std::string tied_to;
+
+  std::uint64_t parameter_bytes() const;
+};
+
+// The Hugging Face config fields the Llama family needs.
+struct ModelConfig {
+  std::string architecture;  // "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM"
+  std::string model_type;    // "llama", "mistral", "qwen2"
+  std::int64_t vocab_size = 0;
+  std::int64_t hidden_size = 0;
+  std::int64_t intermediate_size = 0;
+  std::int64_t num_hidden_layers = 0;
+  std::int64_t num_attention_heads = 0;
+  std::int64_t num_key_value_heads = 0;
+  std::int64_t head_dim = 0;
+  std::int64_t max_position_embeddings = 0;
+  double rms_norm_eps = 1e-6;
+  double rope_theta = 10000.0;
+  bool attention_bias = false;  // q/k/v projections carry a bias (Qwen2: always)
+  bool mlp_bias = false;
+  bool tie_word_embeddings = false;
+  std::string hidden_act = "silu";
+  DType dtype = DType::f32;  // the checkpoint's dtype ("torch_dtype"/"dtype")
+  std::optional<std::int64_t> bos_token_id;
+  std::vector<std::int64_t> eos_token_ids;
+};
+
+struct ModelGraph {
+  ModelConfig config;
+  std::vector<Unit> units;  // in execution order
+
+  const Unit* find(std::string_view name) const;
+  std::uint64_t parameter_bytes() const;
+  std::uint64_t kv_bytes_per_token() const;
+};
+
+}  // namespace strata
