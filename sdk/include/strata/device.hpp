@@ -85,9 +85,9 @@ class Device {
 // Device memory; freed when the last owner lets go. Move-only.
 class Buffer {
  public:
-  Buffer() = default;
-  Buffer(Buffer&&) noexcept = default;
-  Buffer& operator=(Buffer&&) noexcept = default;
+  Buffer();
+  Buffer(Buffer&&) noexcept;
+  Buffer& operator=(Buffer&&) noexcept;
   ~Buffer();
 
   explicit operator bool() const { return state_ != nullptr; }

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace strata {
@@ -40,10 +41,17 @@ struct Unit {
   std::uint64_t weight_bytes_read_per_token = 0;
   std::uint64_t activation_bytes = 0;    // bytes of the activation this unit hands to the next, per token
   std::uint64_t kv_bytes_per_token = 0;  // KV cache this unit keeps, per token of context
+  // Attention's cost grows with the context: FLOPs per token for each token already in the
+  // cache (4 * heads * head_dim for a decoder layer, 0 elsewhere).
+  double flops_per_token_per_context = 0;
   // Name of the unit whose weights this one shares (lm_head tied to model.embed_tokens), or "".
+  // A tied unit lists the shared parameter too (its device needs those bytes); the graph
+  // counts each parameter name once.
   std::string tied_to;
 
+  // The bytes this unit needs on its device, shared parameters included.
   std::uint64_t parameter_bytes() const;
+  const ParameterInfo* find_parameter(std::string_view parameter_name) const;
 };
 
 // The Hugging Face config fields the Llama family needs.
@@ -67,6 +75,12 @@ struct ModelConfig {
   DType dtype = DType::f32;  // the checkpoint's dtype ("torch_dtype"/"dtype")
   std::optional<std::int64_t> bos_token_id;
   std::vector<std::int64_t> eos_token_ids;
+  // Mistral's sliding window; the runtime attends over the whole context, so the usable
+  // context is capped at the window.
+  std::optional<std::int64_t> sliding_window;
+
+  // The number of tokens a session may hold: max_position_embeddings, capped by the window.
+  std::int64_t context_limit() const;
 };
 
 struct ModelGraph {
@@ -74,8 +88,12 @@ struct ModelGraph {
   std::vector<Unit> units;  // in execution order
 
   const Unit* find(std::string_view name) const;
+  // Every distinct parameter counted once (a tied weight is stored once per device it is used on,
+  // which is the planner's business, not this sum's).
   std::uint64_t parameter_bytes() const;
   std::uint64_t kv_bytes_per_token() const;
+  std::uint64_t weight_bytes_read_per_token() const;
+  double flops_per_token() const;
 };
 
 }  // namespace strata

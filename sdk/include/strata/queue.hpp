@@ -32,9 +32,9 @@ class Event {
 // Use one queue from one thread at a time. Move-only; waits for its work when destroyed.
 class Queue {
  public:
-  Queue() = default;
-  Queue(Queue&&) noexcept = default;
-  Queue& operator=(Queue&&) noexcept = default;
+  Queue();
+  Queue(Queue&&) noexcept;
+  Queue& operator=(Queue&&) noexcept;
   ~Queue();
 
   explicit operator bool() const { return state_ != nullptr; }

@@ -1,1 +1,113 @@
-// placeholder
+#include "core/log.hpp"
+#include "plugin/discovery.hpp"
+#include "runtime/state.hpp"
+
+#include <strata/error.hpp>
+#include <strata/runtime.hpp>
+
+#include <fmt/format.h>
+
+#include <set>
+
+namespace strata {
+namespace detail {
+
+struct RuntimeState {
+  std::vector<Device> devices;
+  std::vector<PluginReport> plugins;
+  std::set<std::filesystem::path> loaded_files;
+
+  // Loads one plugin file; returns its report (also kept in `plugins`).
+  const PluginReport& add(const std::filesystem::path& path, const std::string& rejected) {
+    PluginReport report;
+    report.path = path;
+    std::error_code error;
+    const std::filesystem::path canonical = std::filesystem::weakly_canonical(path, error);
+    if (!rejected.empty()) {
+      report.reason = rejected;
+    } else if (loaded_files.contains(canonical)) {
+      report.reason = "already loaded from the same file";
+    } else if (auto plugin = BackendPlugin::load(path, report)) {
+      for (const PluginReport& other : plugins) {
+        if (other.loaded && other.name == report.name) {
+          report.loaded = false;
+          report.reason =
+              fmt::format("a backend named '{}' is already loaded from {}", report.name, other.path.string());
+          plugins.push_back(std::move(report));
+          return plugins.back();
+        }
+      }
+      loaded_files.insert(canonical);
+      add_devices(plugin);
+    }
+    plugins.push_back(std::move(report));
+    return plugins.back();
+  }
+
+  void add_devices(const std::shared_ptr<BackendPlugin>& plugin) {
+    const auto& handles = plugin->devices();
+    const std::string backend = plugin->api().name;
+    for (std::size_t i = 0; i < handles.size(); ++i) {
+      // A backend with a single CPU device is simply "cpu"; otherwise "<backend>:<index>".
+      std::string name = backend == "cpu" && handles.size() == 1 ? backend : fmt::format("{}:{}", backend, i);
+      auto state = std::make_shared<DeviceState>();
+      state->plugin = plugin;
+      state->handle = handles[i];
+      state->info = read_device_info(*plugin, handles[i], std::move(name));
+      devices.emplace_back(std::move(state));
+    }
+  }
+};
+
+}  // namespace detail
+
+Runtime::Runtime(const RuntimeOptions& options) : state_(std::make_unique<detail::RuntimeState>()) {
+  if (options.load_installed_plugins) {
+    for (const auto& path : detail::plugins_in(detail::installed_plugin_dir())) state_->add(path, {});
+  }
+  if (options.load_environment_plugins) {
+    for (const auto& candidate : detail::plugins_from_path_list(detail::plugin_path_variable()))
+      state_->add(candidate.path, candidate.rejected);
+  }
+  for (const auto& path : options.plugin_files) {
+    state_->add(path, path.is_relative() ? "a plugin is loaded by absolute path only (the current directory is "
+                                           "never searched)"
+                                         : "");
+  }
+}
+
+Runtime::Runtime(Runtime&&) noexcept = default;
+Runtime& Runtime::operator=(Runtime&&) noexcept = default;
+Runtime::~Runtime() = default;
+
+const std::vector<Device>& Runtime::devices() const { return state_->devices; }
+const std::vector<PluginReport>& Runtime::plugins() const { return state_->plugins; }
+
+std::optional<Device> Runtime::find_device(std::string_view name) const {
+  for (const Device& device : state_->devices) {
+    if (device.name() == name) return device;
+    // "cpu:0" also names the single CPU device called "cpu".
+    if (device.name() == device.info().backend && name == device.name() + ":0") return device;
+  }
+  return std::nullopt;
+}
+
+Device Runtime::device(std::string_view name) const {
+  if (auto found = find_device(name)) return *found;
+  std::string names;
+  for (const Device& device : state_->devices) names += (names.empty() ? "" : ", ") + device.name();
+  throw Error(StatusCode::invalid_argument,
+              fmt::format("no device named '{}'; the devices here are: {} (`strata devices --verbose` says why "
+                          "others are missing)",
+                          name, names.empty() ? "none" : names));
+}
+
+void Runtime::load_plugin(const std::filesystem::path& path) {
+  const PluginReport& report = state_->add(path, path.is_relative() ? "a plugin is loaded by absolute path only" : "");
+  if (!report.loaded)
+    throw Error(StatusCode::unavailable, fmt::format("cannot use plugin {}: {}", path.string(), report.reason));
+}
+
+std::filesystem::path Runtime::installed_plugin_dir() { return detail::installed_plugin_dir(); }
+
+}  // namespace strata

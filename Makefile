@@ -1,0 +1,38 @@
+# Quick start: `make run` and `make test` do the whole set-up on a fresh Debian 12 machine:
+# they install missing packages (when run as root), configure, build, then run.
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build run test test-asan install gpu-pack clean
+
+all: build
+
+deps:
+	@tools/install-deps
+
+build: deps
+	cmake --preset default
+	cmake --build --preset default -j $(JOBS)
+
+run: build
+	build/default/bin/strata run
+
+test: build
+	ctest --preset default
+
+test-asan: deps
+	cmake --preset asan
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan
+
+install: build
+	cmake --install build/default --prefix $(or $(PREFIX),/usr/local)
+
+# The Release install tree for the GPU machine (see docs/benchmarks.md).
+gpu-pack: deps
+	cmake --preset gpu
+	cmake --build --preset gpu -j $(JOBS)
+	cmake --install build/gpu
+
+clean:
+	rm -rf build

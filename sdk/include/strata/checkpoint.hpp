@@ -1,0 +1,106 @@
+// Hugging Face checkpoints as they are on disk: config.json plus one safetensors file or shards
+// listed in model.safetensors.index.json. Files are memory-mapped and validated strictly; the
+// weights are never copied into RAM as a whole.
+#pragma once
+
+#include <strata/model_graph.hpp>
+#include <strata/types.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata {
+
+// One tensor as a safetensors header describes it.
+struct SafetensorsTensor {
+  std::string name;
+  std::string dtype_name;           // as the file spells it: "BF16", "F32", "I64", ...
+  std::optional<DType> dtype;       // Strata's dtype, when Strata has one (F32, F16, BF16, I32)
+  std::vector<std::int64_t> shape;  // rank 0 is a scalar
+  std::uint64_t begin = 0;          // byte offsets into the data section, end exclusive
+  std::uint64_t end = 0;
+
+  std::uint64_t bytes() const { return end - begin; }
+};
+
+struct SafetensorsHeader {
+  std::uint64_t data_offset = 0;                // 8 + header length: where the data section starts
+  std::uint64_t data_bytes = 0;                 // size of the data section
+  std::vector<SafetensorsTensor> tensors;       // sorted by name
+  std::map<std::string, std::string> metadata;  // "__metadata__"
+
+  const SafetensorsTensor* find(std::string_view name) const;
+};
+
+// safetensors' own limit on the JSON header.
+inline constexpr std::uint64_t safetensors_max_header_bytes = 100'000'000;
+
+// Parses and validates the header of a safetensors file whose whole content is `file`: the
+// header length lies within the file and under the limit, the JSON is well formed, every dtype
+// is one safetensors defines, dtype x shape = byte length, every offset lies inside the data
+// section, no two tensors overlap, no name appears twice. Throws Error(invalid_argument) whose
+// message names `file_name` and, when one is at fault, the tensor.
+SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file, std::string_view file_name);
+
+// One memory-mapped, validated safetensors file. Move-only; unmaps when destroyed.
+class SafetensorsFile {
+ public:
+  // Throws Error(invalid_argument) for a malformed file, Error(unavailable) when it cannot be
+  // opened or mapped; both name the path.
+  static SafetensorsFile open(const std::filesystem::path& path);
+
+  SafetensorsFile(SafetensorsFile&&) noexcept;
+  SafetensorsFile& operator=(SafetensorsFile&&) noexcept;
+  ~SafetensorsFile();
+
+  const std::filesystem::path& path() const;
+  const SafetensorsHeader& header() const;
+  // The whole mapped file (page-aligned start), and one tensor's bytes inside it.
+  std::span<const std::byte> mapping() const;
+  std::span<const std::byte> data(const SafetensorsTensor& tensor) const;
+
+ private:
+  struct State;
+  explicit SafetensorsFile(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+// A Hugging Face checkpoint folder, opened. Cheap to copy (the files are shared).
+class Checkpoint {
+ public:
+  // Reads config.json, then model.safetensors.index.json and its shards, or model.safetensors.
+  // Checks that every parameter of the model's graph is present with the shape the config
+  // implies. Throws Error naming the file (and tensor) at fault.
+  static Checkpoint open(const std::filesystem::path& directory);
+
+  struct Entry {
+    const SafetensorsFile* file = nullptr;
+    const SafetensorsTensor* tensor = nullptr;
+  };
+
+  const std::filesystem::path& directory() const;
+  const ModelConfig& config() const;
+  // The model's units with each parameter's dtype as stored in the files.
+  const ModelGraph& graph() const;
+  const std::vector<SafetensorsFile>& files() const;
+  std::optional<Entry> find(std::string_view tensor_name) const;
+  // Throws Error(invalid_argument) naming the tensor and the checkpoint when it is absent.
+  Entry at(std::string_view tensor_name) const;
+
+  struct State;
+  const std::shared_ptr<const State>& state() const { return state_; }
+
+ private:
+  explicit Checkpoint(std::shared_ptr<const State> state);
+  std::shared_ptr<const State> state_;
+};
+
+}  // namespace strata

@@ -1,0 +1,95 @@
+// From a Hugging Face config to a ModelGraph, and where a Session finds the weights of a graph:
+// a checkpoint, weights the integrator holds in memory, or random weights for benchmarks.
+#pragma once
+
+#include <strata/checkpoint.hpp>
+#include <strata/model_graph.hpp>
+#include <strata/types.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata {
+
+// Reads the fields of a Llama, Mistral or Qwen2 config.json. Throws Error(invalid_argument)
+// naming `source` and the field when the JSON is malformed, a field is missing or out of range,
+// or the architecture, activation or rope scaling is one Strata does not run.
+ModelConfig parse_model_config(std::string_view json_text, std::string_view source = "config.json");
+// `path` is a checkpoint folder or a config.json file.
+ModelConfig read_model_config(const std::filesystem::path& path);
+
+// The Llama-family graph of `config`: model.embed_tokens, model.layers.0 .. N-1, model.norm,
+// lm_head, with Hugging Face's parameter names, every parameter in config.dtype. Norm weights,
+// projections and biases follow the architecture (Qwen2: q/k/v biases; Llama: attention_bias
+// and mlp_bias; tie_word_embeddings: lm_head lists model.embed_tokens.weight, tied_to set).
+ModelGraph build_model_graph(const ModelConfig& config);
+
+// Checks what a Session needs of a graph, built from a config or by hand: embedding first,
+// lm_head last, unique unit names, each unit's parameters present with the shapes the config
+// implies. Throws Error(invalid_argument) naming the unit and the parameter.
+void validate_model_graph(const ModelGraph& graph);
+
+// Where a Session finds the bytes of each parameter.
+class WeightSource {
+ public:
+  virtual ~WeightSource() = default;
+
+  // Hands the bytes of `parameter` (in parameter.dtype, parameter.bytes() in all) to `sink` in
+  // one or more pieces, in order, each a whole number of elements.
+  virtual void read(const ParameterInfo& parameter,
+                    const std::function<void(std::span<const std::byte>)>& sink) const = 0;
+
+  // Host memory that holds `parameter` for as long as `owner` lives (a memory-mapped file):
+  // the session reads "disk" units through it without copying. nullopt when there is none.
+  struct Mapped {
+    std::span<const std::byte> region;  // a whole mapping, page-aligned: imported once per device
+    std::uint64_t offset = 0;           // where the parameter starts inside `region`
+    std::shared_ptr<const void> owner;  // keeps the mapping alive
+  };
+  virtual std::optional<Mapped> mapped(const ParameterInfo& parameter) const;
+};
+
+// The weights of an opened checkpoint, straight from its memory-mapped files.
+class CheckpointWeights final : public WeightSource {
+ public:
+  explicit CheckpointWeights(Checkpoint checkpoint) : checkpoint_(std::move(checkpoint)) {}
+  void read(const ParameterInfo& parameter, const std::function<void(std::span<const std::byte>)>& sink) const override;
+  std::optional<Mapped> mapped(const ParameterInfo& parameter) const override;
+
+ private:
+  Checkpoint checkpoint_;
+};
+
+// Weights an integrator holds in memory, by parameter name, in the parameter's dtype.
+class HostWeights final : public WeightSource {
+ public:
+  void set(std::string name, std::vector<std::byte> bytes);
+  void set_f32(std::string name, std::span<const float> values);
+  void read(const ParameterInfo& parameter, const std::function<void(std::span<const std::byte>)>& sink) const override;
+
+ private:
+  std::map<std::string, std::vector<std::byte>, std::less<>> tensors_;
+};
+
+// Deterministic random weights for any graph, made piece by piece while loading (never the
+// whole model in RAM): uniform in +-1/sqrt(fan_in) for matrices, 1 for norm weights, small
+// values for biases. For benchmarks and tests of shapes no checkpoint exists for.
+class RandomWeights final : public WeightSource {
+ public:
+  explicit RandomWeights(std::uint64_t seed = 0) : seed_(seed) {}
+  void read(const ParameterInfo& parameter, const std::function<void(std::span<const std::byte>)>& sink) const override;
+
+ private:
+  std::uint64_t seed_;
+};
+
+}  // namespace strata

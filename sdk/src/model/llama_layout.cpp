@@ -1,0 +1,54 @@
+#include "llama_layout.hpp"
+
+namespace strata::detail {
+
+std::string single_weight_name(const Unit& unit) {
+  if (unit.kind == UnitKind::lm_head && !unit.tied_to.empty()) return unit.tied_to + ".weight";
+  return unit.name + ".weight";
+}
+
+std::vector<ExpectedParameter> expected_parameters(const ModelConfig& config, const Unit& unit) {
+  const std::int64_t hidden = config.hidden_size;
+  const std::int64_t q_width = config.num_attention_heads * config.head_dim;
+  const std::int64_t kv_width = config.num_key_value_heads * config.head_dim;
+  const std::int64_t inner = config.intermediate_size;
+  switch (unit.kind) {
+    case UnitKind::embedding:
+    case UnitKind::lm_head:
+      return {{single_weight_name(unit), Shape{config.vocab_size, hidden}}};
+    case UnitKind::final_norm:
+      return {{single_weight_name(unit), Shape{hidden}}};
+    case UnitKind::custom:
+      return {};
+    case UnitKind::decoder_layer:
+      break;
+  }
+  namespace p = layer_parameter;
+  const std::string& base = unit.name;
+  std::vector<ExpectedParameter> expected = {
+      {base + std::string(p::input_norm), Shape{hidden}},
+      {base + std::string(p::q_weight), Shape{q_width, hidden}},
+      {base + std::string(p::k_weight), Shape{kv_width, hidden}},
+      {base + std::string(p::v_weight), Shape{kv_width, hidden}},
+      {base + std::string(p::o_weight), Shape{hidden, q_width}},
+      {base + std::string(p::post_norm), Shape{hidden}},
+      {base + std::string(p::gate_weight), Shape{inner, hidden}},
+      {base + std::string(p::up_weight), Shape{inner, hidden}},
+      {base + std::string(p::down_weight), Shape{hidden, inner}},
+  };
+  if (config.attention_bias) {
+    expected.push_back({base + std::string(p::q_bias), Shape{q_width}});
+    expected.push_back({base + std::string(p::k_bias), Shape{kv_width}});
+    expected.push_back({base + std::string(p::v_bias), Shape{kv_width}});
+    // Qwen2 biases q, k and v only; Llama's attention_bias covers o_proj too.
+    if (config.model_type != "qwen2") expected.push_back({base + std::string(p::o_bias), Shape{hidden}});
+  }
+  if (config.mlp_bias) {
+    expected.push_back({base + std::string(p::gate_bias), Shape{inner}});
+    expected.push_back({base + std::string(p::up_bias), Shape{inner}});
+    expected.push_back({base + std::string(p::down_bias), Shape{hidden}});
+  }
+  return expected;
+}
+
+}  // namespace strata::detail

@@ -1,0 +1,258 @@
+// config.json of the Llama family -> ModelConfig, strictly: a field of the wrong type or out of
+// range is an error naming the file and the field, never a silent default.
+#include <strata/error.hpp>
+#include <strata/model.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+namespace strata {
+namespace {
+
+using nlohmann::json;
+
+// Bounds that keep every product of sizes far from overflow (and the fuzzer from building a
+// graph of 10^12 layers) while admitting every real model.
+constexpr std::int64_t max_vocab = std::int64_t{1} << 24;
+constexpr std::int64_t max_width = std::int64_t{1} << 20;
+constexpr std::int64_t max_layers = 4096;
+constexpr std::int64_t max_heads = 4096;
+constexpr std::int64_t max_positions = std::int64_t{1} << 26;
+
+struct Architecture {
+  std::string_view name;
+  std::string_view model_type;
+  std::int64_t default_max_positions;
+};
+
+constexpr Architecture architectures[] = {
+    {"LlamaForCausalLM", "llama", 2048},
+    {"MistralForCausalLM", "mistral", 4096 * 32},
+    {"Qwen2ForCausalLM", "qwen2", 32768},
+};
+
+class Reader {
+ public:
+  Reader(const json& root, std::string_view source) : root_(root), source_(source) {}
+
+  [[noreturn]] void fail(std::string_view field, std::string_view why,
+                         StatusCode code = StatusCode::invalid_argument) const {
+    throw Error(code, fmt::format("{}: field '{}' {}", source_, field, why));
+  }
+
+  const json* get(const json& object, std::string_view field) const {
+    auto it = object.find(field);
+    if (it == object.end() || it->is_null()) return nullptr;
+    return &*it;
+  }
+  const json* get(std::string_view field) const { return get(root_, field); }
+
+  std::int64_t integer(const json* value, std::string_view field, std::int64_t low, std::int64_t high) const {
+    if (!value->is_number_integer()) fail(field, fmt::format("must be an integer, got {}", value->type_name()));
+    if (value->is_number_unsigned() && value->get<std::uint64_t>() > static_cast<std::uint64_t>(high))
+      fail(field, fmt::format("must lie in {}..{}", low, high));
+    const auto number = value->get<std::int64_t>();
+    if (number < low || number > high) fail(field, fmt::format("must lie in {}..{}, got {}", low, high, number));
+    return number;
+  }
+  std::int64_t required_integer(std::string_view field, std::int64_t low, std::int64_t high) const {
+    const json* value = get(field);
+    if (!value) fail(field, "is missing");
+    return integer(value, field, low, high);
+  }
+  std::int64_t optional_integer(std::string_view field, std::int64_t fallback, std::int64_t low,
+                                std::int64_t high) const {
+    const json* value = get(field);
+    return value ? integer(value, field, low, high) : fallback;
+  }
+
+  double real(const json* value, std::string_view field, double low, double high) const {
+    if (!value->is_number()) fail(field, fmt::format("must be a number, got {}", value->type_name()));
+    const auto number = value->get<double>();
+    if (!std::isfinite(number) || number <= low || number >= high)
+      fail(field, fmt::format("must lie strictly between {} and {}", low, high));
+    return number;
+  }
+
+  bool boolean(std::string_view field, bool fallback) const {
+    const json* value = get(field);
+    if (!value) return fallback;
+    if (!value->is_boolean()) fail(field, fmt::format("must be true or false, got {}", value->type_name()));
+    return value->get<bool>();
+  }
+
+  std::string text(const json* value, std::string_view field) const {
+    if (!value->is_string()) fail(field, fmt::format("must be a string, got {}", value->type_name()));
+    return value->get<std::string>();
+  }
+
+ private:
+  const json& root_;
+  std::string_view source_;
+};
+
+const Architecture& find_architecture(const Reader& reader, const json& root, std::string_view source) {
+  std::string name;
+  if (const json* list = reader.get("architectures")) {
+    if (!list->is_array() || list->empty()) reader.fail("architectures", "must be a non-empty list of names");
+    name = reader.text(&list->front(), "architectures");
+  }
+  std::string model_type;
+  if (const json* value = reader.get("model_type")) model_type = reader.text(value, "model_type");
+  for (const Architecture& architecture : architectures)
+    if ((!name.empty() && architecture.name == name) || (name.empty() && architecture.model_type == model_type))
+      return architecture;
+  (void)root;
+  std::string known;
+  for (const Architecture& architecture : architectures)
+    known += fmt::format("{}{}", known.empty() ? "" : ", ", architecture.name);
+  throw Error(StatusCode::unsupported,
+              fmt::format("{}: architecture '{}' (model_type '{}') is not supported; Strata runs {}", source,
+                          name.empty() ? "(none)" : name, model_type.empty() ? "(none)" : model_type, known));
+}
+
+// rope_theta sits at the top level (transformers 4) or under rope_parameters (transformers 5);
+// only the plain rotation runs on the op set, so any other rope_type is refused.
+double read_rope(const Reader& reader) {
+  double theta = 10000.0;
+  if (const json* value = reader.get("rope_theta")) theta = reader.real(value, "rope_theta", 0.0, 1e30);
+  for (std::string_view block_name : {"rope_parameters", "rope_scaling"}) {
+    const json* block = reader.get(block_name);
+    if (!block) continue;
+    if (!block->is_object()) reader.fail(block_name, "must be an object");
+    for (std::string_view type_key : {"rope_type", "type"}) {
+      const json* type = reader.get(*block, type_key);
+      if (!type) continue;
+      const std::string kind = reader.text(type, fmt::format("{}.{}", block_name, type_key));
+      if (kind != "default")
+        reader.fail(fmt::format("{}.{}", block_name, type_key),
+                    fmt::format("is '{}'; only the default rotary embedding is supported", kind),
+                    StatusCode::unsupported);
+    }
+    if (const json* value = reader.get(*block, "rope_theta"))
+      theta = reader.real(value, fmt::format("{}.rope_theta", block_name), 0.0, 1e30);
+    if (const json* value = reader.get(*block, "partial_rotary_factor"))
+      if (reader.real(value, fmt::format("{}.partial_rotary_factor", block_name), 0.0, 2.0) != 1.0)
+        reader.fail(fmt::format("{}.partial_rotary_factor", block_name), "must be 1", StatusCode::unsupported);
+  }
+  if (const json* value = reader.get("partial_rotary_factor"))
+    if (reader.real(value, "partial_rotary_factor", 0.0, 2.0) != 1.0)
+      reader.fail("partial_rotary_factor", "must be 1", StatusCode::unsupported);
+  return theta;
+}
+
+DType read_dtype(const Reader& reader) {
+  for (std::string_view field : {"dtype", "torch_dtype"}) {
+    const json* value = reader.get(field);
+    if (!value) continue;
+    const std::string name = reader.text(value, field);
+    const std::optional<DType> dtype = parse_dtype(name);
+    if (!dtype || *dtype == DType::i32)
+      reader.fail(field, fmt::format("is '{}'; weights must be float32, float16 or bfloat16", name),
+                  StatusCode::unsupported);
+    return *dtype;
+  }
+  return DType::f32;
+}
+
+std::vector<std::int64_t> read_token_ids(const Reader& reader, std::string_view field, std::int64_t vocab) {
+  const json* value = reader.get(field);
+  if (!value) return {};
+  std::vector<std::int64_t> ids;
+  if (value->is_array()) {
+    for (const json& item : *value) ids.push_back(reader.integer(&item, field, 0, vocab - 1));
+  } else {
+    ids.push_back(reader.integer(value, field, 0, vocab - 1));
+  }
+  return ids;
+}
+
+}  // namespace
+
+ModelConfig parse_model_config(std::string_view json_text, std::string_view source) {
+  json root;
+  try {
+    root = json::parse(json_text.begin(), json_text.end());
+  } catch (const json::exception& error) {
+    throw Error(StatusCode::invalid_argument, fmt::format("{}: not valid JSON: {}", source, error.what()));
+  }
+  if (!root.is_object()) throw Error(StatusCode::invalid_argument, fmt::format("{}: must hold a JSON object", source));
+  const Reader reader(root, source);
+
+  ModelConfig config;
+  const Architecture& architecture = find_architecture(reader, root, source);
+  config.architecture = std::string(architecture.name);
+  config.model_type = std::string(architecture.model_type);
+
+  config.vocab_size = reader.required_integer("vocab_size", 1, max_vocab);
+  config.hidden_size = reader.required_integer("hidden_size", 1, max_width);
+  config.intermediate_size = reader.required_integer("intermediate_size", 1, max_width);
+  config.num_hidden_layers = reader.required_integer("num_hidden_layers", 1, max_layers);
+  config.num_attention_heads = reader.required_integer("num_attention_heads", 1, max_heads);
+  config.num_key_value_heads =
+      reader.optional_integer("num_key_value_heads", config.num_attention_heads, 1, config.num_attention_heads);
+  if (config.num_attention_heads % config.num_key_value_heads != 0)
+    reader.fail("num_key_value_heads", fmt::format("({}) must divide num_attention_heads ({})",
+                                                   config.num_key_value_heads, config.num_attention_heads));
+  if (reader.get("head_dim")) {
+    config.head_dim = reader.required_integer("head_dim", 2, max_width);
+  } else {
+    if (config.hidden_size % config.num_attention_heads != 0)
+      reader.fail("hidden_size", fmt::format("({}) must be a multiple of num_attention_heads ({}) when head_dim is "
+                                             "not given",
+                                             config.hidden_size, config.num_attention_heads));
+    config.head_dim = config.hidden_size / config.num_attention_heads;
+  }
+  if (config.head_dim % 2 != 0) reader.fail("head_dim", fmt::format("({}) must be even", config.head_dim));
+  if (config.num_attention_heads * config.head_dim > max_width)
+    reader.fail("head_dim", fmt::format("times num_attention_heads must stay within {}", max_width));
+  config.max_position_embeddings =
+      reader.optional_integer("max_position_embeddings", architecture.default_max_positions, 1, max_positions);
+  if (const json* value = reader.get("rms_norm_eps")) config.rms_norm_eps = reader.real(value, "rms_norm_eps", 0, 1);
+  config.rope_theta = read_rope(reader);
+
+  config.mlp_bias = config.model_type == "llama" && reader.boolean("mlp_bias", false);
+  config.attention_bias = config.model_type == "qwen2" || reader.boolean("attention_bias", false);
+  config.tie_word_embeddings = reader.boolean("tie_word_embeddings", false);
+  if (const json* value = reader.get("hidden_act")) config.hidden_act = reader.text(value, "hidden_act");
+  if (config.hidden_act == "swish") config.hidden_act = "silu";  // the same function in transformers
+  if (config.hidden_act != "silu")
+    reader.fail("hidden_act", fmt::format("is '{}'; the Llama family runs 'silu'", config.hidden_act),
+                StatusCode::unsupported);
+  config.dtype = read_dtype(reader);
+
+  const std::vector<std::int64_t> bos = read_token_ids(reader, "bos_token_id", config.vocab_size);
+  if (bos.size() > 1) reader.fail("bos_token_id", "must be one id");
+  if (!bos.empty()) config.bos_token_id = bos.front();
+  config.eos_token_ids = read_token_ids(reader, "eos_token_id", config.vocab_size);
+
+  // Sliding-window attention is not in the op set: cap the context at the window instead, which
+  // computes the same thing for every context the session admits.
+  bool sliding = config.model_type == "mistral" || reader.boolean("use_sliding_window", false);
+  if (const json* types = reader.get("layer_types")) {
+    if (!types->is_array()) reader.fail("layer_types", "must be a list");
+    for (const json& type : *types)
+      if (reader.text(&type, "layer_types") == "sliding_attention") sliding = true;
+  }
+  if (sliding)
+    if (const json* value = reader.get("sliding_window"))
+      config.sliding_window = reader.integer(value, "sliding_window", 1, max_positions);
+  return config;
+}
+
+ModelConfig read_model_config(const std::filesystem::path& path) {
+  const std::filesystem::path file = std::filesystem::is_directory(path) ? path / "config.json" : path;
+  std::ifstream stream(file, std::ios::binary);
+  if (!stream)
+    throw Error(StatusCode::unavailable, fmt::format("{}: cannot be opened (is this a model folder?)", file.string()));
+  std::ostringstream text;
+  text << stream.rdbuf();
+  return parse_model_config(text.str(), file.string());
+}
+
+}  // namespace strata
