@@ -84,7 +84,8 @@ void print_table(const Runtime& runtime, bool verbose) {
   if (runtime.devices().empty()) fmt::print("no devices found (`strata devices --verbose` says why)\n");
   for (const Device& device : runtime.devices()) {
     const DeviceInfo& info = device.info();
-    fmt::print("{:<10} {:<5} {}\n", info.name, to_string(info.kind), info.description);
+    fmt::print("{:<10} {:<5} {} (from the {} plugin)\n", info.name, to_string(info.kind), info.description,
+               info.backend);
     fmt::print("           memory {} total, {} free; dtypes {}; caps {}\n", memory_text(info.memory_total),
                memory_text(info.memory_free), dtypes_text(info), caps_text(info.caps));
     if (verbose) {
