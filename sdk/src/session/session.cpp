@@ -1,0 +1,227 @@
+// Session: loads a graph's units onto their devices, then runs tokens through them in order,
+// moving the residual stream between devices where consecutive units live apart.
+#include "session_state.hpp"
+#include "unit_runner.hpp"
+#include "weight_loader.hpp"
+
+#include <strata/error.hpp>
+#include <strata/model.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <numeric>
+#include <set>
+#include <tuple>
+
+namespace strata {
+
+Session::State::~State() {
+  // Work still queued may read any buffer: let it end before the buffers go.
+  for (auto& slot : slots) {
+    try {
+      slot->queue.finish();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): a failed step already reported its error
+    }
+  }
+}
+
+namespace {
+
+using detail::DeviceSlot;
+using detail::UnitState;
+
+[[noreturn]] void invalid(const std::string& message) { throw Error(StatusCode::invalid_argument, message); }
+
+DeviceSlot& slot_for(Session::State& state, const Runtime& runtime, const std::string& target) {
+  const Device device = runtime.device(target == disk_tier ? std::string_view("cpu") : std::string_view(target));
+  for (auto& slot : state.slots)
+    if (slot->device == device) return *slot;
+  auto slot = std::make_unique<DeviceSlot>(device);
+  slot->capacity = state.batch;
+  slot->kv_dtype = device.info().stores(state.options.kv_dtype) ? state.options.kv_dtype : DType::f32;
+  state.slots.push_back(std::move(slot));
+  return *state.slots.back();
+}
+
+void check_settings(const Session::State& state) {
+  const ModelGraph& graph = state.graph;
+  if (state.targets.size() != graph.units.size())
+    invalid(fmt::format("session: {} targets for {} units; give one target per unit, in order", state.targets.size(),
+                        graph.units.size()));
+  const std::int64_t limit = graph.config.context_limit();
+  if (state.options.context_length < 0 || state.options.context_length > limit)
+    invalid(fmt::format("session: context_length {} is outside the model's limit of {} tokens",
+                        state.options.context_length, limit));
+  if (state.options.max_batch_tokens <= 0)
+    invalid(fmt::format("session: max_batch_tokens must be positive, got {}", state.options.max_batch_tokens));
+  if (state.options.kv_dtype != DType::f32 && state.options.kv_dtype != DType::f16)
+    invalid(fmt::format("session: the KV cache is f32 or f16, not {}", to_string(state.options.kv_dtype)));
+  for (const Unit& unit : graph.units)
+    if (unit.kind == UnitKind::custom && !state.options.custom_units.contains(unit.name))
+      invalid(fmt::format("session: custom unit '{}' has no executor in SessionOptions::custom_units", unit.name));
+}
+
+void load_units(Session::State& state, const Runtime& runtime, const WeightSource& weights) {
+  std::uint64_t bytes_total = 0;
+  std::size_t parameters_total = 0;
+  for (const Unit& unit : state.graph.units) {
+    bytes_total += unit.parameter_bytes();
+    parameters_total += unit.parameters.size();
+  }
+  detail::WeightLoader loader(weights, state.options, state.mapping_owners, bytes_total, parameters_total);
+  state.units.reserve(state.graph.units.size());
+  for (std::size_t index = 0; index < state.graph.units.size(); ++index) {
+    const Unit& unit = state.graph.units[index];
+    const std::string& target = state.targets[index];
+    try {
+      UnitState& loaded = state.units.emplace_back();
+      loaded.unit = &unit;
+      loaded.target = target;
+      loaded.slot = &slot_for(state, runtime, target);
+      if (unit.kind == UnitKind::custom) loaded.custom = state.options.custom_units.find(unit.name)->second;
+      for (const ParameterInfo& parameter : unit.parameters) {
+        detail::DeviceWeight weight = loader.load(*loaded.slot, parameter, target);
+        loaded.weights[parameter.name] = weight.view();
+        loaded.held.push_back(std::move(weight));
+      }
+      if (unit.kind == UnitKind::decoder_layer)
+        detail::allocate_kv_cache(loaded, state.graph.config, state.context, state.options);
+    } catch (const Error& error) {
+      throw Error(error.code(), fmt::format("loading unit '{}' onto {}: {}", unit.name, target, error.what()));
+    }
+  }
+}
+
+}  // namespace
+
+Session::Session(const Runtime& runtime, ModelGraph graph, const WeightSource& weights,
+                 std::vector<std::string> targets, SessionOptions options)
+    : state_(std::make_unique<State>()) {
+  validate_model_graph(graph);
+  State& state = *state_;
+  state.graph = std::move(graph);
+  state.options = std::move(options);
+  state.targets = std::move(targets);
+  check_settings(state);
+  state.context = state.options.context_length > 0 ? state.options.context_length : state.graph.config.context_limit();
+  state.batch = std::min(state.options.max_batch_tokens, state.context);
+  load_units(state, runtime, weights);
+  for (auto& slot : state.slots) {
+    try {
+      detail::prepare_slot(*slot, state.graph.config, state.units, state.options);
+      slot->queue.finish();  // a failed upload reports here, not at the first step
+    } catch (const Error& error) {
+      throw Error(error.code(), fmt::format("preparing {}: {}", slot->device.name(), error.what()));
+    }
+  }
+}
+
+Session::Session(const Runtime& runtime, const Checkpoint& checkpoint, std::vector<std::string> targets,
+                 SessionOptions options)
+    : Session(runtime, checkpoint.graph(), CheckpointWeights(checkpoint), std::move(targets), std::move(options)) {}
+
+Session::Session(const Runtime& runtime, const Checkpoint& checkpoint, const DeviceMap& device_map,
+                 SessionOptions options)
+    : Session(runtime, checkpoint, device_map.resolve(checkpoint.graph()), std::move(options)) {}
+
+Session::Session(Session&&) noexcept = default;
+Session& Session::operator=(Session&&) noexcept = default;
+Session::~Session() = default;
+
+namespace {
+
+// Runs one step of at most `batch` tokens; writes `rows` rows of logits to `logits` (none when
+// rows is 0: a prompt piece whose logits nobody asked for stops after the last layer).
+void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::int64_t n_past, std::int64_t rows,
+              float* logits) {
+  const ModelConfig& config = state.graph.config;
+  const auto count = static_cast<std::int64_t>(tokens.size());
+  DeviceSlot* current = state.units.front().slot;
+  current->queue.write(current->ids.buffer(), 0, std::as_bytes(tokens));
+  std::vector<std::int32_t> positions(tokens.size());
+  std::iota(positions.begin(), positions.end(), static_cast<std::int32_t>(n_past));
+  for (auto& slot : state.slots)
+    if (slot->positions.buffer()) slot->queue.write(slot->positions.buffer(), 0, std::as_bytes(std::span(positions)));
+
+  std::vector<std::byte> staging;
+  const std::uint64_t hidden_bytes = static_cast<std::uint64_t>(count * config.hidden_size) * sizeof(float);
+  for (UnitState& unit : state.units) {
+    const UnitKind kind = unit.unit->kind;
+    if (rows == 0 && (kind == UnitKind::final_norm || kind == UnitKind::lm_head)) break;
+    if (unit.slot != current) {
+      // Host staging between devices: read waits for the producer, write orders the consumer.
+      staging.resize(hidden_bytes);
+      current->queue.read(current->hidden.buffer(), 0, staging);
+      unit.slot->queue.write(unit.slot->hidden.buffer(), 0, staging);
+      current = unit.slot;
+    }
+    detail::run_unit(config, unit, detail::Step{count, n_past, rows});
+  }
+  if (rows > 0)
+    current->queue.read(current->logits.buffer(), 0,
+                        std::as_writable_bytes(std::span(logits, static_cast<std::size_t>(rows * config.vocab_size))));
+}
+
+}  // namespace
+
+std::vector<float> Session::forward(std::span<const std::int32_t> tokens, Logits which) {
+  State& state = *state_;
+  const ModelConfig& config = state.graph.config;
+  const auto count = static_cast<std::int64_t>(tokens.size());
+  if (count == 0) invalid("forward: no tokens given");
+  if (state.position + count > state.context)
+    invalid(fmt::format("forward: the context holds {} tokens; {} are in use and {} more do not fit", state.context,
+                        state.position, count));
+  for (std::size_t i = 0; i < tokens.size(); ++i)
+    if (tokens[i] < 0 || tokens[i] >= config.vocab_size)
+      invalid(fmt::format("forward: token {} at index {} is outside the vocabulary of {} tokens", tokens[i], i,
+                          config.vocab_size));
+
+  std::vector<float> logits(static_cast<std::size_t>((which == Logits::all ? count : 1) * config.vocab_size));
+  for (std::int64_t start = 0; start < count; start += state.batch) {
+    const std::int64_t piece = std::min(state.batch, count - start);
+    const bool last_piece = start + piece == count;
+    const std::int64_t rows = which == Logits::all ? piece : (last_piece ? 1 : 0);
+    float* out = logits.data() + (which == Logits::all ? start * config.vocab_size : 0);
+    run_step(state, tokens.subspan(static_cast<std::size_t>(start), static_cast<std::size_t>(piece)),
+             state.position + start, rows, out);
+  }
+  state.position += count;
+  return logits;
+}
+
+void Session::reset(std::int64_t position) {
+  if (position < 0 || position > state_->position)
+    invalid(fmt::format("reset: position {} is outside 0..{}", position, state_->position));
+  state_->position = position;
+}
+
+std::int64_t Session::position() const { return state_->position; }
+std::int64_t Session::context_length() const { return state_->context; }
+const ModelGraph& Session::graph() const { return state_->graph; }
+const std::vector<std::string>& Session::targets() const { return state_->targets; }
+
+std::vector<TargetPlacement> Session::placement() const {
+  std::vector<TargetPlacement> placements;
+  // A weight shared by two units (tied embeddings) counts once per target.
+  std::set<std::tuple<std::string, const Buffer*, std::uint64_t>> counted;
+  for (const UnitState& unit : state_->units) {
+    auto it = std::find_if(placements.begin(), placements.end(),
+                           [&](const TargetPlacement& p) { return p.target == unit.target; });
+    if (it == placements.end()) {
+      placements.push_back({unit.target, unit.slot->device.name(), {}, 0, 0, 0});
+      it = placements.end() - 1;
+    }
+    it->units.push_back(unit.unit->name);
+    for (const detail::DeviceWeight& weight : unit.held) {
+      if (!counted.insert({unit.target, weight.buffer.get(), weight.offset}).second) continue;
+      const std::uint64_t bytes = weight.view().bytes();
+      (weight.mapped ? it->mapped_bytes : it->weight_bytes) += bytes;
+    }
+    if (unit.key_cache.buffer()) it->kv_bytes += unit.key_cache.bytes() + unit.value_cache.bytes();
+  }
+  return placements;
+}
+
+}  // namespace strata

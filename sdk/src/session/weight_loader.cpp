@@ -1,0 +1,147 @@
+#include "weight_loader.hpp"
+
+#include <strata/error.hpp>
+#include <strata/queue.hpp>
+
+#include <strata_plugin/dtype.hpp>
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace strata::detail {
+namespace {
+
+float load_float(const std::byte* in, DType dtype) {
+  switch (dtype) {
+    case DType::f32: {
+      float value = 0;
+      std::memcpy(&value, in, 4);
+      return value;
+    }
+    case DType::f16:
+    case DType::bf16: {
+      std::uint16_t bits = 0;
+      std::memcpy(&bits, in, 2);
+      return dtype == DType::f16 ? strata_plugin::f16_to_f32(bits) : strata_plugin::bf16_to_f32(bits);
+    }
+    case DType::i32:
+      break;
+  }
+  throw Error(StatusCode::invalid_argument, "weights must be f32, f16 or bf16");
+}
+
+void store_float(float value, DType dtype, std::byte* out) {
+  if (dtype == DType::f32) {
+    std::memcpy(out, &value, 4);
+    return;
+  }
+  const std::uint16_t bits = dtype == DType::f16 ? strata_plugin::f32_to_f16(value) : strata_plugin::f32_to_bf16(value);
+  std::memcpy(out, &bits, 2);
+}
+
+}  // namespace
+
+Buffer allocate_buffer(const SessionOptions& options, const Device& device, std::uint64_t bytes) {
+  if (options.before_allocate) options.before_allocate(device, bytes);
+  return device.allocate(bytes);
+}
+
+Tensor allocate_tensor(const SessionOptions& options, const Device& device, DType dtype, Shape shape) {
+  if (options.before_allocate)
+    options.before_allocate(device, static_cast<std::uint64_t>(shape.elements()) * dtype_size(dtype));
+  return Tensor(device, dtype, shape);
+}
+
+DType storage_dtype(const DeviceInfo& device, DType source) {
+  for (DType dtype : {source, DType::f32, DType::bf16, DType::f16})
+    if (device.stores(dtype)) return dtype;
+  throw Error(StatusCode::unsupported, fmt::format("{} stores no floating-point dtype", device.name));
+}
+
+WeightLoader::WeightLoader(const WeightSource& source, const SessionOptions& options,
+                           std::vector<std::shared_ptr<const void>>& mapping_owners, std::uint64_t bytes_total,
+                           std::size_t parameters_total)
+    : source_(source), options_(options), mapping_owners_(mapping_owners) {
+  progress_.bytes_total = bytes_total;
+  progress_.parameters_total = parameters_total;
+}
+
+DeviceWeight WeightLoader::load(DeviceSlot& slot, const ParameterInfo& parameter, std::string_view target) {
+  if (auto it = slot.weights.find(parameter.name); it != slot.weights.end()) {
+    report(parameter, target);
+    return it->second;
+  }
+  std::optional<DeviceWeight> weight;
+  if (target == disk_tier) weight = map(slot, parameter);
+  if (!weight) weight = upload(slot, parameter);
+  slot.weights.emplace(parameter.name, *weight);
+  report(parameter, target);
+  return *weight;
+}
+
+// "disk": a view into the checkpoint's mapping, imported once per file. Falls back to an upload
+// only when the CPU device cannot compute on the stored bytes as they are.
+std::optional<DeviceWeight> WeightLoader::map(DeviceSlot& slot, const ParameterInfo& parameter) {
+  const std::optional<WeightSource::Mapped> mapped = source_.mapped(parameter);
+  if (!mapped)
+    throw Error(StatusCode::invalid_argument,
+                fmt::format("parameter '{}' is placed on \"disk\", but its weights do not come from a "
+                            "memory-mapped checkpoint",
+                            parameter.name));
+  const DeviceInfo& info = slot.device.info();
+  if (!info.caps.import_host || !info.stores(parameter.dtype) || mapped->offset % dtype_size(parameter.dtype) != 0)
+    return std::nullopt;
+  auto& buffer = slot.imported[mapped->region.data()];
+  if (!buffer) {
+    buffer = std::make_shared<const Buffer>(
+        slot.device.import_host(const_cast<std::byte*>(mapped->region.data()), mapped->region.size()));
+    mapping_owners_.push_back(mapped->owner);
+  }
+  return DeviceWeight{buffer, mapped->offset, parameter.dtype, parameter.shape, true};
+}
+
+DeviceWeight WeightLoader::upload(DeviceSlot& slot, const ParameterInfo& parameter) {
+  const DType dtype = storage_dtype(slot.device.info(), parameter.dtype);
+  const std::uint64_t bytes = static_cast<std::uint64_t>(parameter.shape.elements()) * dtype_size(dtype);
+  auto buffer = std::make_shared<Buffer>(allocate_buffer(options_, slot.device, bytes));
+  const std::size_t source_element = dtype_size(parameter.dtype);
+  const std::size_t target_element = dtype_size(dtype);
+  std::uint64_t written = 0;
+  std::vector<std::byte> converted;
+  constexpr std::size_t piece_elements = 1 << 18;
+  source_.read(parameter, [&](std::span<const std::byte> piece) {
+    if (piece.size() % source_element != 0 || written + piece.size() / source_element * target_element > bytes)
+      throw Error(StatusCode::internal,
+                  fmt::format("weight source gave parameter '{}' in pieces that do not fit it", parameter.name));
+    if (dtype == parameter.dtype) {
+      slot.queue.write(*buffer, written, piece);
+      written += piece.size();
+      return;
+    }
+    const std::size_t elements = piece.size() / source_element;
+    for (std::size_t start = 0; start < elements; start += piece_elements) {
+      const std::size_t count = std::min(piece_elements, elements - start);
+      converted.resize(count * target_element);
+      for (std::size_t i = 0; i < count; ++i)
+        store_float(load_float(piece.data() + (start + i) * source_element, parameter.dtype), dtype,
+                    converted.data() + i * target_element);
+      slot.queue.write(*buffer, written, converted);
+      written += converted.size();
+    }
+  });
+  if (written != bytes)
+    throw Error(StatusCode::internal,
+                fmt::format("weight source gave {} of the {} bytes of parameter '{}'", written, bytes, parameter.name));
+  return DeviceWeight{std::move(buffer), 0, dtype, parameter.shape, false};
+}
+
+void WeightLoader::report(const ParameterInfo& parameter, std::string_view target) {
+  progress_.bytes_done += parameter.bytes();
+  ++progress_.parameters_done;
+  progress_.parameter = parameter.name;
+  progress_.target = target;
+  if (options_.on_progress) options_.on_progress(progress_);
+}
+
+}  // namespace strata::detail

@@ -1,0 +1,40 @@
+// Streams each parameter from its source straight into a device buffer (converting on the host,
+// piece by piece, only when the device does not store the source dtype), or, for "disk" units,
+// wraps the checkpoint's own mapping without copying.
+#pragma once
+
+#include "session_state.hpp"
+
+#include <strata/model.hpp>
+
+namespace strata::detail {
+
+// Device memory through the session's allocation hook, so tests can fail any allocation.
+Buffer allocate_buffer(const SessionOptions& options, const Device& device, std::uint64_t bytes);
+Tensor allocate_tensor(const SessionOptions& options, const Device& device, DType dtype, Shape shape);
+
+// The dtype a device keeps a weight in: its own when the device stores it, else F32 (else any
+// float dtype the device stores).
+DType storage_dtype(const DeviceInfo& device, DType source);
+
+class WeightLoader {
+ public:
+  WeightLoader(const WeightSource& source, const SessionOptions& options,
+               std::vector<std::shared_ptr<const void>>& mapping_owners, std::uint64_t bytes_total,
+               std::size_t parameters_total);
+
+  // `parameter` on `slot`: loaded, or reused when an earlier unit on that device has it.
+  DeviceWeight load(DeviceSlot& slot, const ParameterInfo& parameter, std::string_view target);
+
+ private:
+  std::optional<DeviceWeight> map(DeviceSlot& slot, const ParameterInfo& parameter);
+  DeviceWeight upload(DeviceSlot& slot, const ParameterInfo& parameter);
+  void report(const ParameterInfo& parameter, std::string_view target);
+
+  const WeightSource& source_;
+  const SessionOptions& options_;
+  std::vector<std::shared_ptr<const void>>& mapping_owners_;
+  LoadProgress progress_;
+};
+
+}  // namespace strata::detail
