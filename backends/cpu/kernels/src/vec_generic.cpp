@@ -1,0 +1,77 @@
+// The portable variant of the vector kernels: plain loops the compiler may vectorise for the
+// baseline ISA. Eight partial sums keep the accumulation order close to the SIMD variants'.
+#include "vec_kernels.hpp"
+
+#include <strata_plugin/dtype.hpp>
+
+namespace strata_cpu {
+namespace {
+
+void f16_to_f32(const std::uint16_t* src, float* dst, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) dst[i] = strata_plugin::f16_to_f32(src[i]);
+}
+void bf16_to_f32(const std::uint16_t* src, float* dst, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) dst[i] = strata_plugin::bf16_to_f32(src[i]);
+}
+void f32_to_f16(const float* src, std::uint16_t* dst, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) dst[i] = strata_plugin::f32_to_f16(src[i]);
+}
+void f32_to_bf16(const float* src, std::uint16_t* dst, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) dst[i] = strata_plugin::f32_to_bf16(src[i]);
+}
+
+struct LoadF32 {
+  static float get(const float* w, std::size_t i) { return w[i]; }
+};
+struct LoadF16 {
+  static float get(const std::uint16_t* w, std::size_t i) { return strata_plugin::f16_to_f32(w[i]); }
+};
+struct LoadBF16 {
+  static float get(const std::uint16_t* w, std::size_t i) { return strata_plugin::bf16_to_f32(w[i]); }
+};
+
+template <typename Load, typename W>
+void dot_rows(const float* x, std::size_t ldx, std::size_t rows, const W* w, std::size_t k, float* out,
+              std::size_t ldo) {
+  constexpr std::size_t lanes = 8;
+  float acc[max_dot_rows][lanes] = {};
+  std::size_t i = 0;
+  for (; i + lanes <= k; i += lanes) {
+    float wv[lanes];
+    for (std::size_t l = 0; l < lanes; ++l) wv[l] = Load::get(w, i + l);
+    for (std::size_t r = 0; r < rows; ++r)
+      for (std::size_t l = 0; l < lanes; ++l) acc[r][l] += x[r * ldx + i + l] * wv[l];
+  }
+  for (std::size_t r = 0; r < rows; ++r) {
+    float sum = 0.0f;
+    for (std::size_t l = 0; l < lanes; ++l) sum += acc[r][l];
+    for (std::size_t j = i; j < k; ++j) sum += x[r * ldx + j] * Load::get(w, j);
+    out[r * ldo] = sum;
+  }
+}
+
+void axpy_f32(float a, const float* v, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] += a * v[i];
+}
+void axpy_f16(float a, const std::uint16_t* v, float* y, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] += a * strata_plugin::f16_to_f32(v[i]);
+}
+
+}  // namespace
+
+const VecKernels& generic_kernels() {
+  static const VecKernels table{
+      f16_to_f32,
+      bf16_to_f32,
+      f32_to_f16,
+      f32_to_bf16,
+      dot_rows<LoadF32, float>,
+      dot_rows<LoadF16, std::uint16_t>,
+      dot_rows<LoadBF16, std::uint16_t>,
+      axpy_f32,
+      axpy_f16,
+  };
+  return table;
+}
+
+}  // namespace strata_cpu

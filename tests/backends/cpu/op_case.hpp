@@ -1,0 +1,55 @@
+// One op to run and what it must produce: host inputs, the output's dtype and shape, and the
+// expected values with a tolerance per element. The same cases run through the kernels
+// directly (cpu_kernels_test, every ISA variant) and through the C++ API and the plugin
+// (cpu_backend_test).
+#pragma once
+
+#include "host_tensor.hpp"
+#include "naive_ops.hpp"
+
+#include <strata/backend.h>
+
+#include <gtest/gtest.h>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace strata_test {
+
+// Relative tolerance against the magnitude of an element's terms (see naive_ops.hpp).
+inline constexpr double f32_tolerance = 1e-5;
+
+struct OpCase {
+  std::string name;
+  strata_op_kind kind = STRATA_OP_COPY;
+  strata_op params{};  // only .params is read
+  std::vector<HostTensor> inputs;
+  strata_dtype out_dtype = STRATA_DTYPE_F32;
+  std::vector<std::int64_t> out_shape;
+  bool out_over_input0 = false;  // the output is written exactly over inputs[0]
+  std::vector<double> expected;
+  std::vector<double> tolerance;  // absolute, per element; NaN expected means NaN required
+};
+
+void PrintTo(const OpCase& c, std::ostream* os);
+std::string case_name(const ::testing::TestParamInfo<OpCase>& info);
+
+// Expected values from a reference, tolerance f32_tolerance * scale.
+OpCase make_case(std::string name, strata_op_kind kind, std::vector<HostTensor> inputs, strata_dtype out_dtype,
+                 std::vector<std::int64_t> out_shape, const Reference& reference);
+// The case again with its output written over inputs[0] (which must have the output's layout).
+OpCase in_place(OpCase c);
+
+::testing::AssertionResult output_matches(const OpCase& c, const std::vector<double>& got);
+
+// Every case, by family.
+std::vector<OpCase> copy_cases();
+std::vector<OpCase> elementwise_cases();  // add, mul, silu, gelu, silu_mul
+std::vector<OpCase> rowwise_cases();      // rms_norm, layer_norm, rope, softmax
+std::vector<OpCase> matmul_cases();
+std::vector<OpCase> attention_cases();
+std::vector<OpCase> embedding_cases();
+std::vector<OpCase> all_op_cases();
+
+}  // namespace strata_test
