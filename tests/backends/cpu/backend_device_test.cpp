@@ -48,7 +48,9 @@ TEST_F(CpuDeviceTest, DescribesTheHostCpu) {
   EXPECT_EQ(info.kind, strata::DeviceKind::cpu);
   EXPECT_EQ(info.stable_id, "cpu");
   const std::string model = proc_field("/proc/cpuinfo", "model name");
-  if (!model.empty()) EXPECT_EQ(info.description, model);
+  if (!model.empty()) {
+    EXPECT_EQ(info.description, model);
+  }
   EXPECT_EQ(info.pci_bus_id, "");
   EXPECT_FALSE(info.uuid.has_value());
   ASSERT_TRUE(info.memory_total.has_value());
