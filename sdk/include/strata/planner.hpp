@@ -1,0 +1,147 @@
+// Placement planning: which device each unit of a model runs on, for a stated workload.
+//
+//   strata::PlanResult result = strata::plan(graph, runtime_device_infos, "balanced", options);
+//   strata::Session session(runtime, checkpoint, result.map);
+//
+// Strategies: the built-in planners "sequential", "balanced" (also "auto"), "balanced_low_0",
+// "latency", "throughput"; planner plugins loaded with load_planner_plugin(); a single device
+// name ("opencl:0", "cpu"); and explicit device maps through plan_with_map(). See
+// docs/planner-guide.md for what each does and the cost model behind the predictions.
+#pragma once
+
+#include <strata/device.hpp>
+#include <strata/device_map.hpp>
+#include <strata/model_graph.hpp>
+#include <strata/types.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata {
+
+// What the plan must leave room for, and what its predictions are for.
+struct Workload {
+  std::int64_t batch_size = 1;          // sequences decoded together
+  std::int64_t context_length = 0;      // tokens each KV cache holds; 0: min(4096, the model's limit)
+  std::int64_t max_batch_tokens = 128;  // tokens one step runs at most (sets the workspace)
+  DType kv_dtype = DType::f32;          // the Session's KV cache dtype (the graph counts KV in f32)
+};
+
+// A direct link between two devices (NVLink, a shared PCIe switch), both directions.
+struct Link {
+  std::string a;
+  std::string b;
+  double bandwidth = 0;  // bytes/s
+};
+
+struct PlanOptions {
+  Workload workload;
+  // Hugging Face's max_memory: device name (or GPU ordinal "0", "1", ...) -> bytes. When given,
+  // only the listed devices are used, plus "disk" when allow_disk. See parse_max_memory().
+  std::map<std::string, std::uint64_t> max_memory;
+  // Without max_memory, each device keeps back max(reserve_min_bytes, reserve_fraction x total)
+  // of its free memory for the driver and other programs.
+  double reserve_fraction = 0.05;
+  std::uint64_t reserve_min_bytes = 256ull << 20;
+  // The "disk" tier (weights read through mmap of the checkpoint, computed on the CPU).
+  bool allow_disk = true;
+  std::optional<std::uint64_t> disk_budget;  // weights on disk; unlimited by default
+  double disk_bandwidth = 2e9;               // bytes/s read from the checkpoint files
+  std::vector<Link> links;                   // direct links; other pairs go through the host
+  double link_latency = 10e-6;               // seconds per transfer
+  // A device's workspace: workspace_factor x activation bytes x max_batch_tokens x batch.
+  double workspace_factor = 8.0;
+  // After an automatic strategy, move every unit left on "cpu"/"disk" that fits in an
+  // accelerator's remaining room there (and from "disk" to "cpu"). Off only to study a
+  // planner's raw answer (the tests that prove the DP planners exact turn it off).
+  bool fill_offload_gaps = true;
+  // Options of the strategy itself, as a JSON object ("{}" when none).
+  std::string planner_options_json = "{}";
+};
+
+// One device's share of a plan.
+struct DevicePlan {
+  std::string name;
+  DeviceKind kind = DeviceKind::cpu;
+  bool offload_tier = false;  // "cpu" or "disk"
+  std::vector<std::string> units;
+  std::uint64_t weight_bytes = 0;     // in this device's memory ("disk": in the files)
+  std::uint64_t kv_bytes = 0;         // KV cache kept here (for "cpu": with the disk units')
+  std::uint64_t workspace_bytes = 0;  // working memory kept here
+  std::uint64_t budget_bytes = 0;     // UINT64_MAX: unlimited
+  double ms_per_token = 0;            // time of its units per decode step
+  std::string bound;                  // "compute", "memory" or "" when it holds nothing
+
+  std::uint64_t used_bytes() const { return weight_bytes + kv_bytes + workspace_bytes; }
+};
+
+struct PlanReport {
+  std::string strategy;
+  Workload workload;                // as used (context resolved)
+  std::vector<DevicePlan> devices;  // every device the planner could use, in its order
+  double latency_ms = 0;            // one decode step through all units, transfers included
+  double transfer_ms = 0;           // the transfers' part of latency_ms
+  // Pipelined work: the slowest stage (a device's units, or one link's transfers) bounds it.
+  double bottleneck_ms = 0;
+  std::string bottleneck;                  // "opencl:1" or "opencl:0->cpu"
+  double tokens_per_second = 0;            // batch / latency (one request stream)
+  double pipelined_tokens_per_second = 0;  // batch / bottleneck
+  std::vector<std::string> notes;          // merged devices, assumed speeds, units moved into free room
+};
+
+struct PlanResult {
+  DeviceMap map;                     // compact: the shortest prefixes that say the same
+  std::vector<std::string> targets;  // one per unit, in order (what Session takes)
+  PlanReport report;
+};
+
+// Places `graph` on `devices` (as the Runtime lists them: one GPU seen through two backends is
+// used once) with `strategy`. Throws Error(invalid_argument) for an unknown strategy (listing
+// the valid ones) or bad options, Error(out_of_memory) when the model cannot fit, saying how
+// much is missing and where.
+PlanResult plan(const ModelGraph& graph, const std::vector<DeviceInfo>& devices, std::string_view strategy,
+                const PlanOptions& options = {});
+
+// Checks an explicit map (Hugging Face's device_map; integers mean the n-th GPU) against the
+// devices and budgets, and reports on it. Throws Error(invalid_argument) for unknown,
+// overlapping or missing names, or a device that does not exist; Error(out_of_memory) when a
+// device's share exceeds its budget.
+PlanResult plan_with_map(const ModelGraph& graph, const std::vector<DeviceInfo>& devices, const DeviceMap& map,
+                         const PlanOptions& options = {});
+
+// "opencl:0=10GiB,cpu=30GB,disk=1TB" or the JSON object {"0": "10GiB", "cpu": "30GB"}; sizes as
+// parse_size() reads them ("10GiB", "10GB", "500MiB", plain bytes). Throws Error(invalid_argument).
+std::map<std::string, std::uint64_t> parse_max_memory(std::string_view text);
+
+// The "links" array of a simulated-devices file: [{"between": ["sim:0", "sim:1"], "gbps": 300}].
+// An object without "links" gives none. Throws Error(invalid_argument) naming what is malformed.
+std::vector<Link> parse_links_json(std::string_view json);
+
+struct PlannerInfo {
+  std::string name;
+  std::string description;
+  std::string version;
+  bool builtin = false;
+  std::filesystem::path path;  // the plugin's file; empty for built-in planners
+};
+
+// The strategies the registry knows: built-in planners and loaded plugins.
+std::vector<PlannerInfo> planners();
+// Loads a planner plugin by explicit path and registers it under its name. Throws Error with
+// the reason when it cannot be used (no entry symbol, another major version, a name taken).
+PlannerInfo load_planner_plugin(const std::filesystem::path& path);
+
+// The report as a table: device, units, weights, KV, budget, predicted ms/token.
+std::string format_plan_table(const PlanReport& report);
+// The report as JSON: {"device_map": {...}, "report": {...}}.
+std::string plan_to_json(const PlanResult& result);
+// A picture of the plan: a column per device with a memory bar split into weights / KV /
+// workspace / free, and the units as a strip coloured by device.
+std::string plan_to_svg(const PlanResult& result, std::string_view title = {});
+
+}  // namespace strata

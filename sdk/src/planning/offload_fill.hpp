@@ -1,0 +1,19 @@
+// The rule every automatic strategy keeps: no unit stays on an offload tier ("cpu", "disk")
+// while an accelerator still has room for it, and none stays on "disk" while "cpu" has room.
+#pragma once
+
+#include "planning/plan_view.hpp"
+
+#include <cstddef>
+
+namespace strata::detail {
+
+// Moves such units, in execution order, each to the device with room that gives the lowest
+// predicted latency. Returns how many moved. One pass suffices: a move only takes room away
+// from the devices the later checks look at.
+std::size_t fill_offload_gaps(const PlanView& view, Assignment& assignment);
+
+// Whether the rule holds; used by the host to check plugins' answers in debug runs and by tests.
+bool offload_rule_holds(const PlanView& view, const Assignment& assignment);
+
+}  // namespace strata::detail

@@ -1,0 +1,120 @@
+// strata::plan and strata::plan_with_map: build the request, run the strategy, check the answer
+// against the budgets, keep the offload rule, and report.
+#include "planning/offload_fill.hpp"
+#include "planning/plan_problem.hpp"
+#include "planning/plan_report.hpp"
+#include "planning/planner_registry.hpp"
+#include "planning/shortfall.hpp"
+
+#include <strata/error.hpp>
+#include <strata/planner.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace strata {
+namespace {
+
+using detail::Assignment;
+
+[[noreturn]] void does_not_fit(const std::string& message) { throw Error(StatusCode::out_of_memory, message); }
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Every unit on one device; fails with what is missing there.
+Assignment single_device(const detail::PlanProblem& problem, std::uint32_t device) {
+  const detail::PlanView view = problem.view();
+  Assignment assignment(view.unit_count(), device);
+  const detail::MemoryLoads loads(view, assignment);
+  if (loads.first_over_budget() < view.device_count())
+    does_not_fit(fmt::format("the model does not fit on {}: {}", problem.device_names[device],
+                             detail::over_budget_message(view, loads)));
+  return assignment;
+}
+
+void check_answer(const detail::PlanProblem& problem, const Assignment& assignment, std::string_view planner) {
+  const detail::PlanView view = problem.view();
+  for (std::uint32_t u = 0; u < view.unit_count(); ++u)
+    if (assignment[u] >= view.device_count())
+      throw Error(StatusCode::internal, fmt::format("planner {} left unit {} without a valid device (index {})",
+                                                    planner, problem.unit_names[u], assignment[u]));
+  const detail::MemoryLoads loads(view, assignment);
+  if (loads.first_over_budget() < view.device_count())
+    throw Error(StatusCode::internal, fmt::format("planner {} returned a plan over budget: {}", planner,
+                                                  detail::over_budget_message(view, loads)));
+}
+
+std::string strategies_text(const detail::PlanProblem& problem) {
+  std::vector<std::string> names{"auto"};
+  for (const PlannerInfo& info : planners()) names.push_back(info.name);
+  return fmt::format("the strategies are {}, or one device: {}", fmt::join(names, ", "),
+                     fmt::join(problem.device_names, ", "));
+}
+
+}  // namespace
+
+PlanResult plan(const ModelGraph& graph, const std::vector<DeviceInfo>& devices, std::string_view strategy_name,
+                const PlanOptions& options) {
+  const std::unique_ptr<detail::PlanProblem> problem = detail::build_problem(graph, devices, options);
+  const detail::PlanView view = problem->view();
+  std::string strategy = lower(strategy_name);
+  if (strategy == "auto") strategy = "balanced";
+
+  // A device name puts everything there, as device_map="cuda:0" does.
+  const std::uint32_t device = problem->device_index(strategy_name);
+  if (device < view.device_count())
+    return detail::make_result(*problem, single_device(*problem, device), std::string(strategy_name), {});
+  for (const auto& [name, why] : problem->left_out)
+    if (name == strategy_name)
+      throw Error(StatusCode::invalid_argument, fmt::format("planning: {} is not planned on: {}", name, why));
+
+  const std::optional<detail::RegisteredPlanner> planner = detail::PlannerRegistry::instance().find(strategy);
+  if (!planner)
+    throw Error(StatusCode::invalid_argument,
+                fmt::format("planning: unknown strategy '{}'; {}", strategy_name, strategies_text(*problem)));
+
+  if (const std::string shortfall = detail::capacity_shortfall(view); !shortfall.empty()) does_not_fit(shortfall);
+  Assignment assignment = detail::run_planner(*planner, problem->request);
+  check_answer(*problem, assignment, strategy);
+
+  std::vector<std::string> notes;
+  if (options.fill_offload_gaps) {
+    const std::size_t moved = detail::fill_offload_gaps(view, assignment);
+    if (moved > 0)
+      notes.push_back(fmt::format("moved {} unit{} from an offload tier into room left on a faster device", moved,
+                                  moved == 1 ? "" : "s"));
+  }
+  return detail::make_result(*problem, assignment, strategy, std::move(notes));
+}
+
+PlanResult plan_with_map(const ModelGraph& graph, const std::vector<DeviceInfo>& devices, const DeviceMap& map,
+                         const PlanOptions& options) {
+  const std::unique_ptr<detail::PlanProblem> problem = detail::build_problem(graph, devices, options);
+  const detail::PlanView view = problem->view();
+  const std::vector<std::string> targets = map.resolve(graph);
+  Assignment assignment(view.unit_count());
+  for (std::uint32_t u = 0; u < view.unit_count(); ++u) {
+    const std::uint32_t device = problem->device_index(targets[u]);
+    if (device >= view.device_count()) {
+      std::string why = "it does not exist";
+      for (const auto& [name, reason] : problem->left_out)
+        if (name == targets[u]) why = reason;
+      throw Error(StatusCode::invalid_argument,
+                  fmt::format("device map: {} goes to '{}', but {}; the devices are {}", problem->unit_names[u],
+                              targets[u], why, fmt::join(problem->device_names, ", ")));
+    }
+    assignment[u] = device;
+  }
+  const detail::MemoryLoads loads(view, assignment);
+  if (loads.first_over_budget() < view.device_count())
+    does_not_fit(fmt::format("the device map does not fit: {}", detail::over_budget_message(view, loads)));
+  return detail::make_result(*problem, assignment, "map", {});
+}
+
+}  // namespace strata

@@ -1,0 +1,76 @@
+// The report as a table for people and as JSON for programs.
+#include "planning/name_lists.hpp"
+#include "planning/plan_view.hpp"
+
+#include <strata/planner.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace strata {
+namespace {
+
+std::string budget_text(std::uint64_t bytes) { return detail::size_text(bytes); }
+
+}  // namespace
+
+std::string format_plan_table(const PlanReport& report) {
+  std::string text = fmt::format("strategy {}: batch {}, context {} tokens\n", report.strategy,
+                                 report.workload.batch_size, report.workload.context_length);
+  text += fmt::format("{:<12} {:<34} {:>11} {:>11} {:>11} {:>11} {:>10} {:>8}\n", "device", "units", "weights",
+                      "kv cache", "workspace", "budget", "ms/token", "bound");
+  for (const DevicePlan& device : report.devices) {
+    std::string units = device.units.empty() ? "-" : detail::summarize_names(device.units);
+    if (units.size() > 34) units = units.substr(0, 31) + "...";
+    text +=
+        fmt::format("{:<12} {:<34} {:>11} {:>11} {:>11} {:>11} {:>10.3f} {:>8}\n", device.name, units,
+                    format_size(device.weight_bytes), format_size(device.kv_bytes), format_size(device.workspace_bytes),
+                    budget_text(device.budget_bytes), device.ms_per_token, device.bound.empty() ? "-" : device.bound);
+  }
+  text += fmt::format(
+      "predicted: {:.3f} ms per token ({:.3f} ms in transfers), {:.1f} tokens/s; pipelined: "
+      "bottleneck {} at {:.3f} ms, {:.1f} tokens/s\n",
+      report.latency_ms, report.transfer_ms, report.tokens_per_second, report.bottleneck, report.bottleneck_ms,
+      report.pipelined_tokens_per_second);
+  for (const std::string& note : report.notes) text += fmt::format("note: {}\n", note);
+  return text;
+}
+
+std::string plan_to_json(const PlanResult& result) {
+  const PlanReport& report = result.report;
+  nlohmann::ordered_json devices = nlohmann::ordered_json::array();
+  for (const DevicePlan& device : report.devices) {
+    nlohmann::ordered_json entry;
+    entry["name"] = device.name;
+    entry["kind"] = std::string(to_string(device.kind));
+    entry["offload_tier"] = device.offload_tier;
+    entry["units"] = device.units;
+    entry["weight_bytes"] = device.weight_bytes;
+    entry["kv_bytes"] = device.kv_bytes;
+    entry["workspace_bytes"] = device.workspace_bytes;
+    if (device.budget_bytes == UINT64_MAX)
+      entry["budget_bytes"] = nullptr;
+    else
+      entry["budget_bytes"] = device.budget_bytes;
+    entry["ms_per_token"] = device.ms_per_token;
+    entry["bound"] = device.bound;
+    devices.push_back(std::move(entry));
+  }
+  nlohmann::ordered_json document;
+  document["device_map"] = nlohmann::ordered_json::parse(result.map.to_json());
+  nlohmann::ordered_json& out = document["report"];
+  out["strategy"] = report.strategy;
+  out["batch_size"] = report.workload.batch_size;
+  out["context_length"] = report.workload.context_length;
+  out["devices"] = std::move(devices);
+  out["latency_ms"] = report.latency_ms;
+  out["transfer_ms"] = report.transfer_ms;
+  out["tokens_per_second"] = report.tokens_per_second;
+  out["bottleneck"] = report.bottleneck;
+  out["bottleneck_ms"] = report.bottleneck_ms;
+  out["pipelined_tokens_per_second"] = report.pipelined_tokens_per_second;
+  out["notes"] = report.notes;
+  return document.dump(2);
+}
+
+}  // namespace strata

@@ -1,0 +1,44 @@
+// The host's side of planning: from a ModelGraph, the devices and the options to a
+// strata_plan_request (planner.h), with the storage its pointers point into.
+#pragma once
+
+#include "planning/plan_view.hpp"
+
+#include <strata/planner.h>
+#include <strata/planner.hpp>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace strata::detail {
+
+struct PlanProblem {
+  PlanProblem() = default;
+  PlanProblem(const PlanProblem&) = delete;
+  PlanProblem& operator=(const PlanProblem&) = delete;
+
+  const ModelGraph* graph = nullptr;
+  Workload workload;  // context resolved
+  std::vector<std::string> unit_names;
+  std::vector<std::string> device_names;
+  std::vector<DeviceKind> device_kinds;
+  std::vector<strata_plan_unit> units;
+  std::vector<strata_plan_device> devices;
+  std::vector<double> unit_seconds;
+  std::vector<bool> compute_bound;  // per unit x device: compute time >= memory time
+  std::vector<double> link_bandwidth;
+  std::string options_json;
+  strata_plan_request request{};
+  std::vector<std::string> notes;
+  // Device names of the input that are not planned on (merged, left out by max_memory), with why.
+  std::vector<std::pair<std::string, std::string>> left_out;
+
+  PlanView view() const { return PlanView(request); }
+  std::uint32_t device_index(std::string_view name) const;  // device_count() when absent
+};
+
+std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::vector<DeviceInfo>& devices,
+                                           const PlanOptions& options);
+
+}  // namespace strata::detail
