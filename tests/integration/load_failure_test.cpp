@@ -1,0 +1,121 @@
+// A load that fails halfway releases everything it allocated: failures injected at every
+// allocation in turn, a device that runs out of memory, and a weight source that breaks in the
+// middle all leave the device's memory where it started.
+#include "golden.hpp"
+
+#include <strata/checkpoint.hpp>
+#include <strata/error.hpp>
+#include <strata/model.hpp>
+#include <strata/runtime.hpp>
+#include <strata/session.hpp>
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+namespace strata {
+namespace {
+
+class LoadFailure : public testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    RuntimeOptions options;
+    options.plugin_files.push_back(STRATA_COUNTED_PLUGIN);  // "counted:0": exact memory accounting
+    runtime_ = std::make_unique<Runtime>(options);
+    checkpoint_ = std::make_unique<Checkpoint>(Checkpoint::open(test::sample_model("tiny-llama-pystdlib")));
+  }
+  static void TearDownTestSuite() {
+    checkpoint_.reset();
+    runtime_.reset();
+  }
+  static std::uint64_t free_memory() { return runtime_->device("counted:0").memory().free.value(); }
+  // Half the units on the counting device, half on the CPU: cleanup must span devices.
+  static std::vector<std::string> split_targets() {
+    std::vector<std::string> targets(checkpoint_->graph().units.size(), "cpu");
+    for (std::size_t i = 0; i < targets.size(); i += 2) targets[i] = "counted:0";
+    return targets;
+  }
+  static SessionOptions small() {
+    SessionOptions options;
+    options.context_length = 128;
+    return options;
+  }
+  static std::unique_ptr<Runtime> runtime_;
+  static std::unique_ptr<Checkpoint> checkpoint_;
+};
+std::unique_ptr<Runtime> LoadFailure::runtime_;
+std::unique_ptr<Checkpoint> LoadFailure::checkpoint_;
+
+TEST_F(LoadFailure, EveryAllocationThatFailsLeavesNothingBehind) {
+  const std::uint64_t start = free_memory();
+  SessionOptions counting = small();
+  int allocations = 0;
+  counting.before_allocate = [&](const Device&, std::uint64_t) { ++allocations; };
+  {
+    Session session(*runtime_, *checkpoint_, split_targets(), counting);
+    EXPECT_LT(free_memory(), start);  // the load really took memory on the device
+  }
+  EXPECT_EQ(free_memory(), start);
+  ASSERT_GT(allocations, 30);  // weights, caches and working buffers of 11 units
+
+  for (int failing = 0; failing < allocations; ++failing) {
+    SCOPED_TRACE("failing allocation " + std::to_string(failing));
+    SessionOptions options = small();
+    int seen = 0;
+    options.before_allocate = [&](const Device& device, std::uint64_t bytes) {
+      if (seen++ == failing)
+        throw Error(StatusCode::out_of_memory, device.name() + ": injected failure of " + std::to_string(bytes));
+    };
+    try {
+      Session session(*runtime_, *checkpoint_, split_targets(), options);
+      ADD_FAILURE() << "the load survived an injected failure";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), StatusCode::out_of_memory);
+      EXPECT_NE(std::string(error.what()).find("injected failure"), std::string::npos) << error.what();
+    }
+    EXPECT_EQ(free_memory(), start);
+  }
+}
+
+TEST_F(LoadFailure, ADeviceOutOfMemoryNamesTheUnitAndReleasesTheRest) {
+  const std::uint64_t start = free_memory();
+  std::vector<std::string> targets(checkpoint_->graph().units.size(), "counted:0");
+  SessionOptions options;
+  options.context_length = 1024;  // 12.9 MB of weights + 8.4 MB of cache > the device's 16 MiB
+  try {
+    Session session(*runtime_, *checkpoint_, targets, options);
+    ADD_FAILURE() << "loaded more than the device holds";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), StatusCode::out_of_memory);
+    const std::string message = error.what();
+    EXPECT_NE(message.find("loading unit 'model.layers."), std::string::npos) << message;
+    EXPECT_NE(message.find("counted:0"), std::string::npos) << message;
+  }
+  EXPECT_EQ(free_memory(), start);
+}
+
+TEST_F(LoadFailure, AWeightSourceThatBreaksHalfwayReleasesEverything) {
+  const std::uint64_t start = free_memory();
+  // Host weights with one tensor of layer 5 missing: the load fails after layers 0-4 are up.
+  HostWeights weights;
+  const CheckpointWeights file(*checkpoint_);
+  for (const Unit& unit : checkpoint_->graph().units)
+    for (const ParameterInfo& parameter : unit.parameters) {
+      if (parameter.name == "model.layers.5.mlp.up_proj.weight") continue;
+      std::vector<std::byte> bytes;
+      file.read(parameter,
+                [&](std::span<const std::byte> piece) { bytes.insert(bytes.end(), piece.begin(), piece.end()); });
+      weights.set(parameter.name, std::move(bytes));
+    }
+  std::vector<std::string> targets(checkpoint_->graph().units.size(), "counted:0");
+  try {
+    Session session(*runtime_, checkpoint_->graph(), weights, targets, small());
+    ADD_FAILURE() << "loaded without a tensor";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("model.layers.5.mlp.up_proj.weight"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(free_memory(), start);
+}
+
+}  // namespace
+}  // namespace strata

@@ -1,0 +1,129 @@
+// config.json of the Llama family: the real configs of the sample models, the variants other
+// checkpoints write, and the errors for what Strata cannot run.
+#include <strata/error.hpp>
+#include <strata/model.hpp>
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace strata {
+namespace {
+
+const std::filesystem::path models = STRATA_SAMPLE_MODELS_DIR;
+
+void expect_error(const std::string& json, StatusCode code, std::initializer_list<std::string> parts) {
+  try {
+    parse_model_config(json, "my/config.json");
+    ADD_FAILURE() << "accepted " << json;
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), code) << error.what();
+    const std::string message = error.what();
+    EXPECT_NE(message.find("my/config.json"), std::string::npos) << message;
+    for (const std::string& part : parts) EXPECT_NE(message.find(part), std::string::npos) << message;
+  }
+}
+
+// A minimal Llama config with one field replaced or added.
+std::string llama_with(const std::string& extra) {
+  return R"({"architectures": ["LlamaForCausalLM"], "vocab_size": 100, "hidden_size": 64,
+             "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4)" +
+         (extra.empty() ? std::string() : ", " + extra) + "}";
+}
+
+TEST(ModelConfig, ReadsTheDemoLlama) {
+  const ModelConfig config = read_model_config(models / "tiny-llama-pystdlib");
+  EXPECT_EQ(config.architecture, "LlamaForCausalLM");
+  EXPECT_EQ(config.model_type, "llama");
+  EXPECT_EQ(config.vocab_size, 256);
+  EXPECT_EQ(config.hidden_size, 256);
+  EXPECT_EQ(config.intermediate_size, 768);
+  EXPECT_EQ(config.num_hidden_layers, 8);
+  EXPECT_EQ(config.num_attention_heads, 8);
+  EXPECT_EQ(config.num_key_value_heads, 4);
+  EXPECT_EQ(config.head_dim, 32);
+  EXPECT_EQ(config.max_position_embeddings, 1024);
+  EXPECT_DOUBLE_EQ(config.rms_norm_eps, 1e-5);
+  EXPECT_DOUBLE_EQ(config.rope_theta, 10000.0);  // under rope_parameters
+  EXPECT_FALSE(config.attention_bias);
+  EXPECT_FALSE(config.mlp_bias);
+  EXPECT_FALSE(config.tie_word_embeddings);
+  EXPECT_EQ(config.dtype, DType::bf16);
+  EXPECT_FALSE(config.bos_token_id.has_value());
+  EXPECT_TRUE(config.eos_token_ids.empty());
+  EXPECT_EQ(config.context_limit(), 1024);
+}
+
+TEST(ModelConfig, ReadsTheQwen2WithBiasesAndTiedEmbeddings) {
+  const ModelConfig config = read_model_config(models / "tiny-qwen2-random" / "config.json");
+  EXPECT_EQ(config.model_type, "qwen2");
+  EXPECT_TRUE(config.attention_bias);  // Qwen2 always biases q, k, v
+  EXPECT_TRUE(config.tie_word_embeddings);
+  EXPECT_DOUBLE_EQ(config.rope_theta, 1000000.0);
+  EXPECT_DOUBLE_EQ(config.rms_norm_eps, 1e-6);
+  EXPECT_EQ(config.head_dim, 32);  // hidden 128 / 4 heads
+  EXPECT_EQ(config.num_key_value_heads, 2);
+  EXPECT_EQ(config.dtype, DType::f32);
+  EXPECT_FALSE(config.sliding_window.has_value());
+  EXPECT_EQ(config.context_limit(), 512);
+}
+
+TEST(ModelConfig, ReadsTransformers4Spellings) {
+  const ModelConfig config = parse_model_config(
+      llama_with(R"("rope_theta": 500000.0, "rope_scaling": null, "torch_dtype": "float16", "eos_token_id": [5, 7],
+                    "bos_token_id": 1, "num_key_value_heads": 2, "attention_bias": true, "mlp_bias": true)"));
+  EXPECT_DOUBLE_EQ(config.rope_theta, 500000.0);
+  EXPECT_EQ(config.dtype, DType::f16);
+  EXPECT_EQ(config.eos_token_ids, (std::vector<std::int64_t>{5, 7}));
+  EXPECT_EQ(config.bos_token_id, 1);
+  EXPECT_EQ(config.head_dim, 16);
+  EXPECT_EQ(config.num_key_value_heads, 2);
+  EXPECT_TRUE(config.attention_bias);
+  EXPECT_TRUE(config.mlp_bias);
+  EXPECT_EQ(config.max_position_embeddings, 2048);  // Llama's default
+}
+
+TEST(ModelConfig, ArchitectureFromModelTypeAndMistralWindow) {
+  const ModelConfig config = parse_model_config(
+      R"({"model_type": "mistral", "vocab_size": 100, "hidden_size": 64, "intermediate_size": 128,
+          "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 1, "head_dim": 8,
+          "max_position_embeddings": 32768, "sliding_window": 4096})");
+  EXPECT_EQ(config.architecture, "MistralForCausalLM");
+  EXPECT_EQ(config.head_dim, 8);
+  EXPECT_EQ(config.sliding_window, 4096);
+  EXPECT_EQ(config.context_limit(), 4096);
+}
+
+TEST(ModelConfig, RejectsMissingAndMistypedFields) {
+  expect_error(R"({"architectures": ["LlamaForCausalLM"], "vocab_size": 10})", StatusCode::invalid_argument,
+               {"'hidden_size'", "missing"});
+  expect_error(llama_with(R"("rms_norm_eps": "small")"), StatusCode::invalid_argument, {"'rms_norm_eps'", "number"});
+  expect_error(R"({"architectures": ["LlamaForCausalLM"], "vocab_size": 100.0, "hidden_size": 64})",
+               StatusCode::invalid_argument, {"'vocab_size'", "integer"});
+  expect_error(llama_with(R"("num_key_value_heads": 3)"), StatusCode::invalid_argument,
+               {"'num_key_value_heads'", "divide"});
+  expect_error(llama_with(R"("tie_word_embeddings": 1)"), StatusCode::invalid_argument, {"'tie_word_embeddings'"});
+  expect_error(llama_with(R"("max_position_embeddings": -5)"), StatusCode::invalid_argument,
+               {"'max_position_embeddings'"});
+  expect_error(llama_with(R"("head_dim": 7)"), StatusCode::invalid_argument, {"'head_dim'", "even"});
+  expect_error(llama_with(R"("eos_token_id": 100)"), StatusCode::invalid_argument, {"'eos_token_id'"});
+  expect_error(R"({"architectures": ["LlamaForCausalLM"], "vocab_size": 1, "hidden_size": 10, "intermediate_size": 4,
+                   "num_hidden_layers": 100000000000, "num_attention_heads": 2})",
+               StatusCode::invalid_argument, {"'num_hidden_layers'"});
+  expect_error("{\"vocab_size\": ", StatusCode::invalid_argument, {"not valid JSON"});
+  expect_error("[1]", StatusCode::invalid_argument, {"JSON object"});
+}
+
+TEST(ModelConfig, RefusesWhatTheOpSetCannotRun) {
+  expect_error(R"({"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2"})", StatusCode::unsupported,
+               {"GPT2LMHeadModel", "LlamaForCausalLM"});
+  expect_error(llama_with(R"("rope_scaling": {"rope_type": "llama3", "factor": 8.0})"), StatusCode::unsupported,
+               {"rope_scaling.rope_type", "llama3"});
+  expect_error(llama_with(R"("rope_parameters": {"rope_type": "yarn", "rope_theta": 10000})"), StatusCode::unsupported,
+               {"yarn"});
+  expect_error(llama_with(R"("hidden_act": "gelu")"), StatusCode::unsupported, {"'hidden_act'", "gelu"});
+  expect_error(llama_with(R"("dtype": "float64")"), StatusCode::unsupported, {"'dtype'", "float64"});
+}
+
+}  // namespace
+}  // namespace strata

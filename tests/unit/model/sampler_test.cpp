@@ -1,0 +1,99 @@
+// Token choice: greedy ties, seeded reproducibility, and the distribution sampling draws from
+// against the softmax computed here by hand.
+#include <strata/error.hpp>
+#include <strata/generate.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace strata {
+namespace {
+
+TEST(Sampler, GreedyTakesTheFirstOfEqualMaxima) {
+  Sampler sampler({});
+  const std::vector<float> logits = {0.5f, 2.0f, -1.0f, 2.0f};
+  EXPECT_EQ(sampler.next(logits), 1);
+}
+
+TEST(Sampler, TheSameSeedGivesTheSameTokens) {
+  const std::vector<float> logits = {0.1f, 0.4f, 0.2f, 0.3f, 0.0f, 0.25f};
+  SamplingOptions options;
+  options.temperature = 1.0f;
+  options.seed = 42;
+  Sampler a(options), b(options);
+  options.seed = 43;
+  Sampler c(options);
+  std::vector<std::int32_t> from_a, from_b, from_c;
+  for (int i = 0; i < 64; ++i) {
+    from_a.push_back(a.next(logits));
+    from_b.push_back(b.next(logits));
+    from_c.push_back(c.next(logits));
+  }
+  EXPECT_EQ(from_a, from_b);
+  EXPECT_NE(from_a, from_c);
+}
+
+TEST(Sampler, FrequenciesFollowTheTemperedSoftmax) {
+  const std::vector<float> logits = {std::log(0.6f), std::log(0.3f), std::log(0.1f)};
+  SamplingOptions options;
+  options.temperature = 2.0f;  // p ~ sqrt(p0): 0.6^.5, 0.3^.5, 0.1^.5, normalised
+  options.seed = 7;
+  Sampler sampler(options);
+  std::vector<int> counts(3);
+  constexpr int draws = 20000;
+  for (int i = 0; i < draws; ++i) ++counts[static_cast<std::size_t>(sampler.next(logits))];
+  const double z = std::sqrt(0.6) + std::sqrt(0.3) + std::sqrt(0.1);
+  const double expected[] = {std::sqrt(0.6) / z, std::sqrt(0.3) / z, std::sqrt(0.1) / z};
+  for (std::size_t i = 0; i < 3; ++i) EXPECT_NEAR(counts[i] / double(draws), expected[i], 0.015) << i;
+}
+
+TEST(Sampler, TopKAndTopPCutTheTail) {
+  const std::vector<float> logits = {std::log(0.5f), std::log(0.3f), std::log(0.15f), std::log(0.05f)};
+  SamplingOptions options;
+  options.temperature = 1.0f;
+  options.top_k = 2;
+  Sampler top_k(options);
+  std::vector<int> counts(4);
+  for (int i = 0; i < 4000; ++i) ++counts[static_cast<std::size_t>(top_k.next(logits))];
+  EXPECT_EQ(counts[2] + counts[3], 0);
+  EXPECT_NEAR(counts[0] / 4000.0, 0.5 / 0.8, 0.03);
+
+  options.top_k = 0;
+  options.top_p = 0.9f;  // 0.5 + 0.3 + 0.15 reaches 0.9: the 0.05 token is cut
+  Sampler top_p(options);
+  std::fill(counts.begin(), counts.end(), 0);
+  for (int i = 0; i < 4000; ++i) ++counts[static_cast<std::size_t>(top_p.next(logits))];
+  EXPECT_EQ(counts[3], 0);
+  EXPECT_GT(counts[2], 0);
+
+  options.top_p = 0.01f;  // only the most likely token survives
+  Sampler narrow(options);
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(narrow.next(logits), 0);
+}
+
+TEST(Sampler, RejectsNonsenseOptions) {
+  SamplingOptions options;
+  options.temperature = -1;
+  EXPECT_THROW(Sampler{options}, Error);
+  options = {};
+  options.top_p = 0;
+  EXPECT_THROW(Sampler{options}, Error);
+  options = {};
+  options.top_k = -3;
+  EXPECT_THROW(Sampler{options}, Error);
+}
+
+TEST(ByteTokens, RoundTripAndRefuseNonBytes) {
+  const std::string text = "def f():\n\treturn '\xc3\xa9'";
+  const std::vector<std::int32_t> tokens = text_to_byte_tokens(text);
+  EXPECT_EQ(tokens[0], 'd');
+  EXPECT_EQ(tokens.back(), '\'');
+  EXPECT_EQ(tokens[tokens.size() - 3], 0xc3);
+  EXPECT_EQ(byte_tokens_to_text(tokens), text);
+  const std::vector<std::int32_t> bad = {65, 256};
+  EXPECT_THROW(byte_tokens_to_text(bad), Error);
+}
+
+}  // namespace
+}  // namespace strata
