@@ -1,0 +1,101 @@
+#version 450
+// ATTENTION over a KV cache (f32 or f16), grouped-query heads, causal or not. One workgroup per
+// (token, query head) streams the keys in blocks of 64 with an online softmax: each invocation
+// scores one key of the block, the block's probabilities go through shared memory, and each
+// invocation accumulates up to 4 output features (head_dim <= 256, checked by the plugin).
+#extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
+#ifdef USE_SUBGROUPS
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_arithmetic : require
+#endif
+#include "common.glsl"
+
+#define WG_SIZE 64u
+#define MAX_HEAD_DIM 256u
+#define FEATURES_PER_INVOCATION 4u
+layout(local_size_x = 64) in;
+#include "reduce.glsl"
+
+layout(push_constant) uniform Params {
+  uint tokens;
+  uint q_heads;
+  uint kv_heads;
+  uint head_dim;
+  uint n_past;
+  uint causal;
+  uint q_off;
+  uint k_off;
+  uint v_off;
+  uint out_off;
+  uint kv_dtype;
+  float scale;
+} p;
+
+layout(set = 0, binding = 0, std430) readonly buffer Q { float q[]; };
+layout(set = 0, binding = 1, std430) readonly buffer KF { float k_f[]; };
+layout(set = 0, binding = 1, std430) readonly buffer KU { uint k_u[]; };
+layout(set = 0, binding = 2, std430) readonly buffer VF { float v_f[]; };
+layout(set = 0, binding = 2, std430) readonly buffer VU { uint v_u[]; };
+layout(set = 0, binding = 3, std430) writeonly buffer Out { float out_f[]; };
+
+DEFINE_FLOAT_LOADER(load_k, k_f, k_u)
+DEFINE_FLOAT_LOADER(load_v, v_f, v_u)
+
+shared float q_scaled[MAX_HEAD_DIM];
+shared float probabilities[WG_SIZE];
+
+const float NEG_LARGE = -3.402823466e38;
+
+void main() {
+  uint group = linear_group();
+  if (group >= p.tokens * p.q_heads) return;  // uniform across the workgroup
+  uint lid = gl_LocalInvocationID.x;
+  uint token = group / p.q_heads;
+  uint head = group % p.q_heads;
+  uint kv_head = head / (p.q_heads / p.kv_heads);
+  uint keys = p.causal != 0u ? p.n_past + token + 1u : p.n_past + p.tokens;
+  uint row_stride = p.kv_heads * p.head_dim;
+
+  for (uint d = lid; d < p.head_dim; d += WG_SIZE) q_scaled[d] = q[p.q_off + group * p.head_dim + d] * p.scale;
+  barrier();
+
+  float running_max = NEG_LARGE;
+  float running_sum = 0.0;
+  float acc[FEATURES_PER_INVOCATION];
+  [[unroll]] for (uint i = 0u; i < FEATURES_PER_INVOCATION; ++i) acc[i] = 0.0;
+
+  for (uint block = 0u; block < keys; block += WG_SIZE) {
+    uint key = block + lid;
+    float score = NEG_LARGE;
+    if (key < keys) {
+      uint base = p.k_off + key * row_stride + kv_head * p.head_dim;
+      float s = 0.0;
+      for (uint d = 0u; d < p.head_dim; ++d) s += q_scaled[d] * load_k(base + d, p.kv_dtype);
+      score = s;
+    }
+    float new_max = max(running_max, wg_max(score));
+    float probability = key < keys ? exp(score - new_max) : 0.0;
+    float correction = exp(running_max - new_max);
+    probabilities[lid] = probability;
+    running_sum = running_sum * correction + wg_sum(probability);  // its barrier publishes probabilities
+    running_max = new_max;
+    uint block_keys = min(WG_SIZE, keys - block);
+    [[unroll]] for (uint i = 0u; i < FEATURES_PER_INVOCATION; ++i) {
+      uint d = lid + WG_SIZE * i;
+      if (d < p.head_dim) {
+        float a = acc[i] * correction;
+        uint base = p.v_off + block * row_stride + kv_head * p.head_dim + d;
+        for (uint j = 0u; j < block_keys; ++j) a += probabilities[j] * load_v(base + j * row_stride, p.kv_dtype);
+        acc[i] = a;
+      }
+    }
+    barrier();  // probabilities are rewritten by the next block
+  }
+
+  float inverse_sum = 1.0 / running_sum;
+  [[unroll]] for (uint i = 0u; i < FEATURES_PER_INVOCATION; ++i) {
+    uint d = lid + WG_SIZE * i;
+    if (d < p.head_dim) out_f[p.out_off + group * p.head_dim + d] = acc[i] * inverse_sum;
+  }
+}
