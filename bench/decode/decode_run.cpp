@@ -1,0 +1,56 @@
+#include "decode_run.hpp"
+
+#include <strata/generate.hpp>
+#include <strata/session.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+namespace strata::bench {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+DecodeResult measure_decode(const Runtime& runtime, const std::string& model, const ModelGraph& graph,
+                            const WeightSource& weights, const std::string& device, std::int64_t prompt_tokens,
+                            std::int64_t decode_tokens) {
+  DecodeResult result;
+  result.model = model;
+  result.device = device;
+  result.weight_bytes_per_token = graph.weight_bytes_read_per_token();
+
+  SessionOptions options;
+  options.context_length = prompt_tokens + decode_tokens + 8;
+  auto start = std::chrono::steady_clock::now();
+  Session session(runtime, graph, weights, std::vector<std::string>(graph.units.size(), device), options);
+  result.load_seconds = seconds_since(start);
+
+  std::vector<std::int32_t> prompt(static_cast<std::size_t>(prompt_tokens));
+  for (std::size_t i = 0; i < prompt.size(); ++i)
+    prompt[i] = static_cast<std::int32_t>((i * 31 + 7) % static_cast<std::size_t>(graph.config.vocab_size));
+  session.forward(std::span(prompt).first(1));  // warm-up: first-touch of every weight page
+  session.reset();
+  start = std::chrono::steady_clock::now();
+  std::vector<float> logits = session.forward(prompt);
+  result.prefill_tokens_per_second = static_cast<double>(prompt_tokens) / seconds_since(start);
+
+  Sampler greedy({});
+  std::vector<double> steps;
+  for (std::int64_t i = 0; i < decode_tokens; ++i) {
+    const std::int32_t token = greedy.next(logits);
+    start = std::chrono::steady_clock::now();
+    logits = session.forward(std::span(&token, 1));
+    steps.push_back(seconds_since(start));
+  }
+  std::sort(steps.begin(), steps.end());
+  result.decode_tokens_per_second = 1.0 / steps[steps.size() / 2];
+  result.best_tokens_per_second = 1.0 / steps.front();
+  return result;
+}
+
+}  // namespace strata::bench
