@@ -1,0 +1,62 @@
+// ATTENTION over a KV cache with grouped-query heads: one work-group of ATT_WG work-items per
+// (query token, query head). Keys are visited in chunks of ATT_WG with an online softmax
+// (running max and sum, rescaling the partial output), so any context length runs in a fixed
+// amount of local memory: q and the output accumulator (head_dim floats each) plus one chunk
+// of probabilities.
+
+inline float kv_load(global const uchar* base, int is_f16, ulong i) {
+  return is_f16 ? vload_half(i, (global const half*)base) : ((global const float*)base)[i];
+}
+
+kernel __attribute__((reqd_work_group_size(ATT_WG, 1, 1))) void attention(
+    global const float* q, ulong q_off, global const uchar* k, ulong k_off, global const uchar* v, ulong v_off,
+    int kv_f16, global float* out, ulong out_off, uint n_tokens, uint n_heads, uint n_kv_heads, uint head_dim,
+    ulong n_past, float scale, int causal, local float* q_local, local float* acc) {
+  local float probs[ATT_WG];
+  local float scratch[ATT_WG];
+  uint lid = get_local_id(0);
+  ulong group = get_group_id(0);  // token * n_heads + head
+  uint head = (uint)(group % n_heads);
+  ulong token = group / n_heads;
+  uint kv_head = head / (n_heads / n_kv_heads);
+  ulong kv_stride = (ulong)n_kv_heads * head_dim;  // between consecutive positions
+  ulong n_keys = causal ? n_past + token + 1 : n_past + n_tokens;
+
+  global const float* qh = q + q_off + group * head_dim;
+  for (uint d = lid; d < head_dim; d += ATT_WG) {
+    q_local[d] = qh[d] * scale;
+    acc[d] = 0.0f;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+
+  float running_max = -INFINITY;
+  float running_sum = 0.0f;
+  ulong k_head = k_off + (ulong)kv_head * head_dim;
+  ulong v_head = v_off + (ulong)kv_head * head_dim;
+  for (ulong start = 0; start < n_keys; start += ATT_WG) {
+    uint count = (uint)min((ulong)ATT_WG, n_keys - start);
+    float score = -INFINITY;
+    if (lid < count) {
+      ulong row = k_head + (start + lid) * kv_stride;
+      score = 0.0f;
+      for (uint d = 0; d < head_dim; ++d) score += q_local[d] * kv_load(k, kv_f16, row + d);
+    }
+    float new_max = fmax(running_max, group_max(score, scratch));
+    float correction = exp(running_max - new_max);  // 0 on the first chunk
+    float p = lid < count ? exp(score - new_max) : 0.0f;
+    probs[lid] = p;
+    running_sum = running_sum * correction + group_sum(p, scratch);  // its barriers publish probs
+    for (uint d = lid; d < head_dim; d += ATT_WG) {
+      float a = acc[d] * correction;
+      ulong column = v_head + start * kv_stride + d;
+      for (uint j = 0; j < count; ++j) a += probs[j] * kv_load(v, kv_f16, column + j * kv_stride);
+      acc[d] = a;
+    }
+    running_max = new_max;
+    barrier(CLK_LOCAL_MEM_FENCE);  // probs is rewritten by the next chunk
+  }
+
+  global float* oh = out + out_off + group * head_dim;
+  float inv = 1.0f / running_sum;
+  for (uint d = lid; d < head_dim; d += ATT_WG) oh[d] = acc[d] * inv;
+}

@@ -1,0 +1,50 @@
+// ATTENTION: grouped-query heads, f32 and f16 caches, causal and not, a context longer than
+// one key chunk, several new tokens after n_past, and cache rows past the live ones.
+#include "opencl_fixture.hpp"
+#include "reference_ops.hpp"
+
+#include <cmath>
+
+namespace opencl_test {
+namespace {
+
+using strata::DType;
+
+struct AttentionShape {
+  std::int64_t tokens, heads, kv_heads, dim, cache, n_past;
+  bool causal;
+};
+
+void check_attention(const OpenCLTest& test, std::mt19937& rng, const AttentionShape& s, DType kv_type) {
+  OpCase c;
+  c.name = "attention T=" + std::to_string(s.tokens) + " H=" + std::to_string(s.heads) + "/" +
+           std::to_string(s.kv_heads) + " D=" + std::to_string(s.dim) + " n_past=" + std::to_string(s.n_past) +
+           (s.causal ? " causal " : " ") + std::string(strata::to_string(kv_type));
+  c.inputs = {random_tensor(DType::f32, {s.tokens, s.heads, s.dim}, rng),
+              random_tensor(kv_type, {s.cache, s.kv_heads, s.dim}, rng),
+              random_tensor(kv_type, {s.cache, s.kv_heads, s.dim}, rng)};
+  c.out_shape = {s.tokens, s.heads, s.dim};
+  const float scale = 1.0f / std::sqrt(static_cast<float>(s.dim));
+  c.make = [s, scale](const auto& in, const auto& out) {
+    return strata::ops::attention(in[0], in[1], in[2], out, s.n_past, scale, s.causal);
+  };
+  const auto want = reference::attention(c.inputs[0].values(), s.tokens, s.heads, s.dim, c.inputs[1].values(),
+                                         c.inputs[2].values(), s.kv_heads, s.n_past, scale, s.causal);
+  test.check(c, want, 1e-5);
+}
+
+TEST_F(OpenCLTest, AttentionDecodeOverALongContext) {
+  std::mt19937 rng(31);
+  for (DType kv : {DType::f32, DType::f16}) check_attention(*this, rng, {1, 8, 2, 24, 200, 150, true}, kv);
+}
+
+TEST_F(OpenCLTest, AttentionPrefillCausalAndNot) {
+  std::mt19937 rng(32);
+  for (bool causal : {true, false}) {
+    check_attention(*this, rng, {5, 4, 4, 16, 12, 3, causal}, DType::f32);
+    check_attention(*this, rng, {7, 6, 3, 9, 7, 0, causal}, DType::f16);
+  }
+}
+
+}  // namespace
+}  // namespace opencl_test

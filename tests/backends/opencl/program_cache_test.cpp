@@ -1,0 +1,117 @@
+// The on-disk program cache: a file appears in $STRATA_CACHE_DIR/opencl after the first start,
+// the second start uses it (the file is not rewritten), and a corrupt or truncated file is
+// ignored, rebuilt and replaced.
+#include "opencl_fixture.hpp"
+#include "reference_ops.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+namespace opencl_test {
+namespace {
+
+namespace fs = std::filesystem;
+
+class ScopedCacheDir {
+ public:
+  ScopedCacheDir() {
+    std::string pattern = (fs::temp_directory_path() / "strata-opencl-cache-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    dir_ = pattern;
+    if (const char* old = std::getenv("STRATA_CACHE_DIR")) old_ = old;
+    setenv("STRATA_CACHE_DIR", dir_.c_str(), 1);
+  }
+  ~ScopedCacheDir() {
+    if (old_)
+      setenv("STRATA_CACHE_DIR", old_->c_str(), 1);
+    else
+      unsetenv("STRATA_CACHE_DIR");
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+  std::vector<fs::path> entries() const {
+    std::vector<fs::path> found;
+    if (fs::exists(dir_ / "opencl"))
+      for (const auto& entry : fs::directory_iterator(dir_ / "opencl")) found.push_back(entry.path());
+    return found;
+  }
+
+ private:
+  fs::path dir_;
+  std::optional<std::string> old_;
+};
+
+std::string contents(const fs::path& path) {
+  std::ifstream file(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
+}
+
+ino_t inode(const fs::path& path) {
+  struct stat info {};
+  EXPECT_EQ(stat(path.c_str(), &info), 0);
+  return info.st_ino;
+}
+
+// A fresh runtime (a new backend start) that builds or loads its program and runs one op.
+void start_and_run_an_op() {
+  strata::Runtime runtime(test_runtime_options(false));
+  const std::optional<strata::Device> device = first_opencl_device(runtime);
+  ASSERT_TRUE(device);
+  std::mt19937 rng(41);
+  OpCase c;
+  c.name = "softmax after a backend start";
+  c.inputs = {random_tensor(strata::DType::f32, {3, 10}, rng)};
+  c.out_shape = {3, 10};
+  c.make = [](const auto& in, const auto& out) { return strata::ops::softmax(in[0], out); };
+  expect_close(run_case(*device, c).values(), reference::softmax(c.inputs[0].values(), 10, 1.0), 1e-5, c.name);
+}
+
+TEST_F(OpenCLTest, SecondStartUsesTheCachedProgram) {
+  ScopedCacheDir cache;
+  start_and_run_an_op();
+  const std::vector<fs::path> first = cache.entries();
+  ASSERT_EQ(first.size(), 1u) << "expected one cached program after the first start";
+  EXPECT_EQ(first[0].extension(), ".clbin");
+  const std::string bytes = contents(first[0]);
+  const ino_t node = inode(first[0]);
+
+  start_and_run_an_op();
+  const std::vector<fs::path> second = cache.entries();
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0], first[0]);
+  // A rebuild would have renamed a new file into place (a new inode).
+  EXPECT_EQ(inode(second[0]), node) << "the cached program was rewritten instead of reused";
+  EXPECT_EQ(contents(second[0]), bytes);
+}
+
+TEST_F(OpenCLTest, CorruptOrTruncatedCacheFilesAreRebuilt) {
+  ScopedCacheDir cache;
+  start_and_run_an_op();
+  ASSERT_EQ(cache.entries().size(), 1u);
+  const fs::path file = cache.entries()[0];
+  const std::string good = contents(file);
+
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << "this is not a program binary";
+  }
+  start_and_run_an_op();
+  EXPECT_EQ(contents(file).rfind("STRATACL", 0), 0u) << "the corrupt file was not replaced";
+
+  {
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out.write(good.data(), static_cast<std::streamsize>(good.size() / 2));
+  }
+  start_and_run_an_op();
+  EXPECT_EQ(contents(file).size(), good.size()) << "the truncated file was not replaced";
+  // No temporary file is left behind.
+  EXPECT_EQ(cache.entries().size(), 1u);
+}
+
+}  // namespace
+}  // namespace opencl_test
