@@ -6,6 +6,34 @@
 
 namespace strata::builtin_planners {
 
+namespace {
+
+// A unit for disk whose KV cache finds no room in host memory: move the last units placed on
+// the host to disk as well (their weights leave host memory, their KV cache stays) until it
+// fits. The host then holds an earlier run and disk the rest, as sequential placement wants.
+bool make_host_room_for_disk(const PlanView& view, detail::MemoryLoads& loads, Assignment& assignment,
+                             std::uint32_t unit, std::uint32_t disk) {
+  const std::uint32_t host = view.memory_device(disk);
+  if (host == disk) return false;
+  while (!loads.fits(unit, disk, assignment)) {
+    std::uint32_t victim = STRATA_PLAN_NONE;
+    for (std::uint32_t v = 0; v < view.unit_count(); ++v)
+      if (assignment[v] == host) victim = v;
+    if (victim == STRATA_PLAN_NONE) return false;
+    assignment[victim] = STRATA_PLAN_NONE;
+    const detail::MemoryLoads without(view, assignment);
+    if (!without.fits(victim, disk, assignment)) {
+      assignment[victim] = host;
+      return false;
+    }
+    assignment[victim] = disk;
+    loads = detail::MemoryLoads(view, assignment);
+  }
+  return true;
+}
+
+}  // namespace
+
 std::vector<std::uint32_t> first_fit(const PlanView& view, detail::MemoryLoads& loads, Assignment& assignment,
                                      const std::vector<std::uint32_t>& units,
                                      const std::vector<std::uint32_t>& devices) {
@@ -19,9 +47,20 @@ std::vector<std::uint32_t> first_fit(const PlanView& view, detail::MemoryLoads& 
       placed = true;
       break;
     }
+    for (std::uint32_t d : devices) {
+      if (placed || !view.is_disk(d)) continue;
+      const Assignment before = assignment;
+      if (make_host_room_for_disk(view, loads, assignment, u, d)) {
+        assignment[u] = d;
+        loads.add(u, d, assignment);
+        placed = true;
+      } else {
+        assignment = before;
+        loads = detail::MemoryLoads(view, assignment);
+      }
+    }
     if (!placed) unplaced.push_back(u);
   }
-  (void)view;
   return unplaced;
 }
 
