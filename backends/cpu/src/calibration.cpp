@@ -10,6 +10,8 @@
 
 #include <strata_cpu/kernels.hpp>
 
+#include <strata_plugin/host.hpp>
+
 #include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
@@ -102,7 +104,13 @@ double measure_bandwidth() {
 SpeedProfile measure() {
   const char* setting = std::getenv("STRATA_CPU_CALIBRATE");
   if (setting != nullptr && std::strcmp(setting, "0") == 0) return {};
-  return {measure_flops(), measure_bandwidth()};
+  const auto start = Clock::now();
+  const SpeedProfile profile{measure_flops(), measure_bandwidth()};
+  strata_plugin::log(STRATA_LOG_DEBUG,
+                     fmt::format("cpu: calibrated in {:.1f} ms: {:.1f} GFLOP/s f32, {:.1f} GB/s streaming",
+                                 std::chrono::duration<double, std::milli>(Clock::now() - start).count(),
+                                 profile.peak_flops * 1e-9, profile.memory_bandwidth * 1e-9));
+  return profile;
 }
 
 }  // namespace

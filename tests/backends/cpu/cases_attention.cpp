@@ -36,10 +36,22 @@ std::vector<OpCase> attention_cases() {
     double scale;  // 0: 1/sqrt(dim)
   };
   const Shape shapes[] = {
-      {1, 1, 1, 1, 1, 0, true, 1, 0},    {1, 4, 4, 16, 20, 7, true, 1, 0},   {1, 8, 4, 32, 9, 8, true, 1, 0},
-      {5, 8, 2, 16, 30, 3, true, 1, 0},  {3, 8, 1, 8, 10, 0, true, 1, 0},    {4, 4, 2, 64, 9, 2, false, 1, 0},
-      {7, 6, 3, 17, 12, 5, true, 1, 0},  {2, 16, 2, 24, 40, 33, true, 1, 0}, {6, 3, 1, 5, 6, 0, false, 1, 0},
+      {1, 1, 1, 1, 1, 0, true, 1, 0},
+      {1, 4, 4, 16, 20, 7, true, 1, 0},
+      {1, 8, 4, 32, 9, 8, true, 1, 0},
+      {5, 8, 2, 16, 30, 3, true, 1, 0},
+      {3, 8, 1, 8, 10, 0, true, 1, 0},
+      {4, 4, 2, 64, 9, 2, false, 1, 0},
+      {7, 6, 3, 17, 12, 5, true, 1, 0},
+      {2, 16, 2, 24, 40, 33, true, 1, 0},
+      {6, 3, 1, 5, 6, 0, false, 1, 0},
       {3, 4, 1, 16, 8, 2, true, 4, 1.0},  // scores up to ~250: exp() overflows without the shift
+      // Long caches with few work items: the keys are split into chunks whose partial
+      // softmaxes are merged; with T = 260 the early tokens' last chunks lie wholly in the
+      // causal future (on machines, or test arenas, with enough workers).
+      {1, 4, 1, 16, 600, 520, true, 1, 0},
+      {2, 8, 2, 8, 1100, 1000, false, 1, 0},
+      {260, 1, 1, 4, 260, 0, true, 1, 0},
   };
   std::vector<OpCase> cases;
   Random random(23);

@@ -9,6 +9,7 @@
 #include "op_case.hpp"
 
 #include <gtest/gtest.h>
+#include <tbb/task_arena.h>
 
 #include <cmath>
 #include <cstring>
@@ -108,6 +109,43 @@ INSTANTIATE_TEST_SUITE_P(AllOps, KernelOpTest,
                          ::testing::Combine(::testing::ValuesIn(all_op_cases()),
                                             ::testing::Values(strata_cpu::Isa::generic, strata_cpu::Isa::avx2)),
                          isa_case_name);
+
+// The kernels size their work split by the arena's concurrency: attention splits the keys
+// into chunks when there are few (token, head) items per worker. Running under arenas of
+// several sizes covers one chunk, several, and chunks wholly in the causal future.
+class KernelArenaTest : public ::testing::TestWithParam<std::tuple<OpCase, int>> {};
+
+TEST_P(KernelArenaTest, SameResultForAnyWorkerCount) {
+  const auto& [c, workers] = GetParam();
+  std::vector<std::vector<std::byte>> inputs;
+  strata_op op = c.params;
+  op.kind = c.kind;
+  op.n_inputs = static_cast<std::uint32_t>(c.inputs.size());
+  for (std::size_t i = 0; i < c.inputs.size(); ++i) {
+    inputs.push_back(c.inputs[i].bytes);
+    op.inputs[i] = {reinterpret_cast<strata_buffer*>(inputs[i].data()),
+                    0,
+                    c.inputs[i].dtype,
+                    static_cast<std::uint32_t>(c.inputs[i].shape.size()),
+                    {}};
+    std::copy(c.inputs[i].shape.begin(), c.inputs[i].shape.end(), op.inputs[i].shape);
+  }
+  std::vector<std::byte> out(static_cast<std::size_t>(element_count(c.out_shape)) * element_size(c.out_dtype));
+  op.output = {
+      reinterpret_cast<strata_buffer*>(out.data()), 0, c.out_dtype, static_cast<std::uint32_t>(c.out_shape.size()), {}};
+  std::copy(c.out_shape.begin(), c.out_shape.end(), op.output.shape);
+  tbb::task_arena arena(workers);
+  arena.execute([&] { strata_cpu::execute(op, resolve); });
+  EXPECT_TRUE(output_matches(c, decode(c.out_dtype, out.data(), element_count(c.out_shape))));
+}
+
+std::string arena_case_name(const ::testing::TestParamInfo<std::tuple<OpCase, int>>& info) {
+  return std::get<0>(info.param).name + "_workers_" + std::to_string(std::get<1>(info.param));
+}
+
+INSTANTIATE_TEST_SUITE_P(Attention, KernelArenaTest,
+                         ::testing::Combine(::testing::ValuesIn(attention_cases()), ::testing::Values(1, 4, 64, 160)),
+                         arena_case_name);
 
 std::vector<float> read_floats(Storage& s, std::size_t n) {
   std::vector<float> v(n);

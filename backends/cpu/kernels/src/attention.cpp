@@ -1,74 +1,188 @@
 // ATTENTION over a KV cache (f32 or f16) with grouped-query heads and an optional causal mask.
-// Parallel over (token, group of up to four query heads that share one KV head): each task
-// reads a KV row once for all heads of its group. Scores and the weighted sum of values are
-// accumulated in f32, the softmax is shifted by the row maximum and normalised in double.
+//
+// Work items are (token, group of up to four query heads that share one KV head): each item
+// reads a KV row once for all heads of its group. When there are fewer items than about two
+// per worker (decode: one token, few KV heads) the keys are split into chunks as well, each
+// chunk producing a partial softmax (its max, its sum, its unnormalised weighted values) that
+// a second pass merges exactly ("flash decoding"). Scores and weighted sums accumulate in f32,
+// every exp() is shifted by a maximum so it cannot overflow, and normalisers sum in double.
 #include <strata_plugin/dtype.hpp>
 
 #include "op_families.hpp"
 #include "parallel.hpp"
 #include "vec_kernels.hpp"
 
+#include <tbb/task_arena.h>
+
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
 namespace strata_cpu {
+namespace {
+
+constexpr std::int64_t rows_per_item = static_cast<std::int64_t>(max_dot_rows);
+// Fewer keys than this per chunk cost more in merging than they gain in parallelism.
+constexpr std::int64_t min_chunk_keys = 128;
+
+struct Geometry {
+  std::int64_t tokens, q_heads, dim, kv_heads, group, subgroups, n_past, max_keys;
+  std::int64_t kv_row_bytes, kv_stride;  // bytes of one head's row; from one cache position to the next
+  strata_dtype kv_dtype;
+  bool causal;
+  float scale;
+
+  std::int64_t items() const { return tokens * kv_heads * subgroups; }
+  std::int64_t keys_for_token(std::int64_t t) const { return causal ? n_past + t + 1 : max_keys; }
+};
+
+// A partial softmax over one chunk of keys for each query row of an item: the scaled-score
+// maximum, the sum of exp(score - max) and the sum of exp(score - max) * v.
+struct Partial {
+  float* max;   // [rows]
+  double* sum;  // [rows]
+  float* acc;   // [rows, dim]
+};
+
+struct Item {
+  std::int64_t t, kv_head, h0, rows;
+};
+
+Item item_at(const Geometry& g, std::int64_t item) {
+  Item it{};
+  it.t = item / (g.kv_heads * g.subgroups);
+  it.kv_head = (item / g.subgroups) % g.kv_heads;
+  it.h0 = it.kv_head * g.group + (item % g.subgroups) * rows_per_item;
+  it.rows = std::min(rows_per_item, it.kv_head * g.group + g.group - it.h0);
+  return it;
+}
+
+// Keys [begin, end) of one item into `partial`; `scores` has room for rows x (end - begin).
+void attend_chunk(const Geometry& g, const Item& it, std::int64_t begin, std::int64_t end, const float* q,
+                  const std::byte* k, const std::byte* v, float* scores, const Partial& partial) {
+  const auto d = static_cast<std::size_t>(g.dim);
+  const std::int64_t width = end - begin;
+  const float* q_rows = q + (it.t * g.q_heads + it.h0) * g.dim;  // `rows` consecutive heads
+  const std::byte* k_head = k + it.kv_head * g.kv_row_bytes;
+  const std::byte* v_head = v + it.kv_head * g.kv_row_bytes;
+  for (std::int64_t s = begin; s < end; ++s)
+    dot_rows(q_rows, d, static_cast<std::size_t>(it.rows), k_head + s * g.kv_stride, g.kv_dtype, d,
+             scores + (s - begin), static_cast<std::size_t>(width));
+  for (std::int64_t r = 0; r < it.rows; ++r) {
+    float* row = scores + r * width;
+    float max = -INFINITY;
+    for (std::int64_t s = 0; s < width; ++s) max = std::max(max, row[s] * g.scale);
+    double sum = 0.0;
+    for (std::int64_t s = 0; s < width; ++s) {
+      row[s] = std::exp(row[s] * g.scale - max);
+      sum += row[s];
+    }
+    float* acc = partial.acc + r * g.dim;
+    std::fill(acc, acc + g.dim, 0.0f);
+    for (std::int64_t s = 0; s < width; ++s) axpy(row[s], v_head + (begin + s) * g.kv_stride, g.kv_dtype, acc, d);
+    partial.max[r] = max;
+    partial.sum[r] = sum;
+  }
+}
+
+}  // namespace
 
 void run_attention(const strata_op& op, const OpMemory& mem) {
   const strata_tensor& q = op.inputs[0];
   const strata_tensor& k = op.inputs[1];
-  const std::int64_t tokens = q.shape[0];
-  const std::int64_t q_heads = q.shape[1];
-  const std::int64_t dim = q.shape[2];
-  const std::int64_t kv_heads = k.shape[1];
-  const std::int64_t group = q_heads / kv_heads;  // query heads per KV head
-  const std::int64_t n_past = op.params.attention.n_past;
-  const bool causal = op.params.attention.causal != 0;
-  const float scale = op.params.attention.scale;
-  const auto kv_row_bytes = static_cast<std::int64_t>(dim * strata_plugin::dtype_size(k.dtype));
-  const std::int64_t kv_stride = kv_heads * kv_row_bytes;  // bytes from one cache position to the next
-  const std::int64_t max_keys = n_past + tokens;
-  const std::int64_t subgroups =
-      (group + static_cast<std::int64_t>(max_dot_rows) - 1) / static_cast<std::int64_t>(max_dot_rows);
+  Geometry g{};
+  g.tokens = q.shape[0];
+  g.q_heads = q.shape[1];
+  g.dim = q.shape[2];
+  g.kv_heads = k.shape[1];
+  g.group = g.q_heads / g.kv_heads;
+  g.subgroups = (g.group + rows_per_item - 1) / rows_per_item;
+  g.n_past = op.params.attention.n_past;
+  g.max_keys = g.n_past + g.tokens;
+  g.kv_row_bytes = g.dim * static_cast<std::int64_t>(strata_plugin::dtype_size(k.dtype));
+  g.kv_stride = g.kv_heads * g.kv_row_bytes;
+  g.kv_dtype = k.dtype;
+  g.causal = op.params.attention.causal != 0;
+  g.scale = op.params.attention.scale;
+
+  const std::int64_t workers = tbb::this_task_arena::max_concurrency();
+  const std::int64_t items = g.items();
+  const std::int64_t wanted = (2 * workers + items - 1) / items;
+  const std::int64_t chunks =
+      std::clamp<std::int64_t>(wanted, 1, std::max<std::int64_t>(1, g.max_keys / min_chunk_keys));
+  const std::int64_t chunk_keys = (g.max_keys + chunks - 1) / chunks;
+
   const float* q_data = as<float>(mem.in[0]);
-  const std::byte* k_data = mem.in[1];
-  const std::byte* v_data = mem.in[2];
   float* out = as<float>(mem.out);
-  const auto d = static_cast<std::size_t>(dim);
+  const std::int64_t unit_work = chunk_keys * g.dim * 2 * rows_per_item;
 
-  const std::int64_t items = tokens * kv_heads * subgroups;
-  parallel_chunks(items, max_keys * dim * 2, [&](std::int64_t begin, std::int64_t end) {
-    std::vector<float> scores(static_cast<std::size_t>(max_keys) * max_dot_rows);
-    std::vector<float> acc(d * max_dot_rows);
-    for (std::int64_t item = begin; item < end; ++item) {
-      const std::int64_t t = item / (kv_heads * subgroups);
-      const std::int64_t kv_head = (item / subgroups) % kv_heads;
-      const std::int64_t h0 = kv_head * group + (item % subgroups) * static_cast<std::int64_t>(max_dot_rows);
-      const auto rows = static_cast<std::size_t>(std::min<std::int64_t>(max_dot_rows, kv_head * group + group - h0));
-      const std::int64_t keys = causal ? n_past + t + 1 : max_keys;
-      const float* q_rows = q_data + (t * q_heads + h0) * dim;  // `rows` consecutive heads
-      const std::byte* k_head = k_data + kv_head * kv_row_bytes;
-      const std::byte* v_head = v_data + kv_head * kv_row_bytes;
-
-      for (std::int64_t s = 0; s < keys; ++s)
-        dot_rows(q_rows, d, rows, k_head + s * kv_stride, k.dtype, d, scores.data() + s,
-                 static_cast<std::size_t>(max_keys));
-
-      for (std::size_t r = 0; r < rows; ++r) {
-        float* row_scores = scores.data() + r * static_cast<std::size_t>(max_keys);
-        float max = -INFINITY;
-        for (std::int64_t s = 0; s < keys; ++s) max = std::max(max, row_scores[s] * scale);
-        double sum = 0.0;
-        for (std::int64_t s = 0; s < keys; ++s) {
-          row_scores[s] = std::exp(row_scores[s] * scale - max);
-          sum += row_scores[s];
+  if (chunks == 1) {
+    // Each item's output rows are contiguous: accumulate there and normalise in place.
+    parallel_chunks(items, unit_work, [&](std::int64_t begin, std::int64_t end) {
+      std::vector<float> scores(static_cast<std::size_t>(g.max_keys * rows_per_item));
+      float max[rows_per_item];
+      double sum[rows_per_item];
+      for (std::int64_t item = begin; item < end; ++item) {
+        const Item it = item_at(g, item);
+        float* o = out + (it.t * g.q_heads + it.h0) * g.dim;
+        attend_chunk(g, it, 0, g.keys_for_token(it.t), q_data, mem.in[1], mem.in[2], scores.data(), {max, sum, o});
+        for (std::int64_t r = 0; r < it.rows; ++r) {
+          const auto inv = static_cast<float>(1.0 / sum[r]);
+          for (std::int64_t i = 0; i < g.dim; ++i) o[r * g.dim + i] *= inv;
         }
-        float* a = acc.data() + r * d;
-        std::fill(a, a + d, 0.0f);
-        for (std::int64_t s = 0; s < keys; ++s) axpy(row_scores[s], v_head + s * kv_stride, k.dtype, a, d);
-        const auto inv = static_cast<float>(1.0 / sum);
-        float* o = out + (t * q_heads + h0 + static_cast<std::int64_t>(r)) * dim;
-        for (std::size_t i = 0; i < d; ++i) o[i] = a[i] * inv;
+      }
+    });
+    return;
+  }
+
+  // Partials for every (item, chunk): rows_per_item entries each.
+  const auto slots = static_cast<std::size_t>(items * chunks * rows_per_item);
+  std::vector<float> maxes(slots);
+  std::vector<double> sums(slots);
+  std::vector<float> accs(slots * static_cast<std::size_t>(g.dim));
+  const auto partial_at = [&](std::int64_t unit) {
+    const auto slot = static_cast<std::size_t>(unit * rows_per_item);
+    return Partial{maxes.data() + slot, sums.data() + slot, accs.data() + slot * static_cast<std::size_t>(g.dim)};
+  };
+
+  parallel_chunks(items * chunks, unit_work, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<float> scores(static_cast<std::size_t>(chunk_keys * rows_per_item));
+    for (std::int64_t unit = begin; unit < end; ++unit) {
+      const Item it = item_at(g, unit / chunks);
+      const std::int64_t first = (unit % chunks) * chunk_keys;
+      const std::int64_t last = std::min(first + chunk_keys, g.keys_for_token(it.t));
+      const Partial partial = partial_at(unit);
+      if (first >= last) {  // a chunk wholly past this token's causal horizon
+        std::fill(partial.sum, partial.sum + it.rows, 0.0);
+        continue;
+      }
+      attend_chunk(g, it, first, last, q_data, mem.in[1], mem.in[2], scores.data(), partial);
+    }
+  });
+
+  // Merge: rescale each chunk's sums to the overall maximum of its row.
+  parallel_chunks(items, chunks * g.dim * rows_per_item, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t item = begin; item < end; ++item) {
+      const Item it = item_at(g, item);
+      for (std::int64_t r = 0; r < it.rows; ++r) {
+        float max = -INFINITY;
+        for (std::int64_t c = 0; c < chunks; ++c) {
+          const Partial p = partial_at(item * chunks + c);
+          if (p.sum[r] > 0) max = std::max(max, p.max[r]);
+        }
+        float* o = out + (it.t * g.q_heads + it.h0 + r) * g.dim;
+        std::fill(o, o + g.dim, 0.0f);
+        double total = 0.0;
+        for (std::int64_t c = 0; c < chunks; ++c) {
+          const Partial p = partial_at(item * chunks + c);
+          if (!(p.sum[r] > 0)) continue;
+          const float weight = std::exp(p.max[r] - max);
+          total += p.sum[r] * weight;
+          const float* acc = p.acc + r * g.dim;
+          for (std::int64_t i = 0; i < g.dim; ++i) o[i] += acc[i] * weight;
+        }
+        const auto inv = static_cast<float>(1.0 / total);
+        for (std::int64_t i = 0; i < g.dim; ++i) o[i] *= inv;
       }
     }
   });
