@@ -40,6 +40,7 @@ Device::~Device() {
   if (device_ == VK_NULL_HANDLE) return;
   vkDeviceWaitIdle(device_);
   for (Retired& retired : retired_) destroy_buffer(retired.raw);
+  retired_.clear();  // their events hold timeline semaphores of this VkDevice
   pipelines_.reset();
   destroy_buffer(dummy_);
   vkDestroyDevice(device_, nullptr);
@@ -145,14 +146,14 @@ RawBuffer Device::create_host_buffer(std::uint64_t size) { return create_buffer(
 
 RawBuffer Device::create_buffer(std::uint64_t size, bool host) {
   // Padded to 16 bytes so that word and vector loads of a tensor's last elements stay inside.
-  const std::uint64_t padded = (size + 15) & ~std::uint64_t{15};
-  if (padded > physical_.max_memory_allocation)
+  if (size > physical_.max_memory_allocation - 15)
     strata_plugin::fail(STRATA_STATUS_OUT_OF_MEMORY,
                         "vulkan: {} bytes is more than {} allows in one allocation (maxMemoryAllocationSize {})", size,
                         physical_.name, physical_.max_memory_allocation);
-  if (padded > memory_total())
+  if (size > memory_total())
     strata_plugin::fail(STRATA_STATUS_OUT_OF_MEMORY, "vulkan: {} bytes is more than {} has ({} bytes)", size,
                         physical_.name, memory_total());
+  const std::uint64_t padded = (size + 15) & ~std::uint64_t{15};
   RawBuffer raw;
   raw.size = padded;
   auto info = vk_struct<VkBufferCreateInfo>(VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO);

@@ -114,6 +114,18 @@ TEST(VulkanMemory, FreeingABufferWhileItsWorkIsQueuedIsSafe) {
   const std::vector<float> got = read_all<float>(queue, out, 4096);
   const std::vector<float> x = iota_floats(4096, 2.0f);
   for (std::size_t i = 0; i < x.size(); i += 97) EXPECT_NEAR(got[i], x[i] / (1 + std::exp(-x[i])), 1e-6);
+  // Once more, and this time the queue and the runtime go away without a finish in between.
+  strata::Buffer in = vulkan.allocate(4 * 4096);
+  write_all(queue, in, x);
+  // Keep the device busy for a while (a 64 x 64 x 4096 matmul reading `in`) so that `in` is
+  // surely still in use when it is freed. The weight's contents do not matter.
+  strata::Buffer weight = vulkan.allocate(4 * 4096 * 64), product = vulkan.allocate(4 * 64 * 4096);
+  queue.submit(strata::ops::matmul(TensorView{&in, 0, DType::f32, Shape{64, 64}},
+                                   TensorView{&weight, 0, DType::f32, Shape{4096, 64}}, std::nullopt,
+                                   TensorView{&product, 0, DType::f32, Shape{64, 4096}}));
+  queue.submit(
+      strata::ops::silu(TensorView{&in, 0, DType::f32, Shape{4096}}, TensorView{&out, 0, DType::f32, Shape{4096}}));
+  in = strata::Buffer();
 }
 
 TEST(VulkanQueue, LargeTransfersStreamThroughStaging) {
