@@ -1,0 +1,109 @@
+#include "device_spec.hpp"
+
+#include <strata_plugin/host.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace strata_sim {
+namespace {
+
+[[noreturn]] void bad(const std::string& message) {
+  throw strata_plugin::Error(STRATA_STATUS_INVALID_ARGUMENT, "sim: " + message);
+}
+
+double number(const nlohmann::json& entry, const char* key, std::size_t index, double fallback, bool required) {
+  if (!entry.contains(key)) {
+    if (required) bad(fmt::format("device entry {} needs \"{}\"", index, key));
+    return fallback;
+  }
+  const nlohmann::json& value = entry[key];
+  if (!value.is_number())
+    bad(fmt::format("device entry {}: \"{}\" must be a number, not {}", index, key, value.dump()));
+  const double result = value.get<double>();
+  if (!std::isfinite(result) || result < 0 || result > 1e12)
+    bad(fmt::format("device entry {}: \"{}\" = {} is out of range", index, key, result));
+  return result;
+}
+
+strata_device_kind kind_of(const nlohmann::json& entry, std::size_t index) {
+  if (!entry.contains("kind")) return STRATA_DEVICE_GPU;
+  const nlohmann::json& value = entry["kind"];
+  const std::string text = value.is_string() ? value.get<std::string>() : std::string();
+  if (text == "gpu") return STRATA_DEVICE_GPU;
+  if (text == "igpu") return STRATA_DEVICE_IGPU;
+  if (text == "accel") return STRATA_DEVICE_ACCEL;
+  if (text == "cpu") return STRATA_DEVICE_CPU;
+  bad(fmt::format("device entry {}: \"kind\" must be \"gpu\", \"igpu\", \"accel\" or \"cpu\", not {}", index,
+                  value.dump()));
+}
+
+}  // namespace
+
+std::vector<DeviceSpec> parse_devices(std::string_view json) {
+  nlohmann::json document;
+  try {
+    document = nlohmann::json::parse(json);
+  } catch (const nlohmann::json::exception& error) {
+    bad(fmt::format("the devices JSON does not parse: {}", error.what()));
+  }
+  if (!document.is_object() || !document.contains("devices") || !document["devices"].is_array())
+    bad("the devices JSON must be an object with a \"devices\" array");
+  static const std::set<std::string> known{"name",        "kind",      "memory_gib", "tflops",
+                                           "memory_gbps", "link_gbps", "count",      "pci_bus_id"};
+  std::vector<DeviceSpec> devices;
+  std::size_t index = 0;
+  for (const nlohmann::json& entry : document["devices"]) {
+    if (!entry.is_object()) bad(fmt::format("device entry {} must be an object", index));
+    for (const auto& [key, value] : entry.items())
+      if (!known.contains(key))
+        bad(
+            fmt::format("device entry {}: unknown field \"{}\" (known: name, kind, memory_gib, tflops, memory_gbps, "
+                        "link_gbps, count, pci_bus_id)",
+                        index, key));
+    DeviceSpec spec;
+    if (!entry.contains("name") || !entry["name"].is_string() || entry["name"].get<std::string>().empty())
+      bad(fmt::format("device entry {} needs a \"name\" string", index));
+    spec.description = entry["name"].get<std::string>().substr(0, 127);
+    spec.kind = kind_of(entry, index);
+    const double gib = number(entry, "memory_gib", index, 0, true);
+    if (gib > 1e6) bad(fmt::format("device entry {}: memory_gib {} is out of range", index, gib));
+    spec.memory = static_cast<std::uint64_t>(std::llround(gib * 1073741824.0));
+    spec.peak_flops = number(entry, "tflops", index, 0, false) * 1e12;
+    spec.memory_bandwidth = number(entry, "memory_gbps", index, 0, false) * 1e9;
+    spec.host_link_bandwidth = number(entry, "link_gbps", index, 0, false) * 1e9;
+    if (entry.contains("pci_bus_id")) {
+      if (!entry["pci_bus_id"].is_string()) bad(fmt::format("device entry {}: \"pci_bus_id\" must be a string", index));
+      spec.pci_bus_id = entry["pci_bus_id"].get<std::string>().substr(0, 31);
+    }
+    const double count = number(entry, "count", index, 1, false);
+    if (count < 1 || count > 64 || count != std::floor(count))
+      bad(fmt::format("device entry {}: \"count\" must be a whole number from 1 to 64", index));
+    for (int copy = 0; copy < static_cast<int>(count); ++copy) devices.push_back(spec);
+    if (devices.size() > 256) bad("at most 256 simulated devices");
+    ++index;
+  }
+  return devices;
+}
+
+std::vector<DeviceSpec> devices_from_environment() {
+  const char* value = std::getenv(environment_variable);
+  if (value == nullptr || *value == '\0') return {};
+  const std::string text = value;
+  if (text.find_first_not_of(" \t\n") != std::string::npos && text[text.find_first_not_of(" \t\n")] == '{')
+    return parse_devices(text);
+  std::ifstream file(text);
+  if (!file)
+    throw strata_plugin::Error(STRATA_STATUS_UNAVAILABLE,
+                               fmt::format("sim: cannot read {} = {}", environment_variable, text));
+  std::stringstream contents;
+  contents << file.rdbuf();
+  return parse_devices(contents.str());
+}
+
+}  // namespace strata_sim

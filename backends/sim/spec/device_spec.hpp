@@ -1,0 +1,40 @@
+// The simulated devices a STRATA_SIM_DEVICES file describes:
+//
+//   {"devices": [{"name": "24 GiB GPU", "kind": "gpu", "memory_gib": 24, "tflops": 80,
+//                 "memory_gbps": 900, "link_gbps": 25, "count": 4}],
+//    "links": [{"between": ["sim:0", "sim:1"], "gbps": 300}]}
+//
+// "kind" is gpu (default), igpu, accel or cpu; "count" repeats an entry; "pci_bus_id" makes a
+// device claim a physical identity. "links" is for planners (strata::parse_links_json); the
+// backend ignores it.
+#pragma once
+
+#include <strata/backend.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace strata_sim {
+
+struct DeviceSpec {
+  std::string description;  // "name" in the file
+  strata_device_kind kind = STRATA_DEVICE_GPU;
+  std::uint64_t memory = 0;        // bytes
+  double peak_flops = 0;           // FLOP/s
+  double memory_bandwidth = 0;     // bytes/s
+  double host_link_bandwidth = 0;  // bytes/s
+  std::string pci_bus_id;
+};
+
+// Throws strata_plugin::Error(INVALID_ARGUMENT) naming the entry and the field.
+std::vector<DeviceSpec> parse_devices(std::string_view json);
+
+// STRATA_SIM_DEVICES names a file, or holds the JSON itself when it starts with '{'. Unset or
+// empty: no devices. Throws like parse_devices, or UNAVAILABLE when the file cannot be read.
+std::vector<DeviceSpec> devices_from_environment();
+
+inline constexpr const char* environment_variable = "STRATA_SIM_DEVICES";
+
+}  // namespace strata_sim

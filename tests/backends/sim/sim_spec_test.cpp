@@ -1,0 +1,74 @@
+// The simulated-devices file: what it accepts and how it says what is wrong.
+#include "device_spec.hpp"
+
+#include <strata_plugin/host.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace {
+
+std::string error_of(std::string_view json) {
+  try {
+    strata_sim::parse_devices(json);
+  } catch (const strata_plugin::Error& error) {
+    EXPECT_EQ(error.code(), STRATA_STATUS_INVALID_ARGUMENT);
+    return error.what();
+  }
+  return "(no error)";
+}
+
+TEST(SimSpec, ReadsDevicesWithUnitsInTheirNames) {
+  const auto devices = strata_sim::parse_devices(R"({"devices": [
+      {"name": "big", "memory_gib": 24, "tflops": 80, "memory_gbps": 900, "link_gbps": 25, "count": 2},
+      {"name": "host", "kind": "cpu", "memory_gib": 0.5, "pci_bus_id": "0000:01:00.0"}],
+    "links": [{"between": ["sim:0", "sim:1"], "gbps": 300}]})");
+  ASSERT_EQ(devices.size(), 3u);
+  EXPECT_EQ(devices[0].description, "big");
+  EXPECT_EQ(devices[1].description, "big");
+  EXPECT_EQ(devices[0].kind, STRATA_DEVICE_GPU);
+  EXPECT_EQ(devices[0].memory, 24ull << 30);
+  EXPECT_DOUBLE_EQ(devices[0].peak_flops, 80e12);
+  EXPECT_DOUBLE_EQ(devices[0].memory_bandwidth, 900e9);
+  EXPECT_DOUBLE_EQ(devices[0].host_link_bandwidth, 25e9);
+  EXPECT_EQ(devices[2].kind, STRATA_DEVICE_CPU);
+  EXPECT_EQ(devices[2].memory, 512ull << 20);
+  EXPECT_EQ(devices[2].pci_bus_id, "0000:01:00.0");
+  EXPECT_DOUBLE_EQ(devices[2].peak_flops, 0);  // unknown
+}
+
+TEST(SimSpec, NamesWhatIsWrong) {
+  EXPECT_NE(error_of("{").find("does not parse"), std::string::npos);
+  EXPECT_NE(error_of(R"({"gpus": []})").find("\"devices\" array"), std::string::npos);
+  EXPECT_NE(error_of(R"({"devices": [{"memory_gib": 1}]})").find("needs a \"name\""), std::string::npos);
+  EXPECT_NE(error_of(R"({"devices": [{"name": "a"}]})").find("needs \"memory_gib\""), std::string::npos);
+  EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": "24GiB"}]})").find("must be a number"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": -1}]})").find("out of range"), std::string::npos);
+  EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": 1, "kind": "tpu"}]})").find("\"kind\" must be"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": 1, "memory": 5}]})").find("unknown field \"memory\""),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": 1, "count": 2.5}]})").find("whole number"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": 1, "count": 65}]})").find("whole number"),
+            std::string::npos);
+}
+
+TEST(SimSpec, TheEnvironmentNamesAFileOrHoldsTheJson) {
+  ::unsetenv(strata_sim::environment_variable);
+  EXPECT_TRUE(strata_sim::devices_from_environment().empty());
+  ::setenv(strata_sim::environment_variable, R"({"devices": [{"name": "a", "memory_gib": 1}]})", 1);
+  EXPECT_EQ(strata_sim::devices_from_environment().size(), 1u);
+  ::setenv(strata_sim::environment_variable, "/nonexistent/devices.json", 1);
+  try {
+    strata_sim::devices_from_environment();
+    ADD_FAILURE();
+  } catch (const strata_plugin::Error& error) {
+    EXPECT_EQ(error.code(), STRATA_STATUS_UNAVAILABLE);
+  }
+  ::unsetenv(strata_sim::environment_variable);
+}
+
+}  // namespace
