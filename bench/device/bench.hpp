@@ -16,6 +16,7 @@ struct Options {
   bool if_present = false;
   // OpenCL only: the matmul engines to compare (the plugin's own kernels, CLBlast).
   std::vector<std::string> opencl_matmul = {"own", "clblast"};
+  std::vector<std::string> sections = {"copy", "matvec", "matmul", "decode"};
   int decode_tokens = 64;
   int decode_context = 128;
 };

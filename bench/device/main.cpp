@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace bench {
@@ -38,6 +39,9 @@ int main(int argc, char** argv) {
   app.add_flag("--if-present", options.if_present, "exit 0 without measuring when the device does not exist");
   app.add_option("--opencl-matmul", options.opencl_matmul, "OpenCL matmul engines to compare: own, clblast")
       ->delimiter(',');
+  app.add_option("--sections", options.sections, "sections to run: copy, matvec, matmul, decode (ratios need copy)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"copy", "matvec", "matmul", "decode"}));
   app.add_option("--tokens", options.decode_tokens, "decode: tokens to time")->capture_default_str();
   app.add_option("--context", options.decode_context, "decode: tokens already in the KV cache")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
@@ -61,10 +65,13 @@ int main(int argc, char** argv) {
     fmt::print("strata-bench-device: {} ({}, {} backend){}\n", device->name(), info.description, info.backend,
                options.quick ? " [quick: small sizes, not a measurement]" : "");
     bench::Report report;
-    bench::run_copy_section(*device, options, report);
-    bench::run_matvec_section(*device, options, report);
-    bench::run_matmul_section(*device, options, report);
-    bench::run_decode_section(*device, options, report);
+    const auto wanted = [&](const char* section) {
+      return std::find(options.sections.begin(), options.sections.end(), section) != options.sections.end();
+    };
+    if (wanted("copy")) bench::run_copy_section(*device, options, report);
+    if (wanted("matvec")) bench::run_matvec_section(*device, options, report);
+    if (wanted("matmul")) bench::run_matmul_section(*device, options, report);
+    if (wanted("decode")) bench::run_decode_section(*device, options, report);
     report.print_table();
     if (!options.json_path.empty()) {
       report.write_json(options.json_path, *device, options);

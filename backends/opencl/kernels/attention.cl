@@ -4,13 +4,38 @@
 // amount of local memory: q and the output accumulator (head_dim floats each) plus one chunk
 // of probabilities.
 
-inline float kv_load(global const uchar* base, int is_f16, ulong i) {
-  return is_f16 ? vload_half(i, (global const half*)base) : ((global const float*)base)[i];
+// q . k for one cache row; `vec` (head_dim and offsets multiples of 8) allows aligned 16-byte
+// loads. The dtype branches sit outside the loops so that the loops unroll.
+inline float dot_f16(local const float* q, global const half* k, uint dim, int vec) {
+  float s = 0.0f;
+  if (vec) {
+    for (uint d = 0; d < dim; d += 8) {
+      float8 kv = vloada_half8(0, k + d);
+      float8 qv = vload8(0, q + d);
+      s += dot(qv.lo, kv.lo) + dot(qv.hi, kv.hi);
+    }
+  } else {
+    for (uint d = 0; d < dim; ++d) s += q[d] * vload_half(d, k);
+  }
+  return s;
+}
+
+inline float dot_f32(local const float* q, global const float* k, uint dim, int vec) {
+  float s = 0.0f;
+  if (vec) {
+    for (uint d = 0; d < dim; d += 8) {
+      global const float4* kp = (global const float4*)(k + d);
+      s += dot(vload4(0, q + d), kp[0]) + dot(vload4(1, q + d), kp[1]);
+    }
+  } else {
+    for (uint d = 0; d < dim; ++d) s += q[d] * k[d];
+  }
+  return s;
 }
 
 kernel __attribute__((reqd_work_group_size(ATT_WG, 1, 1))) void attention(
     global const float* q, ulong q_off, global const uchar* k, ulong k_off, global const uchar* v, ulong v_off,
-    int kv_f16, global float* out, ulong out_off, uint n_tokens, uint n_heads, uint n_kv_heads, uint head_dim,
+    int kv_f16, int vec, global float* out, ulong out_off, uint n_tokens, uint n_heads, uint n_kv_heads, uint head_dim,
     ulong n_past, float scale, int causal, local float* q_local, local float* acc) {
   local float probs[ATT_WG];
   local float scratch[ATT_WG];
@@ -38,8 +63,8 @@ kernel __attribute__((reqd_work_group_size(ATT_WG, 1, 1))) void attention(
     float score = -INFINITY;
     if (lid < count) {
       ulong row = k_head + (start + lid) * kv_stride;
-      score = 0.0f;
-      for (uint d = 0; d < head_dim; ++d) score += q_local[d] * kv_load(k, kv_f16, row + d);
+      score = kv_f16 ? dot_f16(q_local, (global const half*)k + row, head_dim, vec)
+                     : dot_f32(q_local, (global const float*)k + row, head_dim, vec);
     }
     float new_max = fmax(running_max, group_max(score, scratch));
     float correction = exp(running_max - new_max);  // 0 on the first chunk
@@ -49,7 +74,13 @@ kernel __attribute__((reqd_work_group_size(ATT_WG, 1, 1))) void attention(
     for (uint d = lid; d < head_dim; d += ATT_WG) {
       float a = acc[d] * correction;
       ulong column = v_head + start * kv_stride + d;
-      for (uint j = 0; j < count; ++j) a += probs[j] * kv_load(v, kv_f16, column + j * kv_stride);
+      if (kv_f16) {
+        global const half* vp = (global const half*)v + column;
+        for (uint j = 0; j < count; ++j) a += probs[j] * vload_half(j * kv_stride, vp);
+      } else {
+        global const float* vp = (global const float*)v + column;
+        for (uint j = 0; j < count; ++j) a += probs[j] * vp[j * kv_stride];
+      }
       acc[d] = a;
     }
     running_max = new_max;

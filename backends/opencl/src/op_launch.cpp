@@ -179,9 +179,11 @@ void launch_attention(Queue& queue, const strata_op& op) {
   const Arg qq = arg(q), kk = arg(kc), vv = arg(op.inputs[2]), out = arg(op.output);
   const std::size_t group = queue.device().config().att_wg;
   const std::size_t head_bytes = static_cast<std::size_t>(q.shape[2]) * sizeof(cl_float);
+  // Aligned 16-byte loads of cache rows need head_dim and both cache offsets to be multiples of 8.
+  const cl_int vec = (q.shape[2] % 8 == 0 && kk.offset % 8 == 0 && vv.offset % 8 == 0) ? 1 : 0;
   cl::Kernel& k = queue.kernels().attention;
   set_args(k, qq.memory, qq.offset, kk.memory, kk.offset, vv.memory, vv.offset,
-           cl_int{kc.dtype == STRATA_DTYPE_F16 ? 1 : 0}, out.memory, out.offset, u32(q.shape[0]), u32(q.shape[1]),
+           cl_int{kc.dtype == STRATA_DTYPE_F16 ? 1 : 0}, vec, out.memory, out.offset, u32(q.shape[0]), u32(q.shape[1]),
            u32(kc.shape[1]), u32(q.shape[2]), static_cast<cl_ulong>(op.params.attention.n_past),
            cl_float{op.params.attention.scale}, cl_int{op.params.attention.causal != 0 ? 1 : 0}, cl::Local(head_bytes),
            cl::Local(head_bytes));

@@ -17,6 +17,7 @@ namespace {
 // Writes up to this size are copied aside and enqueued without blocking; larger ones (weight
 // uploads) block instead of doubling their memory on the host.
 constexpr std::uint64_t kStagedWriteLimit = 16ull << 20;
+constexpr std::uint32_t kFlushEvery = 16;
 
 MatmulEngine engine_from_environment() {
   const char* text = std::getenv("STRATA_OPENCL_MATMUL");
@@ -122,7 +123,12 @@ void Queue::copy(Buffer& src, std::uint64_t src_offset, Buffer& dst, std::uint64
 void Queue::submit(const strata_op* ops, std::uint32_t count) {
   // Validate everything first: a validation error enqueues nothing.
   for (std::uint32_t i = 0; i < count; ++i) check_op_for_device(ops[i], device_);
-  for (std::uint32_t i = 0; i < count; ++i) launch_op(*this, ops[i]);
+  // Flush as we go, so the device starts on the first kernels while the host still enqueues
+  // the rest (a decode token is a few hundred small launches).
+  for (std::uint32_t i = 0; i < count; ++i) {
+    launch_op(*this, ops[i]);
+    if (i % kFlushEvery == kFlushEvery - 1) queue_.flush();
+  }
   queue_.flush();
 }
 
