@@ -78,7 +78,7 @@ std::string plan_to_svg(const PlanResult& result, std::string_view title) {
                                             : fmt::format("{} - strategy {}", title, report.strategy);
   svg += fmt::format("<text x=\"20\" y=\"28\" font-size=\"16\" font-weight=\"bold\">{}</text>\n", escape(heading));
   svg += fmt::format(
-      "<text x=\"20\" y=\"48\">batch {}, context {} tokens: {:.2f} ms/token ({:.1f} tokens/s); pipelined bottleneck "
+      "<text x=\"20\" y=\"48\">batch {}, context {} tokens: {:.2f} ms/token ({:.3g} tokens/s); pipelined bottleneck "
       "{} {:.2f} ms</text>\n",
       report.workload.batch_size, report.workload.context_length, report.latency_ms, report.tokens_per_second,
       escape(report.bottleneck), report.bottleneck_ms);
