@@ -1,8 +1,12 @@
 #version 450
 // ATTENTION over a KV cache (f32 or f16), grouped-query heads, causal or not. One workgroup per
-// (token, query head) streams the keys in blocks of 64 with an online softmax: each invocation
-// scores one key of the block, the block's probabilities go through shared memory, and each
-// invocation accumulates up to 4 output features (head_dim <= 256, checked by the plugin).
+// (token, query head, split) streams its share of the keys in blocks of 64 with an online
+// softmax: each invocation scores one key of the block (16-byte loads when `vector_keys`), the
+// block's probabilities go through shared memory, and each invocation accumulates up to 4 output
+// features (head_dim <= 256, checked by the plugin).
+// With splits == 1 the workgroup writes the output. With more (decode: few queries, long cache),
+// the keys are cut into `splits` chunks so that many workgroups share the cache, and each writes
+// its partial state [acc[0..D), max, sum] for attention_combine.comp to merge.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #ifdef USE_SUBGROUPS
@@ -30,11 +34,16 @@ layout(push_constant) uniform Params {
   uint out_off;
   uint kv_dtype;
   float scale;
+  uint splits;
+  uint chunk;  // keys per split, a multiple of 64
+  uint vector_keys;
 } p;
 
 layout(set = 0, binding = 0, std430) readonly buffer Q { float q[]; };
 layout(set = 0, binding = 1, std430) readonly buffer KF { float k_f[]; };
 layout(set = 0, binding = 1, std430) readonly buffer KU { uint k_u[]; };
+layout(set = 0, binding = 1, std430) readonly buffer KV4 { vec4 k_v4[]; };
+layout(set = 0, binding = 1, std430) readonly buffer KU4 { uvec4 k_u4[]; };
 layout(set = 0, binding = 2, std430) readonly buffer VF { float v_f[]; };
 layout(set = 0, binding = 2, std430) readonly buffer VU { uint v_u[]; };
 layout(set = 0, binding = 3, std430) writeonly buffer Out { float out_f[]; };
@@ -47,14 +56,36 @@ shared float probabilities[WG_SIZE];
 
 const float NEG_LARGE = -3.402823466e38;
 
+// Dot product of the scaled query with the key row starting at element `base`.
+float score_of(uint base) {
+  float s = 0.0;
+  if (p.vector_keys != 0u && p.kv_dtype == DT_F16) {
+    for (uint d = 0u; d < p.head_dim; d += 8u) {
+      uvec4 u = k_u4[(base + d) >> 3];
+      s += dot(vec4(unpackHalf2x16(u.x), unpackHalf2x16(u.y)), vec4(q_scaled[d], q_scaled[d + 1u], q_scaled[d + 2u], q_scaled[d + 3u]));
+      s += dot(vec4(unpackHalf2x16(u.z), unpackHalf2x16(u.w)), vec4(q_scaled[d + 4u], q_scaled[d + 5u], q_scaled[d + 6u], q_scaled[d + 7u]));
+    }
+  } else if (p.vector_keys != 0u) {
+    for (uint d = 0u; d < p.head_dim; d += 4u)
+      s += dot(k_v4[(base + d) >> 2], vec4(q_scaled[d], q_scaled[d + 1u], q_scaled[d + 2u], q_scaled[d + 3u]));
+  } else {
+    for (uint d = 0u; d < p.head_dim; ++d) s += q_scaled[d] * load_k(base + d, p.kv_dtype);
+  }
+  return s;
+}
+
 void main() {
-  uint group = linear_group();
-  if (group >= p.tokens * p.q_heads) return;  // uniform across the workgroup
+  uint item = linear_group();
+  if (item >= p.tokens * p.q_heads * p.splits) return;  // uniform across the workgroup
   uint lid = gl_LocalInvocationID.x;
+  uint group = item / p.splits;  // token * q_heads + head
+  uint split = item % p.splits;
   uint token = group / p.q_heads;
   uint head = group % p.q_heads;
   uint kv_head = head / (p.q_heads / p.kv_heads);
   uint keys = p.causal != 0u ? p.n_past + token + 1u : p.n_past + p.tokens;
+  uint first_key = split * p.chunk;
+  uint end_key = min(keys, first_key + p.chunk);
   uint row_stride = p.kv_heads * p.head_dim;
 
   for (uint d = lid; d < p.head_dim; d += WG_SIZE) q_scaled[d] = q[p.q_off + group * p.head_dim + d] * p.scale;
@@ -65,22 +96,17 @@ void main() {
   float acc[FEATURES_PER_INVOCATION];
   [[unroll]] for (uint i = 0u; i < FEATURES_PER_INVOCATION; ++i) acc[i] = 0.0;
 
-  for (uint block = 0u; block < keys; block += WG_SIZE) {
+  for (uint block = first_key; block < end_key; block += WG_SIZE) {
     uint key = block + lid;
     float score = NEG_LARGE;
-    if (key < keys) {
-      uint base = p.k_off + key * row_stride + kv_head * p.head_dim;
-      float s = 0.0;
-      for (uint d = 0u; d < p.head_dim; ++d) s += q_scaled[d] * load_k(base + d, p.kv_dtype);
-      score = s;
-    }
+    if (key < end_key) score = score_of(p.k_off + key * row_stride + kv_head * p.head_dim);
     float new_max = max(running_max, wg_max(score));
-    float probability = key < keys ? exp(score - new_max) : 0.0;
+    float probability = key < end_key ? exp(score - new_max) : 0.0;
     float correction = exp(running_max - new_max);
     probabilities[lid] = probability;
     running_sum = running_sum * correction + wg_sum(probability);  // its barrier publishes probabilities
     running_max = new_max;
-    uint block_keys = min(WG_SIZE, keys - block);
+    uint block_keys = min(WG_SIZE, end_key - block);
     [[unroll]] for (uint i = 0u; i < FEATURES_PER_INVOCATION; ++i) {
       uint d = lid + WG_SIZE * i;
       if (d < p.head_dim) {
@@ -93,9 +119,22 @@ void main() {
     barrier();  // probabilities are rewritten by the next block
   }
 
-  float inverse_sum = 1.0 / running_sum;
+  if (p.splits == 1u) {
+    float inverse_sum = 1.0 / running_sum;
+    [[unroll]] for (uint i = 0u; i < FEATURES_PER_INVOCATION; ++i) {
+      uint d = lid + WG_SIZE * i;
+      if (d < p.head_dim) out_f[p.out_off + group * p.head_dim + d] = acc[i] * inverse_sum;
+    }
+    return;
+  }
+  // A split past the query's last key wrote nothing above: its state is (max NEG_LARGE, sum 0).
+  uint record = p.out_off + item * (p.head_dim + 2u);
   [[unroll]] for (uint i = 0u; i < FEATURES_PER_INVOCATION; ++i) {
     uint d = lid + WG_SIZE * i;
-    if (d < p.head_dim) out_f[p.out_off + group * p.head_dim + d] = acc[i] * inverse_sum;
+    if (d < p.head_dim) out_f[record + d] = acc[i];
+  }
+  if (lid == 0u) {
+    out_f[record + p.head_dim] = running_max;
+    out_f[record + p.head_dim + 1u] = running_sum;
   }
 }

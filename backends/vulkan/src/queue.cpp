@@ -308,6 +308,11 @@ std::uint32_t Queue::bind_scratch_copy(std::uint32_t slot, const strata_tensor& 
                     static_cast<std::uint32_t>(strata_plugin::dtype_size(tensor.dtype)), false);
 }
 
+std::uint32_t Queue::bind_scratch(std::uint32_t slot, std::uint64_t bytes, bool written) {
+  const VkBuffer scratch = scratch_buffer(bytes);
+  return bind_range(slot, scratch, scratch_->size, 0, bytes, 4, written);
+}
+
 VkBuffer Queue::scratch_buffer(std::uint64_t size) {
   if (!scratch_ || scratch_->size < size) {
     Device* device = &device_;

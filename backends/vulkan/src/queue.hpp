@@ -55,6 +55,8 @@ class Queue {
   // conversions whose output overlaps their input.
   std::uint32_t bind_scratch_copy(std::uint32_t slot, const strata_tensor& tensor);
   void bind_status(std::uint32_t slot);
+  // Binds the first `bytes` of the queue's scratch buffer (f32 elements); returns 0.
+  std::uint32_t bind_scratch(std::uint32_t slot, std::uint64_t bytes, bool written);
   // `groups` workgroups, spread over x and y when there are more than one dimension allows.
   void dispatch(Shader shader, const void* params, std::uint32_t params_size, std::uint64_t groups);
   void dispatch_grid(Shader shader, const void* params, std::uint32_t params_size, std::uint32_t groups_x,

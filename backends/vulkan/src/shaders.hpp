@@ -29,6 +29,7 @@ enum class Shader : std::uint32_t {
   matmul_bf16,
   attention,
   attention_sg,
+  attention_combine,
   count
 };
 
