@@ -1,10 +1,12 @@
-// Calibration, kept well under 100 ms by giving each measurement a time budget:
+// Calibration, kept well under 100 ms on an idle machine by giving each measurement a time
+// budget (15 ms of FLOP rounds, 20 ms of bandwidth passes after one warm-up pass; a busy
+// machine stretches each round, and the result is then pessimistic as well):
 //  - peak_flops: every TBB worker runs its own 256 x 256 x 256 f32 MATMUL through the
 //    backend's kernels (tiled sgemm) at the same time; best of a few rounds. This is the
 //    rate a compute-bound op (prefill) reaches on all cores.
-//  - memory_bandwidth: a 1 x K by N x K MATMUL over 48 MiB of f32 weights, the decode path
-//    itself: bytes of weights streamed per second; best of a few passes after a first pass
-//    that faults the pages in. On CPUs whose last-level cache holds much of 48 MiB the
+//  - memory_bandwidth: a 1 x K by N x K MATMUL over 32 MiB of f32 weights, the decode path
+//    itself: bytes of weights streamed per second; best of a few passes after one warm-up
+//    pass (filling the weights has faulted the pages in). On CPUs whose last-level cache holds much of 32 MiB the
 //    figure is partly cache bandwidth; a larger buffer would not fit the time budget.
 #include "calibration.hpp"
 
@@ -80,6 +82,7 @@ double measure_flops() {
     p.w.assign(n * n, 0.25f);
     p.out.assign(n * n, 0.0f);
   }
+  tbb::parallel_for(0, workers, [](int) {});  // start the workers outside the timing
   const double seconds = best_seconds(
       [&] {
         tbb::parallel_for(0, workers, [&](int i) {
@@ -87,17 +90,17 @@ double measure_flops() {
           strata_cpu::execute(matmul_op(p.x, p.w, p.out, n, n, n), resolve);
         });
       },
-      std::chrono::milliseconds(25), 2, 20);
+      std::chrono::milliseconds(15), 1, 20);
   return seconds > 0 ? 2.0 * n * n * n * workers / seconds : 0.0;
 }
 
 double measure_bandwidth() {
   constexpr std::int64_t k = 4096;
-  constexpr std::int64_t n = (48ll << 20) / (k * 4);
+  constexpr std::int64_t n = (32ll << 20) / (k * 4);
   std::vector<float> x(k, 1.0f), w(static_cast<std::size_t>(n * k), 0.5f), out(n);
   const strata_op op = matmul_op(x, w, out, 1, n, k);
   strata_cpu::execute(op, resolve);  // warm: caches, TBB workers
-  const double seconds = best_seconds([&] { strata_cpu::execute(op, resolve); }, std::chrono::milliseconds(30), 2, 10);
+  const double seconds = best_seconds([&] { strata_cpu::execute(op, resolve); }, std::chrono::milliseconds(20), 1, 10);
   return seconds > 0 ? static_cast<double>(n * k * 4) / seconds : 0.0;
 }
 

@@ -7,15 +7,9 @@ namespace {
 
 const std::vector<std::vector<std::int64_t>> shapes = {{1}, {17}, {3, 17}, {2, 5, 65}, {4, 257}};
 
-std::string shape_text(const std::vector<std::int64_t>& shape) {
-  std::string text;
-  for (auto d : shape) text += (text.empty() ? "" : "x") + std::to_string(d);
-  return text;
-}
-
 }  // namespace
 
-std::vector<OpCase> elementwise_cases() {
+std::vector<OpCase> binary_cases() {
   std::vector<OpCase> cases;
   Random random(11);
   for (const auto& shape : shapes) {
@@ -38,7 +32,15 @@ std::vector<OpCase> elementwise_cases() {
         }
       }
     }
+  }
+  return cases;
+}
 
+std::vector<OpCase> activation_cases() {
+  std::vector<OpCase> cases;
+  Random random(12);
+  for (const auto& shape : shapes) {
+    const std::int64_t n = element_count(shape);
     const HostTensor x = make_tensor(STRATA_DTYPE_F32, shape, random.uniform(n, -10, 10));
     const HostTensor up = make_tensor(STRATA_DTYPE_F32, shape, random.uniform(n, -3, 3));
     std::vector<OpCase> unary = {

@@ -1,34 +1,37 @@
-// RMS_NORM, LAYER_NORM (weights and bias in each float dtype), ROPE (full and partial rotary
-// dims, large positions) and SOFTMAX (scaled, large inputs), out of place and in place.
+// RMS_NORM and LAYER_NORM (weights and bias in each float dtype), ROPE (full and partial
+// rotary dims, large positions) and SOFTMAX (scaled, large inputs), out of place and in place.
 #include "op_case.hpp"
 
 namespace strata_test {
 namespace {
 
-std::string shape_text(const std::vector<std::int64_t>& shape) {
-  std::string text;
-  for (auto d : shape) text += (text.empty() ? "" : "x") + std::to_string(d);
-  return text;
-}
-
 const strata_dtype float_dtypes[] = {STRATA_DTYPE_F32, STRATA_DTYPE_F16, STRATA_DTYPE_BF16};
 
-void add_norms(std::vector<OpCase>& cases, Random& random) {
+}  // namespace
+
+std::vector<OpCase> norm_cases() {
+  std::vector<OpCase> cases;
+  Random random(13);
   const std::vector<std::vector<std::int64_t>> shapes = {{1, 1}, {3, 17}, {5, 257}, {2, 3, 65}};
-  for (const auto& shape : shapes) {
+  for (std::size_t shape_index = 0; shape_index < shapes.size(); ++shape_index) {
+    const auto& shape = shapes[shape_index];
     const std::int64_t n = shape.back();
-    for (strata_dtype w_dtype : float_dtypes) {
+    for (std::size_t w_index = 0; w_index < 3; ++w_index) {
+      const strata_dtype w_dtype = float_dtypes[w_index];
+      // Over the four shapes the bias meets the weight in all nine dtype pairs.
+      const strata_dtype b_dtype = float_dtypes[(w_index + shape_index) % 3];
       const HostTensor x = make_tensor(STRATA_DTYPE_F32, shape, random.uniform(element_count(shape), -1, 3));
       const HostTensor w = make_tensor(w_dtype, {n}, random.uniform(n, 0.5, 1.5));
-      const HostTensor b = make_tensor(w_dtype, {n}, random.uniform(n, -1, 1));
+      const HostTensor b = make_tensor(b_dtype, {n}, random.uniform(n, -1, 1));
       const std::string suffix = shape_text(shape) + "_w_" + dtype_text(w_dtype);
       const float eps = w_dtype == STRATA_DTYPE_F32 ? 1e-6f : 1e-5f;
 
       OpCase rms = make_case("rms_norm_" + suffix, STRATA_OP_RMS_NORM, {x, w}, STRATA_DTYPE_F32, shape,
                              naive_rms_norm(values_of(x), n, values_of(w), eps));
       rms.params.params.norm.eps = eps;
-      OpCase layer = make_case("layer_norm_" + suffix, STRATA_OP_LAYER_NORM, {x, w, b}, STRATA_DTYPE_F32, shape,
-                               naive_layer_norm(values_of(x), n, values_of(w), values_of(b), eps));
+      OpCase layer =
+          make_case("layer_norm_" + suffix + "_b_" + dtype_text(b_dtype), STRATA_OP_LAYER_NORM, {x, w, b},
+                    STRATA_DTYPE_F32, shape, naive_layer_norm(values_of(x), n, values_of(w), values_of(b), eps));
       layer.params.params.norm.eps = eps;
       OpCase layer_no_bias = make_case("layer_norm_no_bias_" + suffix, STRATA_OP_LAYER_NORM, {x, w}, STRATA_DTYPE_F32,
                                        shape, naive_layer_norm(values_of(x), n, values_of(w), {}, eps));
@@ -39,9 +42,12 @@ void add_norms(std::vector<OpCase>& cases, Random& random) {
       }
     }
   }
+  return cases;
 }
 
-void add_rope(std::vector<OpCase>& cases, Random& random) {
+std::vector<OpCase> rope_cases() {
+  std::vector<OpCase> cases;
+  Random random(14);
   struct Shape {
     std::int64_t tokens, heads, dim, rotary;
     double theta;
@@ -68,9 +74,12 @@ void add_rope(std::vector<OpCase>& cases, Random& random) {
     cases.push_back(c);
     cases.push_back(in_place(c));
   }
+  return cases;
 }
 
-void add_softmax(std::vector<OpCase>& cases, Random& random) {
+std::vector<OpCase> softmax_cases() {
+  std::vector<OpCase> cases;
+  Random random(15);
   struct Shape {
     std::vector<std::int64_t> shape;
     float scale;
@@ -89,16 +98,6 @@ void add_softmax(std::vector<OpCase>& cases, Random& random) {
     cases.push_back(c);
     cases.push_back(in_place(c));
   }
-}
-
-}  // namespace
-
-std::vector<OpCase> rowwise_cases() {
-  std::vector<OpCase> cases;
-  Random random(13);
-  add_norms(cases, random);
-  add_rope(cases, random);
-  add_softmax(cases, random);
   return cases;
 }
 

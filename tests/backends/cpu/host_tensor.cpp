@@ -13,6 +13,12 @@ std::int64_t element_count(const std::vector<std::int64_t>& shape) {
   return n;
 }
 
+std::string shape_text(const std::vector<std::int64_t>& shape) {
+  std::string text;
+  for (auto d : shape) text += (text.empty() ? "" : "x") + std::to_string(d);
+  return text;
+}
+
 std::int64_t HostTensor::elements() const { return element_count(shape); }
 
 std::size_t element_size(strata_dtype dtype) { return dtype == STRATA_DTYPE_F16 || dtype == STRATA_DTYPE_BF16 ? 2 : 4; }

@@ -22,6 +22,7 @@ struct HostTensor {
 
 std::size_t element_size(strata_dtype dtype);
 std::int64_t element_count(const std::vector<std::int64_t>& shape);
+std::string shape_text(const std::vector<std::int64_t>& shape);  // "3x17"
 const char* dtype_text(strata_dtype dtype);
 
 // Stores `values` in `dtype`, rounding to nearest even (f32: the C++ double -> float cast).

@@ -54,10 +54,6 @@ strata_tensor tensor_in(Storage& s, strata_dtype dtype, const std::vector<std::i
   return t;
 }
 
-std::string isa_case_name(const ::testing::TestParamInfo<std::tuple<OpCase, strata_cpu::Isa>>& info) {
-  return std::get<0>(info.param).name + "_" + std::string(strata_cpu::to_string(std::get<1>(info.param)));
-}
-
 // Selects an ISA variant for one test and restores the previous one after it.
 class IsaScope {
  public:
@@ -70,13 +66,9 @@ class IsaScope {
   bool ok_;
 };
 
-class KernelOpTest : public ::testing::TestWithParam<std::tuple<OpCase, strata_cpu::Isa>> {};
-
-TEST_P(KernelOpTest, MatchesNaiveReference) {
-  const auto& [c, isa] = GetParam();
-  IsaScope scope(isa);
-  if (!scope.ok()) GTEST_SKIP() << "this CPU cannot run the " << strata_cpu::to_string(isa) << " kernels";
-
+// Runs one case on host memory with guard bands around every tensor.
+void run_case(const OpCase& c) {
+  SCOPED_TRACE(c.name);
   std::vector<std::unique_ptr<Storage>> inputs;
   strata_op op = c.params;
   op.kind = c.kind;
@@ -86,9 +78,8 @@ TEST_P(KernelOpTest, MatchesNaiveReference) {
     std::memcpy(inputs[i]->data(), c.inputs[i].bytes.data(), c.inputs[i].bytes.size());
     op.inputs[i] = tensor_in(*inputs[i], c.inputs[i].dtype, c.inputs[i].shape);
   }
-  Storage fresh_output(
-      c.out_over_input0 ? 0 : static_cast<std::size_t>(element_count(c.out_shape)) * element_size(c.out_dtype),
-      std::byte{0x7f});
+  const std::size_t out_bytes = static_cast<std::size_t>(element_count(c.out_shape)) * element_size(c.out_dtype);
+  Storage fresh_output(c.out_over_input0 ? 0 : out_bytes, std::byte{0x7f});
   Storage& output = c.out_over_input0 ? *inputs[0] : fresh_output;
   op.output = tensor_in(output, c.out_dtype, c.out_shape);
 
@@ -105,47 +96,35 @@ TEST_P(KernelOpTest, MatchesNaiveReference) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(AllOps, KernelOpTest,
-                         ::testing::Combine(::testing::ValuesIn(all_op_cases()),
+class KernelOpTest : public ::testing::TestWithParam<std::tuple<OpFamily, strata_cpu::Isa>> {};
+
+TEST_P(KernelOpTest, MatchesNaiveReference) {
+  const auto& [family, isa] = GetParam();
+  IsaScope scope(isa);
+  if (!scope.ok()) GTEST_SKIP() << "this CPU cannot run the " << strata_cpu::to_string(isa) << " kernels";
+  for (const OpCase& c : family.cases()) run_case(c);
+}
+
+std::string family_isa_name(const ::testing::TestParamInfo<std::tuple<OpFamily, strata_cpu::Isa>>& param) {
+  return std::get<0>(param.param).name + "_" + std::string(strata_cpu::to_string(std::get<1>(param.param)));
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, KernelOpTest,
+                         ::testing::Combine(::testing::ValuesIn(op_families()),
                                             ::testing::Values(strata_cpu::Isa::generic, strata_cpu::Isa::avx2)),
-                         isa_case_name);
+                         family_isa_name);
 
 // The kernels size their work split by the arena's concurrency: attention splits the keys
 // into chunks when there are few (token, head) items per worker. Running under arenas of
 // several sizes covers one chunk, several, and chunks wholly in the causal future.
-class KernelArenaTest : public ::testing::TestWithParam<std::tuple<OpCase, int>> {};
+class KernelArenaTest : public ::testing::TestWithParam<int> {};
 
-TEST_P(KernelArenaTest, SameResultForAnyWorkerCount) {
-  const auto& [c, workers] = GetParam();
-  std::vector<std::vector<std::byte>> inputs;
-  strata_op op = c.params;
-  op.kind = c.kind;
-  op.n_inputs = static_cast<std::uint32_t>(c.inputs.size());
-  for (std::size_t i = 0; i < c.inputs.size(); ++i) {
-    inputs.push_back(c.inputs[i].bytes);
-    op.inputs[i] = {reinterpret_cast<strata_buffer*>(inputs[i].data()),
-                    0,
-                    c.inputs[i].dtype,
-                    static_cast<std::uint32_t>(c.inputs[i].shape.size()),
-                    {}};
-    std::copy(c.inputs[i].shape.begin(), c.inputs[i].shape.end(), op.inputs[i].shape);
-  }
-  std::vector<std::byte> out(static_cast<std::size_t>(element_count(c.out_shape)) * element_size(c.out_dtype));
-  op.output = {
-      reinterpret_cast<strata_buffer*>(out.data()), 0, c.out_dtype, static_cast<std::uint32_t>(c.out_shape.size()), {}};
-  std::copy(c.out_shape.begin(), c.out_shape.end(), op.output.shape);
-  tbb::task_arena arena(workers);
-  arena.execute([&] { strata_cpu::execute(op, resolve); });
-  EXPECT_TRUE(output_matches(c, decode(c.out_dtype, out.data(), element_count(c.out_shape))));
+TEST_P(KernelArenaTest, AttentionSameForAnyWorkerCount) {
+  tbb::task_arena arena(GetParam());
+  for (const OpCase& c : attention_cases()) arena.execute([&] { run_case(c); });
 }
 
-std::string arena_case_name(const ::testing::TestParamInfo<std::tuple<OpCase, int>>& info) {
-  return std::get<0>(info.param).name + "_workers_" + std::to_string(std::get<1>(info.param));
-}
-
-INSTANTIATE_TEST_SUITE_P(Attention, KernelArenaTest,
-                         ::testing::Combine(::testing::ValuesIn(attention_cases()), ::testing::Values(1, 4, 64, 160)),
-                         arena_case_name);
+INSTANTIATE_TEST_SUITE_P(Workers, KernelArenaTest, ::testing::Values(1, 4, 64, 160));
 
 std::vector<float> read_floats(Storage& s, std::size_t n) {
   std::vector<float> v(n);

@@ -7,7 +7,7 @@ namespace strata_test {
 
 void PrintTo(const OpCase& c, std::ostream* os) { *os << c.name; }
 
-std::string case_name(const ::testing::TestParamInfo<OpCase>& info) { return info.param.name; }
+void PrintTo(const OpFamily& family, std::ostream* os) { *os << family.name; }
 
 OpCase make_case(std::string name, strata_op_kind kind, std::vector<HostTensor> inputs, strata_dtype out_dtype,
                  std::vector<std::int64_t> out_shape, const Reference& reference) {
@@ -50,11 +50,13 @@ OpCase in_place(OpCase c) {
                                        << report.str();
 }
 
-std::vector<OpCase> all_op_cases() {
-  std::vector<OpCase> all;
-  for (auto family : {copy_cases, elementwise_cases, rowwise_cases, matmul_cases, attention_cases, embedding_cases})
-    for (OpCase& c : family()) all.push_back(std::move(c));
-  return all;
+const std::vector<OpFamily>& op_families() {
+  static const std::vector<OpFamily> families = {
+      {"copy", copy_cases},     {"binary", binary_cases},       {"activations", activation_cases},
+      {"norms", norm_cases},    {"rope", rope_cases},           {"softmax", softmax_cases},
+      {"matmul", matmul_cases}, {"attention", attention_cases}, {"embedding", embedding_cases},
+  };
+  return families;
 }
 
 }  // namespace strata_test

@@ -14,7 +14,9 @@ struct MatmulShape {
 };
 
 // From this many rows of x on, converting weights to f32 and calling sgemm beats streaming
-// them through the dot kernel (measured with strata_cpu_kernels_bench; see matmul.cpp).
+// them through the dot kernel: the streaming kernel re-reads each weight row from cache once
+// per group of four x rows, sgemm's packed micro-kernel reuses registers far better. The
+// crossover is measured by BM_MatmulPath in backends/cpu/bench/kernels_bench.cpp.
 inline constexpr std::int64_t gemm_min_rows = 16;
 
 void matmul_streaming(const MatmulShape& shape, const float* x, const std::byte* w, strata_dtype w_dtype, float* out);
