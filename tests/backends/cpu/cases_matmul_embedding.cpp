@@ -14,8 +14,8 @@ std::vector<OpCase> matmul_cases() {
     std::int64_t m, k, n;
   };
   // M < 16 runs the streaming kernel, M >= 16 tiled sgemm (several tiles for 300 x 70).
-  const Shape shapes[] = {{1, 1, 1},   {1, 17, 3},  {1, 257, 65}, {3, 65, 17},   {4, 257, 33},
-                          {5, 17, 65}, {15, 9, 16}, {17, 65, 17}, {33, 257, 65}, {300, 65, 70}};
+  const Shape shapes[] = {{1, 1, 1},   {1, 17, 3},   {1, 257, 65},  {3, 65, 17}, {4, 257, 33}, {5, 17, 65},
+                          {15, 9, 16}, {17, 65, 17}, {33, 257, 65}, {64, 1, 5},  {300, 65, 70}};
   std::vector<OpCase> cases;
   Random random(17);
   int variant = 0;
