@@ -14,12 +14,23 @@
 namespace strata_opencl {
 namespace {
 
+// Every pointer an entry needs, checked before use: a NULL is the caller's error.
+void need(const void* pointer, const char* what) {
+  if (pointer == nullptr) strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "opencl: {} is NULL", what);
+}
+
 strata_status* probe(uint32_t* out_device_count) {
-  return guard([&] { *out_device_count = probe_device_count(); });
+  return guard([&] {
+    need(out_device_count, "out_device_count");
+    *out_device_count = probe_device_count();
+  });
 }
 
 strata_status* backend_create(strata_backend** out_backend) {
-  return guard([&] { *out_backend = to_handle(new Backend()); });
+  return guard([&] {
+    need(out_backend, "out_backend");
+    *out_backend = to_handle(new Backend());
+  });
 }
 
 void backend_destroy(strata_backend* backend) {
@@ -27,21 +38,36 @@ void backend_destroy(strata_backend* backend) {
 }
 
 strata_status* device_count(strata_backend* backend, uint32_t* out_count) {
-  return guard([&] { *out_count = from_handle(backend)->device_count(); });
+  return guard([&] {
+    need(backend, "backend");
+    need(out_count, "out_count");
+    *out_count = from_handle(backend)->device_count();
+  });
 }
 
 strata_status* device_get(strata_backend* backend, uint32_t index, strata_device** out_device) {
-  return guard([&] { *out_device = to_handle(&from_handle(backend)->device(index)); });
+  return guard([&] {
+    need(backend, "backend");
+    need(out_device, "out_device");
+    *out_device = to_handle(&from_handle(backend)->device(index));
+  });
 }
 
 strata_status* device_properties(strata_device* device, strata_device_properties* inout_props) {
-  return guard([&] { from_handle(device)->properties(*inout_props); });
+  return guard([&] {
+    need(device, "device");
+    need(inout_props, "inout_props");
+    from_handle(device)->properties(*inout_props);
+  });
 }
 
 // Free memory is an estimate: the device's total minus what this plugin has allocated on it.
 // OpenCL has no query for free memory; docs/opencl-backend.md explains.
 strata_status* device_memory(strata_device* device, uint64_t* out_free, uint64_t* out_total) {
   return guard([&] {
+    need(device, "device");
+    need(out_free, "out_free");
+    need(out_total, "out_total");
     const Device& d = *from_handle(device);
     const uint64_t free_bytes = d.memory_free();
     *out_total = d.description().global_memory;
@@ -51,6 +77,9 @@ strata_status* device_memory(strata_device* device, uint64_t* out_free, uint64_t
 
 strata_status* device_supports_op(strata_device* device, const strata_op* op, int32_t* out_supported) {
   return guard([&] {
+    need(device, "device");
+    need(op, "op");
+    need(out_supported, "out_supported");
     int32_t supported = 1;
     try {
       check_op_shape(*op, *from_handle(device));
@@ -64,6 +93,8 @@ strata_status* device_supports_op(strata_device* device, const strata_op* op, in
 
 strata_status* buffer_allocate(strata_device* device, uint64_t size, strata_buffer** out_buffer) {
   return guard([&] {
+    need(device, "device");
+    need(out_buffer, "out_buffer");
     if (size == 0) strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "opencl: a buffer needs size > 0");
     Device& d = *from_handle(device);
     d.reserve(size);
@@ -101,7 +132,11 @@ strata_status* buffer_import_host(strata_device*, void*, uint64_t, strata_buffer
 }
 
 strata_status* queue_create(strata_device* device, strata_queue** out_queue) {
-  return guard([&] { *out_queue = to_handle(new Queue(*from_handle(device))); });
+  return guard([&] {
+    need(device, "device");
+    need(out_queue, "out_queue");
+    *out_queue = to_handle(new Queue(*from_handle(device)));
+  });
 }
 
 void queue_destroy(strata_queue* queue) {
@@ -110,36 +145,69 @@ void queue_destroy(strata_queue* queue) {
 
 strata_status* queue_write(strata_queue* queue, strata_buffer* dst, uint64_t dst_offset, const void* src,
                            uint64_t size) {
-  return guard([&] { from_handle(queue)->write(*from_handle(dst), dst_offset, src, size); });
+  return guard([&] {
+    need(queue, "queue");
+    need(dst, "dst");
+    if (size != 0) need(src, "src");
+    from_handle(queue)->write(*from_handle(dst), dst_offset, src, size);
+  });
 }
 
 strata_status* queue_read(strata_queue* queue, strata_buffer* src, uint64_t src_offset, void* dst, uint64_t size) {
-  return guard([&] { from_handle(queue)->read(*from_handle(src), src_offset, dst, size); });
+  return guard([&] {
+    need(queue, "queue");
+    need(src, "src");
+    if (size != 0) need(dst, "dst");
+    from_handle(queue)->read(*from_handle(src), src_offset, dst, size);
+  });
 }
 
 strata_status* queue_copy(strata_queue* queue, strata_buffer* src, uint64_t src_offset, strata_buffer* dst,
                           uint64_t dst_offset, uint64_t size) {
-  return guard([&] { from_handle(queue)->copy(*from_handle(src), src_offset, *from_handle(dst), dst_offset, size); });
+  return guard([&] {
+    need(queue, "queue");
+    need(src, "src");
+    need(dst, "dst");
+    from_handle(queue)->copy(*from_handle(src), src_offset, *from_handle(dst), dst_offset, size);
+  });
 }
 
 strata_status* queue_submit(strata_queue* queue, const strata_op* ops, uint32_t op_count) {
-  return guard([&] { from_handle(queue)->submit(ops, op_count); });
+  return guard([&] {
+    need(queue, "queue");
+    if (op_count != 0) need(ops, "ops");
+    from_handle(queue)->submit(ops, op_count);
+  });
 }
 
 strata_status* queue_finish(strata_queue* queue) {
-  return guard([&] { from_handle(queue)->finish(); });
+  return guard([&] {
+    need(queue, "queue");
+    from_handle(queue)->finish();
+  });
 }
 
 strata_status* event_record(strata_queue* queue, strata_event** out_event) {
-  return guard([&] { *out_event = to_handle(from_handle(queue)->record()); });
+  return guard([&] {
+    need(queue, "queue");
+    need(out_event, "out_event");
+    *out_event = to_handle(from_handle(queue)->record());
+  });
 }
 
 strata_status* queue_wait_event(strata_queue* queue, strata_event* event) {
-  return guard([&] { from_handle(queue)->wait(*from_handle(event)); });
+  return guard([&] {
+    need(queue, "queue");
+    need(event, "event");
+    from_handle(queue)->wait(*from_handle(event));
+  });
 }
 
 strata_status* event_synchronize(strata_event* event) {
-  return guard([&] { from_handle(event)->event.wait(); });
+  return guard([&] {
+    need(event, "event");
+    from_handle(event)->event.wait();
+  });
 }
 
 void event_release(strata_event* event) {

@@ -14,6 +14,10 @@ namespace strata_opencl {
 class Queue;
 
 struct Buffer {
+  // Checked whenever a handle comes in, so that a buffer handle of another plugin is refused
+  // instead of being used as ours.
+  static constexpr std::uint64_t kMagic = 0x5354524154416f63ull;  // "STRATAoc"
+  std::uint64_t magic = kMagic;
   Device* device = nullptr;
   cl::Buffer memory;
   std::uint64_t size = 0;
@@ -28,7 +32,8 @@ struct Event {
 
 inline Backend* from_handle(strata_backend* handle) { return reinterpret_cast<Backend*>(handle); }
 inline Device* from_handle(strata_device* handle) { return reinterpret_cast<Device*>(handle); }
-inline Buffer* from_handle(strata_buffer* handle) { return reinterpret_cast<Buffer*>(handle); }
+// Throws INVALID_ARGUMENT for a handle that is not a live buffer of this plugin.
+Buffer* from_handle(strata_buffer* handle);
 inline Queue* from_handle(strata_queue* handle) { return reinterpret_cast<Queue*>(handle); }
 inline Event* from_handle(strata_event* handle) { return reinterpret_cast<Event*>(handle); }
 

@@ -1,7 +1,11 @@
 // Events order work across two queues of one device: a waits-for edge (queue_wait_event)
-// and a host wait (event_synchronize).
+// and a host wait (event_synchronize); and across two devices (two OpenCL contexts), where the
+// plugin bridges the wait through a user event.
 #include "opencl_fixture.hpp"
 
+#include <sys/wait.h>
+
+#include <cstdlib>
 #include <cstring>
 
 namespace opencl_test {
@@ -57,6 +61,52 @@ TEST_F(OpenCLTest, EventSynchronizeWaitsForTheWorkBeforeIt) {
   std::vector<float> got(kElements);
   reader.read(y.view(), std::span<float>(got));
   expect_accumulated(got);
+}
+
+// In a child process: PoCL made to show two devices (POCL_DEVICES), a queue of the second
+// device waits for an event of the first (another context: the plugin bridges the wait through
+// a user event completed by a callback). The bridged wait must complete (no hang, no error) and
+// the first device's work be complete after it. PoCL itself also orders buffer accesses across
+// queues, so this checks the bridge works, not that it alone provides the order.
+// Exit code 0 when all is well, 1 when not, 2 when there are not two OpenCL devices.
+constexpr int kNotTwoDevices = 2;
+
+int cross_device_wait_child() {
+  setenv("POCL_DEVICES", "pthread pthread", 1);
+  strata::Runtime runtime(test_runtime_options(false));
+  const std::optional<strata::Device> first_found = runtime.find_device("opencl:0");
+  const std::optional<strata::Device> second_found = runtime.find_device("opencl:1");
+  if (!first_found || !second_found) return kNotTwoDevices;
+  const strata::Device& first = *first_found;
+  const strata::Device& second = *second_found;
+  strata::Queue producer = first.create_queue();
+  strata::Queue reader = first.create_queue();
+  strata::Queue waiter = second.create_queue();
+  strata::Tensor x(first, strata::DType::f32, {kElements});
+  strata::Tensor y(first, strata::DType::f32, {kElements});
+  enqueue_accumulation(producer, x, y);
+  waiter.wait(producer.record());
+  waiter.record().synchronize();
+  std::vector<float> got(kElements);
+  reader.read(y.view(), std::span<float>(got));  // another queue: does not itself wait for producer
+  const std::vector<float> xs = small_integers();
+  for (std::int64_t i = 0; i < kElements; ++i)
+    if (got[i] != kRounds * xs[i]) return 1;
+  return 0;
+}
+
+// Not a fixture test: the child process re-runs the test body up to EXPECT_EXIT, and OpenCL
+// must not be started there before POCL_DEVICES is set.
+TEST(OpenCLEvents, AQueueWaitsForAnEventOfAnotherDevice) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  const char* ci = std::getenv("CI");
+  const bool in_ci = ci != nullptr && std::string(ci) == "true";  // CI has PoCL: two devices guaranteed
+  EXPECT_EXIT(
+      std::exit(cross_device_wait_child()),
+      [in_ci](int status) {
+        return WIFEXITED(status) && (WEXITSTATUS(status) == 0 || (!in_ci && WEXITSTATUS(status) == kNotTwoDevices));
+      },
+      "");
 }
 
 }  // namespace
