@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
 
 namespace strata::builtin_planners {
 namespace {
@@ -89,91 +91,171 @@ std::uint32_t longest_fitting_run(const PlanView& view, std::uint32_t d, std::ui
   return end;
 }
 
-}  // namespace
+// The search's fixed parts: classes, prefix sums of unit times, and the windows of run starts
+// that fit memory.
+struct Search {
+  const PlanView& view;
+  std::uint32_t units = 0;
+  DeviceClasses classes;
+  std::uint32_t class_count = 0;
+  std::size_t combos = 1;
+  bool ordered = false;
+  std::vector<std::size_t> stride;
+  std::vector<std::vector<double>> prefix;        // [class][u]: time of units [0, u)
+  std::vector<std::vector<std::uint32_t>> first;  // [class][j]: the first start i whose run [i, j) fits
 
-std::optional<StageSearchResult> search_stages(const PlanView& view, const StageSearchOptions& options) {
-  const std::uint32_t units = view.unit_count();
+  explicit Search(const PlanView& v) : view(v) {}
+
+  std::size_t used(std::size_t combo, std::uint32_t k) const {
+    return ordered ? 0 : (combo / stride[k]) % (classes.members[k].size() + 1);
+  }
+  // Whether a state with `combo` may start a run on class `next` after class `from` (class_count:
+  // nothing before).
+  bool may_follow(std::size_t combo, std::uint32_t from, std::uint32_t next) const {
+    if (ordered) return from == class_count || from < next;
+    return used(combo, next) < classes.members[next].size();
+  }
+  std::size_t after(std::size_t combo, std::uint32_t next) const { return ordered ? 0 : combo + stride[next]; }
+  std::size_t at(std::uint32_t j, std::size_t combo, std::uint32_t k) const {
+    return (static_cast<std::size_t>(j) * combos + combo) * class_count + k;
+  }
+  std::vector<double> moves;  // [unit][from][to]: moving the unit's output between classes
+
+  double transfer(std::uint32_t unit, std::uint32_t from, std::uint32_t to) const {
+    return moves[(static_cast<std::size_t>(unit) * class_count + from) * class_count + to];
+  }
+  // The first start i whose run [i, j) on class k takes at most `limit`, for every j.
+  std::vector<std::uint32_t> first_within(std::uint32_t k, double limit) const {
+    std::vector<std::uint32_t> result(units + 1, 0);
+    std::uint32_t i = 0;
+    for (std::uint32_t j = 1; j <= units; ++j) {
+      while (i < j && prefix[k][j] - prefix[k][i] > limit) ++i;
+      result[j] = std::max(i, first[k][j]);
+    }
+    return result;
+  }
+};
+
+Search prepare(const PlanView& view, const StageSearchOptions& options) {
+  Search search(view);
+  search.units = view.unit_count();
   std::vector<std::uint64_t> budgets = options.budgets;
   if (budgets.empty())
     for (std::uint32_t d = 0; d < view.device_count(); ++d) budgets.push_back(view.device(d).budget_bytes);
-
-  DeviceClasses classes = group_devices(view, budgets, false);
-  std::size_t combos = 1;
-  for (const auto& members : classes.members) {
-    combos *= members.size() + 1;
-    if (combos > options.max_states) break;
+  search.classes = group_devices(view, budgets, false);
+  for (const auto& members : search.classes.members) {
+    search.combos *= members.size() + 1;
+    if (search.combos > options.max_states) break;
   }
-  bool ordered = false;
-  if (combos > options.max_states ||
-      static_cast<double>(units + 1) * static_cast<double>(combos) * static_cast<double>(classes.members.size()) >
-          static_cast<double>(options.max_states)) {
-    ordered = true;  // every device its own class, used in the request's order
-    classes = group_devices(view, budgets, true);
-    combos = 1;
+  if (search.combos > options.max_states || static_cast<double>(search.units + 1) * static_cast<double>(search.combos) *
+                                                    static_cast<double>(search.classes.members.size()) >
+                                                static_cast<double>(options.max_states)) {
+    search.ordered = true;  // every device its own class, used in the request's order
+    search.classes = group_devices(view, budgets, true);
+    search.combos = 1;
   }
-  const auto class_count = static_cast<std::uint32_t>(classes.members.size());
-  std::vector<std::size_t> stride(class_count, 1);
-  for (std::uint32_t k = 1; k < class_count && !ordered; ++k)
-    stride[k] = stride[k - 1] * (classes.members[k - 1].size() + 1);
-  auto used = [&](std::size_t combo, std::uint32_t k) { return (combo / stride[k]) % (classes.members[k].size() + 1); };
-
-  // Per class: prefix sums of unit times, and the longest run that fits from each start.
-  std::vector<std::vector<double>> prefix(class_count, std::vector<double>(units + 1, 0.0));
-  std::vector<std::vector<std::uint32_t>> run_end(class_count, std::vector<std::uint32_t>(units));
-  for (std::uint32_t k = 0; k < class_count; ++k) {
-    const std::uint32_t d = classes.members[k].front();
-    for (std::uint32_t u = 0; u < units; ++u) prefix[k][u + 1] = prefix[k][u] + view.seconds(u, d);
-    for (std::uint32_t u = 0; u < units; ++u) run_end[k][u] = longest_fitting_run(view, d, budgets[d], u);
+  search.class_count = static_cast<std::uint32_t>(search.classes.members.size());
+  search.stride.assign(search.class_count, 1);
+  for (std::uint32_t k = 1; k < search.class_count && !search.ordered; ++k)
+    search.stride[k] = search.stride[k - 1] * (search.classes.members[k - 1].size() + 1);
+  const std::uint32_t K = search.class_count;
+  search.moves.resize(static_cast<std::size_t>(search.units) * K * K);
+  for (std::uint32_t u = 0; u < search.units; ++u)
+    for (std::uint32_t a = 0; a < K; ++a)
+      for (std::uint32_t b = 0; b < K; ++b) {
+        const double rate = a == b
+                                ? search.classes.intra_bandwidth[a]
+                                : view.bandwidth(search.classes.members[a].front(), search.classes.members[b].front());
+        search.moves[(static_cast<std::size_t>(u) * K + a) * K + b] =
+            view.request().link_latency + (rate > 0 ? static_cast<double>(view.unit(u).activation_bytes) / rate : 0);
+      }
+  search.prefix.assign(search.class_count, std::vector<double>(search.units + 1, 0.0));
+  search.first.assign(search.class_count, std::vector<std::uint32_t>(search.units + 1, 0));
+  for (std::uint32_t k = 0; k < search.class_count; ++k) {
+    const std::uint32_t d = search.classes.members[k].front();
+    for (std::uint32_t u = 0; u < search.units; ++u) search.prefix[k][u + 1] = search.prefix[k][u] + view.seconds(u, d);
+    // A run that fits keeps fitting when its first unit goes, so the first fitting start only
+    // moves forward as the end does.
+    std::vector<std::uint32_t> run_end(search.units);
+    for (std::uint32_t u = 0; u < search.units; ++u) run_end[u] = longest_fitting_run(view, d, budgets[d], u);
+    std::uint32_t i = 0;
+    for (std::uint32_t j = 1; j <= search.units; ++j) {
+      while (i < j && run_end[i] < j) ++i;
+      search.first[k][j] = i;  // i == j: no run ending at j fits
+    }
   }
-  auto transfer = [&](std::uint32_t unit, std::uint32_t from, std::uint32_t to) {
-    const double rate = from == to ? classes.intra_bandwidth[from]
-                                   : view.bandwidth(classes.members[from].front(), classes.members[to].front());
-    return view.request().link_latency + (rate > 0 ? static_cast<double>(view.unit(unit).activation_bytes) / rate : 0);
-  };
+  return search;
+}
 
-  struct Parent {
-    std::uint32_t start = 0;           // where the last stage begins
-    std::uint32_t previous_class = 0;  // class_count: the first stage
-  };
-  const std::size_t per_unit = combos * class_count;
-  std::vector<double> value((units + 1) * per_unit, infinity);
-  std::vector<Parent> parent(value.size());
-  auto index = [&](std::uint32_t i, std::size_t combo, std::uint32_t k) {
-    return i * per_unit + combo * class_count + k;
-  };
+// The least-latency stage plan with every stage and transfer within `limit`.
+std::optional<StageSearchResult> least_latency(const Search& s, double limit) {
+  const std::uint32_t K = s.class_count;
+  std::vector<double> value((s.units + 1) * s.combos * K, infinity);
+  std::vector<std::uint32_t> parent_start(value.size(), 0);
+  std::vector<std::uint32_t> parent_class(value.size(), K);
+  std::vector<std::vector<std::uint32_t>> window_start(K);
+  for (std::uint32_t k = 0; k < K; ++k) window_start[k] = s.first_within(k, limit);
 
-  auto relax_from = [&](std::uint32_t i, std::size_t combo, std::uint32_t k, double base) {
-    for (std::uint32_t next = 0; next < class_count; ++next) {
-      if (ordered ? (k != class_count && next <= k) : used(combo, next) >= classes.members[next].size()) continue;
-      const double move = k == class_count ? 0.0 : transfer(i - 1, k, next);
-      if (move > options.stage_limit) continue;
-      const std::size_t next_combo = ordered ? 0 : combo + stride[next];
-      for (std::uint32_t j = i + 1; j <= run_end[next][i]; ++j) {
-        const double stage = prefix[next][j] - prefix[next][i];
-        if (stage > options.stage_limit) break;
-        const double candidate =
-            options.objective == StageObjective::latency ? base + move + stage : std::max({base, move, stage});
-        const std::size_t at = index(j, next_combo, next);
-        if (candidate < value[at]) {
-          value[at] = candidate;
-          parent[at] = {i, k};
+  // One monotone queue per (combo before the run, class of the run): candidate starts i with
+  // key = (best value arriving at i) - prefix(i), increasing.
+  struct Entry {
+    std::uint32_t start;
+    std::uint32_t from;
+    double key;
+  };
+  std::vector<std::vector<Entry>> queues(s.combos * K);
+  std::vector<std::size_t> heads(queues.size(), 0);
+  for (std::uint32_t j = 1; j <= s.units; ++j) {
+    const std::uint32_t i = j - 1;
+    for (std::size_t combo = 0; combo < s.combos; ++combo) {
+      for (std::uint32_t next = 0; next < K; ++next) {
+        double best = infinity;
+        std::uint32_t from = K;
+        if (i == 0) {
+          if (combo == 0 && s.may_follow(combo, K, next)) best = 0;
+        } else {
+          for (std::uint32_t k = 0; k < K; ++k) {
+            const double arrived = value[s.at(i, combo, k)];
+            if (arrived == infinity || !s.may_follow(combo, k, next)) continue;
+            const double move = s.transfer(i - 1, k, next);
+            if (move <= limit && arrived + move < best) {
+              best = arrived + move;
+              from = k;
+            }
+          }
+        }
+        if (best == infinity) continue;
+        std::vector<Entry>& queue = queues[combo * K + next];
+        const double key = best - s.prefix[next][i];
+        while (queue.size() > heads[combo * K + next] && queue.back().key >= key) queue.pop_back();
+        queue.push_back({i, from, key});
+      }
+    }
+    for (std::size_t combo = 0; combo < s.combos; ++combo) {
+      for (std::uint32_t next = 0; next < K; ++next) {
+        const std::size_t q = combo * K + next;
+        std::vector<Entry>& queue = queues[q];
+        while (heads[q] < queue.size() && queue[heads[q]].start < window_start[next][j]) ++heads[q];
+        if (heads[q] >= queue.size()) continue;
+        const Entry& entry = queue[heads[q]];
+        const std::size_t target = s.at(j, s.after(combo, next), next);
+        const double candidate = entry.key + s.prefix[next][j];
+        if (candidate < value[target]) {
+          value[target] = candidate;
+          parent_start[target] = entry.start;
+          parent_class[target] = entry.from;
         }
       }
     }
-  };
-  relax_from(0, 0, class_count, 0.0);
-  for (std::uint32_t i = 1; i < units; ++i)
-    for (std::size_t combo = 0; combo < combos; ++combo)
-      for (std::uint32_t k = 0; k < class_count; ++k)
-        if (const double base = value[index(i, combo, k)]; base < infinity) relax_from(i, combo, k, base);
+  }
 
   double best = infinity;
   std::size_t best_combo = 0;
   std::uint32_t best_class = 0;
-  for (std::size_t combo = 0; combo < combos; ++combo)
-    for (std::uint32_t k = 0; k < class_count; ++k)
-      if (value[index(units, combo, k)] < best) {
-        best = value[index(units, combo, k)];
+  for (std::size_t combo = 0; combo < s.combos; ++combo)
+    for (std::uint32_t k = 0; k < K; ++k)
+      if (value[s.at(s.units, combo, k)] < best) {
+        best = value[s.at(s.units, combo, k)];
         best_combo = combo;
         best_class = k;
       }
@@ -181,28 +263,128 @@ std::optional<StageSearchResult> search_stages(const PlanView& view, const Stage
 
   // Walk back through the stages, then hand each class's devices out in order of use.
   std::vector<std::pair<std::uint32_t, std::uint32_t>> stages;  // (start, class), last stage first
-  std::uint32_t end = units;
+  std::uint32_t end = s.units;
   std::size_t combo = best_combo;
   std::uint32_t k = best_class;
-  while (k != class_count) {
-    const Parent& from = parent[index(end, combo, k)];
-    stages.emplace_back(from.start, k);
-    if (!ordered) combo -= stride[k];
-    end = from.start;
-    k = from.previous_class;
+  while (k != K) {
+    const std::size_t here = s.at(end, combo, k);
+    stages.emplace_back(parent_start[here], k);
+    if (!s.ordered) combo -= s.stride[k];
+    end = parent_start[here];
+    k = parent_class[here];
   }
   std::reverse(stages.begin(), stages.end());
   StageSearchResult result;
-  result.assignment.assign(units, STRATA_PLAN_NONE);
+  result.assignment.assign(s.units, STRATA_PLAN_NONE);
   result.value = best;
-  result.any_order = !ordered;
-  std::vector<std::size_t> handed(class_count, 0);
-  for (std::size_t s = 0; s < stages.size(); ++s) {
-    const auto [start, cls] = stages[s];
-    const std::uint32_t stop = s + 1 < stages.size() ? stages[s + 1].first : units;
-    const std::uint32_t device = classes.members[cls][handed[cls]++];
+  result.any_order = !s.ordered;
+  std::vector<std::size_t> handed(K, 0);
+  for (std::size_t stage = 0; stage < stages.size(); ++stage) {
+    const auto [start, cls] = stages[stage];
+    const std::uint32_t stop = stage + 1 < stages.size() ? stages[stage + 1].first : s.units;
+    const std::uint32_t device = s.classes.members[cls][handed[cls]++];
     for (std::uint32_t u = start; u < stop; ++u) result.assignment[u] = device;
   }
+  return result;
+}
+
+// The memory of reachable_within, kept across the bisection's checks.
+struct ReachBuffers {
+  std::vector<std::uint8_t> reach;
+  std::vector<std::vector<std::uint32_t>> count;
+};
+
+// Whether some stage plan keeps every stage and transfer within `limit`.
+bool reachable_within(const Search& s, double limit, ReachBuffers& buffers) {
+  const std::uint32_t K = s.class_count;
+  std::vector<std::uint8_t>& reach = buffers.reach;
+  reach.assign((s.units + 1) * s.combos * K, 0);
+  std::vector<std::vector<std::uint32_t>> window_start(K);
+  for (std::uint32_t k = 0; k < K; ++k) window_start[k] = s.first_within(k, limit);
+  // Per (combo before the run, class of the run): how many starts i' < i may begin such a run.
+  std::vector<std::vector<std::uint32_t>>& count = buffers.count;
+  count.resize(s.combos * K);
+  for (auto& c : count) c.assign(s.units + 1, 0);
+  for (std::uint32_t j = 1; j <= s.units; ++j) {
+    const std::uint32_t i = j - 1;
+    for (std::size_t combo = 0; combo < s.combos; ++combo) {
+      for (std::uint32_t next = 0; next < K; ++next) {
+        bool ok = false;
+        if (i == 0) {
+          ok = combo == 0 && s.may_follow(combo, K, next);
+        } else {
+          for (std::uint32_t k = 0; k < K && !ok; ++k)
+            ok = reach[s.at(i, combo, k)] && s.may_follow(combo, k, next) && s.transfer(i - 1, k, next) <= limit;
+        }
+        std::vector<std::uint32_t>& c = count[combo * K + next];
+        c[j] = c[i] + (ok ? 1 : 0);
+      }
+    }
+    for (std::size_t combo = 0; combo < s.combos; ++combo)
+      for (std::uint32_t next = 0; next < K; ++next) {
+        const std::vector<std::uint32_t>& c = count[combo * K + next];
+        if (c[j] > c[window_start[next][j]]) reach[s.at(j, s.after(combo, next), next)] = 1;
+      }
+  }
+  for (std::size_t combo = 0; combo < s.combos; ++combo)
+    for (std::uint32_t k = 0; k < K; ++k)
+      if (reach[s.at(s.units, combo, k)]) return true;
+  return false;
+}
+
+}  // namespace
+
+std::optional<StageSearchResult> search_stages(const PlanView& view, const StageSearchOptions& options) {
+  const Search search = prepare(view, options);
+  if (options.objective == StageObjective::latency) return least_latency(search, options.stage_limit);
+
+  // The least bottleneck, bracketed: no plan beats the slowest unit on its fastest class, and the
+  // least-latency plan's bottleneck is achievable. Bisection over the bits of B (positive
+  // doubles order as their bit patterns) then closes in until the bracket is within 1e-12 of
+  // its top: exact up to rounding.
+  ReachBuffers buffers;
+  std::optional<StageSearchResult> fastest = least_latency(search, options.stage_limit);
+  if (!fastest) return std::nullopt;
+  double high = 0;
+  {
+    std::vector<double> busy(view.device_count(), 0.0);
+    for (std::uint32_t u = 0; u < search.units; ++u) {
+      busy[fastest->assignment[u]] += view.seconds(u, fastest->assignment[u]);
+      if (u + 1 < search.units && fastest->assignment[u + 1] != fastest->assignment[u])
+        high = std::max(high, view.transfer_seconds(u, fastest->assignment[u], fastest->assignment[u + 1]));
+    }
+    for (double time : busy) high = std::max(high, time);
+  }
+  double low = 0;
+  for (std::uint32_t u = 0; u < search.units; ++u) {
+    double quickest = infinity;
+    for (std::uint32_t k = 0; k < search.class_count; ++k)
+      quickest = std::min(quickest, search.prefix[k][u + 1] - search.prefix[k][u]);
+    low = std::max(low, quickest);
+  }
+  low = std::min(low * (1 - 1e-9), high);
+  while (!reachable_within(search, high, buffers))
+    high = std::nextafter(high * (1 + 1e-12), infinity);  // sums' rounding
+  double bottleneck = high;
+  if (!reachable_within(search, low, buffers)) {
+    std::uint64_t low_bits = std::bit_cast<std::uint64_t>(low);
+    std::uint64_t high_bits = std::bit_cast<std::uint64_t>(high);
+    while (high_bits - low_bits > 1 && std::bit_cast<double>(high_bits) - std::bit_cast<double>(low_bits) >
+                                           1e-12 * std::bit_cast<double>(high_bits)) {
+      const std::uint64_t middle = low_bits + (high_bits - low_bits) / 2;
+      if (reachable_within(search, std::bit_cast<double>(middle), buffers))
+        high_bits = middle;
+      else
+        low_bits = middle;
+    }
+    bottleneck = std::bit_cast<double>(high_bits);
+  } else {
+    bottleneck = low;
+  }
+  // Among plans within the bottleneck (a hair of slack for sums taken in another order), the
+  // least latency.
+  std::optional<StageSearchResult> result = least_latency(search, bottleneck * (1 + 1e-12));
+  if (result) result->value = bottleneck;
   return result;
 }
 
@@ -227,12 +409,6 @@ Assignment plan_stages(const PlanView& view, StageObjective objective) {
     }
     std::optional<StageSearchResult> found = search_stages(view, options);
     if (!found) break;
-    if (objective == StageObjective::bottleneck) {
-      StageSearchOptions second = options;
-      second.objective = StageObjective::latency;
-      second.stage_limit = found->value * (1 + 1e-9) + 1e-15;
-      if (std::optional<StageSearchResult> faster = search_stages(view, second)) found = std::move(faster);
-    }
     std::uint64_t need = 0;
     std::uint64_t workspace = 0;
     for (std::uint32_t u = 0; u < view.unit_count(); ++u) {

@@ -9,6 +9,14 @@
 // it was reached: the DP is exact over stage plans. When the state space would be too large
 // (many distinct devices), the search keeps the devices in the request's order (still exact
 // over those plans) and says so.
+//
+// Latency: value(j, used, k) = min over runs [i, j) on class k of value(i, used - k, k') +
+// transfer(k' -> k) + time(i, j). The runs that fit memory (and a stage limit) end at j for a
+// window of starts i that only moves forward as j grows, so the minimum comes from a monotone
+// queue: O(units x states x classes) in all, whatever the run lengths.
+// Bottleneck: the least B for which some plan keeps every stage and transfer within B, found by
+// bisection over the bits of B (a reachability check per step, same windows); then the least
+// latency among plans within B.
 #pragma once
 
 #include "planner_support.hpp"
@@ -27,7 +35,7 @@ enum class StageObjective {
 
 struct StageSearchOptions {
   StageObjective objective = StageObjective::latency;
-  // Stages and transfers longer than this are not allowed (the throughput planner's second pass).
+  // Stages and transfers longer than this are not allowed.
   double stage_limit = std::numeric_limits<double>::infinity();
   // Budgets to plan with instead of the request's (the disk tier's KV cache reservation).
   std::vector<std::uint64_t> budgets;
@@ -37,16 +45,15 @@ struct StageSearchOptions {
 
 struct StageSearchResult {
   Assignment assignment;
-  double value = 0;
+  double value = 0;       // the objective: latency, or the bottleneck (then assignment has the least latency within it)
   bool any_order = true;  // false: the devices' order was kept
 };
 
 std::optional<StageSearchResult> search_stages(const PlanView& view, const StageSearchOptions& options);
 
 // The planners' whole job: search, with the host memory that disk units' KV cache needs kept
-// back from "cpu" (raised until the plan's need is covered), and for `bottleneck`, a second
-// search for the lowest latency among plans with the best bottleneck. When no stage plan fits,
-// falls back to first-fit placement (logged). Throws Error(out_of_memory) when nothing fits.
+// back from "cpu" (raised until the plan's need is covered). When no stage plan fits, falls
+// back to first-fit placement (logged). Throws Error(out_of_memory) when nothing fits.
 Assignment plan_stages(const PlanView& view, StageObjective objective);
 
 }  // namespace strata::builtin_planners
