@@ -38,7 +38,9 @@ TEST_P(GoldenParity, LogitsAndGreedyTokensMatchTransformers) {
   options.context_length = 256;  // the cases are short; a small cache keeps the test light
   Session session(*runtime_, checkpoint, *targets, options);
   const std::int64_t vocab = checkpoint.config().vocab_size;
-  for (const test::GoldenCase& golden : test::read_golden(dir)) {
+  const std::vector<test::GoldenCase> cases = test::read_golden(dir);
+  for (std::size_t index = 0; index < cases.size(); ++index) {
+    const test::GoldenCase& golden = cases[index];
     SCOPED_TRACE("prompt: " + golden.prompt);
     session.reset();
     const std::vector<float> logits = session.forward(golden.prompt_ids, Session::Logits::all);
@@ -50,6 +52,9 @@ TEST_P(GoldenParity, LogitsAndGreedyTokensMatchTransformers) {
                                        static_cast<std::size_t>(vocab)),
               logit_tolerance);
 
+    // Decoding dominates the run time on software GPUs: split placements decode every other
+    // case (the demo prompt among them), the CPU placement all of them.
+    if (placement != "cpu" && index % 2 != 0) continue;
     session.reset();
     GenerateOptions generation;
     generation.max_new_tokens = static_cast<std::int64_t>(golden.greedy_new_ids.size());
