@@ -1,0 +1,74 @@
+// Bad work is refused with strata::Error(invalid_argument) when it is submitted, and nothing of
+// it runs: backend.h says validation errors enqueue nothing and a failed call leaves its
+// outputs untouched. supports() must not claim an op whose shapes break the rules either (it
+// sees no buffers, so it cannot judge one that overruns its buffer).
+#include "check_support.hpp"
+#include "device_checks.hpp"
+#include "guarded_run.hpp"
+
+#include <strata/error.hpp>
+#include <strata/ops.hpp>
+
+namespace strata_cts {
+namespace {
+
+enum class Shapes { invalid, valid };
+
+void expect_rejected(const strata::Device& device, strata::Queue& queue, const strata::Op& op,
+                     const strata::Buffer& output, const char* what, Shapes shapes) {
+  if (shapes == Shapes::invalid) {
+    bool claimed = false;
+    try {
+      claimed = device.supports(op);
+    } catch (const strata::Error& error) {
+      expect(error.code() == strata::StatusCode::invalid_argument,
+             "supports() on {} failed with {} rather than saying no: {}", what, strata::to_string(error.code()),
+             error.what());
+    }
+    expect(!claimed, "supports() claims {}", what);
+  }
+
+  std::vector<std::byte> image(output.size());
+  fill_sentinel(image);
+  queue.write(output, 0, image);
+  queue.finish();
+  try {
+    queue.submit(op);
+    queue.finish();
+  } catch (const strata::Error& error) {
+    expect(error.code() == strata::StatusCode::invalid_argument, "{} failed with {} instead of invalid_argument: {}",
+           what, strata::to_string(error.code()), error.what());
+    std::vector<std::byte> now(output.size());
+    queue.read(output, 0, now);
+    const std::int64_t changed = first_non_sentinel(now);
+    expect(changed < 0, "{} was refused, but byte {} of its output buffer changed", what, changed);
+    return;
+  }
+  throw CheckFailed(fmt::format("{} was accepted", what));
+}
+
+}  // namespace
+
+void check_invalid_ops(const TestContext& context) {
+  const strata::Device& device = context.device;
+  strata::Queue queue = device.create_queue();
+  strata::Buffer a = device.allocate(32 * 4), b = device.allocate(32 * 4), out = device.allocate(32 * 4);
+  const strata::TensorView a_view{&a, 0, strata::DType::f32, strata::Shape{4, 8}};
+  const strata::TensorView out_view{&out, 0, strata::DType::f32, strata::Shape{4, 8}};
+  const strata::Op valid = strata::ops::add(a_view, {&b, 0, strata::DType::f32, strata::Shape{8}}, out_view);
+  if (!device.supports(valid)) throw CheckSkipped("the device does not support add on f32, which this check uses");
+
+  // A second input that is neither full size nor one row.
+  expect_rejected(device, queue, strata::ops::add(a_view, {&b, 0, strata::DType::f32, strata::Shape{5}}, out_view), out,
+                  "add with a second input of 5 elements for rows of 8", Shapes::invalid);
+  // An output that would run past the end of its buffer.
+  expect_rejected(device, queue, strata::ops::add(a_view, a_view, {&out, 16, strata::DType::f32, strata::Shape{4, 8}}),
+                  out, "add whose output overruns its buffer by 16 bytes", Shapes::valid);
+  // Matmul whose weight disagrees with x on K.
+  expect_rejected(device, queue,
+                  strata::ops::matmul(a_view, {&b, 0, strata::DType::f32, strata::Shape{4, 7}}, std::nullopt,
+                                      {&out, 0, strata::DType::f32, strata::Shape{4, 4}}),
+                  out, "matmul of x [4, 8] with a weight [4, 7]", Shapes::invalid);
+}
+
+}  // namespace strata_cts

@@ -1,0 +1,50 @@
+# cts.catches.*: strata-cts must fail a backend with a known bug, for the right reason; and
+# must not fail one that honestly refuses an op. The faulty backend is the sample backend with
+# one bug switched on by STRATA_CTS_FAULT (faulty_backend.cpp). It is built here only, never
+# installed, and kept out of the plugin folder so no other program loads it.
+set(sample_src ${PROJECT_SOURCE_DIR}/samples/custom_backend/src)
+if(NOT EXISTS ${sample_src}/sample.hpp)
+  return()
+endif()
+add_library(strata_cts_faulty_backend MODULE
+  ${CMAKE_CURRENT_LIST_DIR}/faulty_backend.cpp
+  ${sample_src}/entry.cpp
+  ${sample_src}/device.cpp
+  ${sample_src}/buffers.cpp
+  ${sample_src}/queue.cpp
+  ${sample_src}/op_rules.cpp
+  ${sample_src}/kernels.cpp)
+target_include_directories(strata_cts_faulty_backend PRIVATE ${sample_src})
+target_link_libraries(strata_cts_faulty_backend PRIVATE strata::headers)
+# The sample's entry point becomes sample_inner_entry; faulty_backend.cpp exports the real one.
+target_compile_definitions(strata_cts_faulty_backend PRIVATE strata_backend_entry=sample_inner_entry)
+set_target_properties(strata_cts_faulty_backend PROPERTIES
+  PREFIX "lib" OUTPUT_NAME strata_backend_faulty LIBRARY_OUTPUT_DIRECTORY ${CMAKE_CURRENT_BINARY_DIR}/faulty)
+strata_target_defaults(strata_cts_faulty_backend)
+
+# strata_cts_fault_test(NAME FAULT RC OUTPUT [ARGS...]): run strata-cts on the faulty backend
+# with FAULT switched on; expect exit code RC and output matching OUTPUT.
+function(strata_cts_fault_test name fault rc output)
+  string(REPLACE ";" "|" command
+         "$<TARGET_FILE:strata_cts>;--plugin;$<TARGET_FILE:strata_cts_faulty_backend>;--isolated;${ARGN}")
+  add_test(NAME cts.${name}
+    COMMAND ${CMAKE_COMMAND} "-DCOMMAND=${command}" -DEXPECT_RC=${rc} "-DEXPECT_OUTPUT=${output}"
+            -P ${CMAKE_CURRENT_LIST_DIR}/../expect_run.cmake)
+  set_tests_properties(cts.${name} PROPERTIES ENVIRONMENT "STRATA_CTS_FAULT=${fault}" LABELS conformance)
+endfunction()
+
+# With no fault it is the sample backend, and passes everything it claims.
+strata_cts_fault_test(sample_in_tree none 0 "faulty:0: [0-9]+ passed, 0 failed")
+strata_cts_fault_test(catches.overrun overrun 1 "add/f32/7x33 +FAIL +output: wrote past the tensor's end" --filter add/f32/7x33)
+strata_cts_fault_test(catches.wrong_result wrong_matmul 1 "matmul/f32/7x33x65 +FAIL +NMSE" --filter matmul/f32/7x33x65)
+strata_cts_fault_test(catches.swallowed_nan swallow_nan 1 "softmax/f32/2x4097/scale0.125/nan +FAIL .*NaN/Inf/finite"
+                      --filter softmax/f32/2x4097/scale0.125/nan)
+strata_cts_fault_test(catches.unwritten_output partial_write 1 "silu/f32/31 +FAIL .*NaN/Inf/finite" --filter silu/f32/31)
+strata_cts_fault_test(catches.input_written write_input 1 "input 0 changed" --filter matmul/f32/1x64x64)
+strata_cts_fault_test(catches.leak leak 1 "free memory fell" --filter device/memory-returned)
+strata_cts_fault_test(catches.no_oom no_oom 1 "succeeded" --filter device/allocation-too-large)
+strata_cts_fault_test(catches.false_claim claim_gelu 1 "gelu/f32/31 +FAIL +unsupported error" --filter gelu/f32/31)
+strata_cts_fault_test(catches.accepted_invalid_op accept_invalid 1 "was accepted" --filter device/invalid-op-rejected)
+strata_cts_fault_test(refusal_is_not_failure refuse_softmax 0 "softmax +f32 +no +-" --filter softmax/*)
+strata_cts_fault_test(refusal_fails_with_require_support refuse_softmax 1 "refused by supports_op" --filter softmax/*
+                      --require-support)

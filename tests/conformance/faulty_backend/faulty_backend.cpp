@@ -1,0 +1,151 @@
+// A backend with one deliberate bug, chosen by the environment variable STRATA_CTS_FAULT: the
+// sample backend (samples/custom_backend) with some of its entries wrapped. The ctest runs of
+// strata-cts on it prove that the suite catches each kind of bug a real backend could have,
+// and that an honest refusal is not counted as one.
+#include "sample.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string_view>
+#include <vector>
+
+// This target renames the sample's entry point to sample_inner_entry (see
+// FaultyBackendTests.cmake), so that this file can export the real one.
+#undef strata_backend_entry
+extern "C" strata_status* sample_inner_entry(const strata_host_api* host, const strata_backend_api** out_api);
+
+namespace {
+
+enum class Fault {
+  none,
+  overrun,         // writes 4 bytes past the end of every output
+  wrong_matmul,    // matmul output element 0 is off by 0.01
+  swallow_nan,     // NaN outputs become 0 (a max/clamp that drops NaN)
+  partial_write,   // the last output element is never written
+  write_input,     // scribbles on input 0 of out-of-place ops
+  leak,            // every other buffer_free frees nothing
+  no_oom,          // "succeeds" at allocations larger than the device
+  claim_gelu,      // supports_op says yes to GELU, which the sample cannot run
+  refuse_softmax,  // supports_op says no to SOFTMAX: honest, so not a failure
+  accept_invalid,  // drops malformed ops silently instead of failing them
+};
+
+Fault fault = Fault::none;
+const strata_backend_api* inner = nullptr;
+strata_backend_api table;
+
+Fault read_fault() {
+  const char* text = std::getenv("STRATA_CTS_FAULT");
+  const std::string_view name = text != nullptr ? text : "";
+  const std::pair<std::string_view, Fault> faults[] = {{"overrun", Fault::overrun},
+                                                       {"wrong_matmul", Fault::wrong_matmul},
+                                                       {"swallow_nan", Fault::swallow_nan},
+                                                       {"partial_write", Fault::partial_write},
+                                                       {"write_input", Fault::write_input},
+                                                       {"leak", Fault::leak},
+                                                       {"no_oom", Fault::no_oom},
+                                                       {"claim_gelu", Fault::claim_gelu},
+                                                       {"refuse_softmax", Fault::refuse_softmax},
+                                                       {"accept_invalid", Fault::accept_invalid}};
+  for (const auto& [key, value] : faults)
+    if (key == name) return value;
+  return Fault::none;
+}
+
+std::byte* address(const strata_tensor& t) { return t.buffer->data + t.offset; }
+std::uint64_t bytes(const strata_tensor& t) {
+  return static_cast<std::uint64_t>(sample::element_count(t)) * sample::dtype_size(t.dtype);
+}
+
+strata_status* supports_op(strata_device* device, const strata_op* op, int32_t* out_supported) {
+  if (fault == Fault::claim_gelu && op->kind == STRATA_OP_GELU) {
+    *out_supported = 1;
+    return nullptr;
+  }
+  if (fault == Fault::refuse_softmax && op->kind == STRATA_OP_SOFTMAX) {
+    *out_supported = 0;
+    return nullptr;
+  }
+  return inner->device_supports_op(device, op, out_supported);
+}
+
+void damage_after(const strata_op& op, const std::vector<std::byte>& saved_last) {
+  const strata_tensor& out = op.output;
+  const std::uint64_t end = out.offset + bytes(out);
+  switch (fault) {
+    case Fault::overrun:
+      if (out.buffer->size >= end + 4) std::memset(out.buffer->data + end, 0, 4);
+      break;
+    case Fault::wrong_matmul:
+      if (op.kind == STRATA_OP_MATMUL) reinterpret_cast<float*>(address(out))[0] += 0.01f;
+      break;
+    case Fault::swallow_nan:
+      if (out.dtype == STRATA_DTYPE_F32) {
+        float* values = reinterpret_cast<float*>(address(out));
+        for (std::int64_t i = 0; i < sample::element_count(out); ++i)
+          if (std::isnan(values[i])) values[i] = 0.0f;
+      }
+      break;
+    case Fault::partial_write:
+      std::memcpy(out.buffer->data + end - saved_last.size(), saved_last.data(), saved_last.size());
+      break;
+    case Fault::write_input:
+      if (op.n_inputs > 0 && address(op.inputs[0]) != address(out)) *address(op.inputs[0]) ^= std::byte{0x5a};
+      break;
+    default:
+      break;
+  }
+}
+
+strata_status* submit(strata_queue* queue, const strata_op* ops, uint32_t count) {
+  if (fault == Fault::accept_invalid) {
+    for (uint32_t i = 0; i < count; ++i) {
+      bool unsupported = false;
+      if (!sample::check_op(ops[i], unsupported).empty()) return nullptr;
+    }
+  }
+  // The last element of each output as it was, for partial_write to put back.
+  std::vector<std::vector<std::byte>> saved(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const strata_tensor& out = ops[i].output;
+    if (out.buffer == nullptr || bytes(out) == 0 || out.offset + bytes(out) > out.buffer->size) continue;
+    const std::byte* last = address(out) + bytes(out) - sample::dtype_size(out.dtype);
+    saved[i].assign(last, last + sample::dtype_size(out.dtype));
+  }
+  if (strata_status* status = inner->queue_submit(queue, ops, count)) return status;
+  for (uint32_t i = 0; i < count; ++i) damage_after(ops[i], saved[i]);
+  return nullptr;
+}
+
+std::atomic<unsigned> frees{0};
+
+void buffer_free(strata_buffer* buffer) {
+  if (fault == Fault::leak && frees.fetch_add(1) % 2 == 0) return;
+  inner->buffer_free(buffer);
+}
+
+strata_status* buffer_allocate(strata_device* device, uint64_t size, strata_buffer** out_buffer) {
+  if (fault == Fault::no_oom && size > device->memory_total) {
+    *out_buffer = new strata_buffer{device, nullptr, size, false};  // never touched by the suite
+    return nullptr;
+  }
+  return inner->buffer_allocate(device, size, out_buffer);
+}
+
+}  // namespace
+
+extern "C" STRATA_PLUGIN_EXPORT strata_status* strata_backend_entry(const strata_host_api* host,
+                                                                    const strata_backend_api** out_api) {
+  if (strata_status* status = sample_inner_entry(host, &inner)) return status;
+  fault = read_fault();
+  table = *inner;
+  table.name = "faulty";
+  table.device_supports_op = supports_op;
+  table.queue_submit = submit;
+  table.buffer_free = buffer_free;
+  table.buffer_allocate = buffer_allocate;
+  *out_api = &table;
+  return nullptr;
+}
