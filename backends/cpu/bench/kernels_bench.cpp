@@ -7,11 +7,14 @@
 #include <strata_cpu/kernels.hpp>
 
 #include <benchmark/benchmark.h>
+#include <tbb/global_control.h>
 
 #include "matmul.hpp"
 
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 namespace {
@@ -181,4 +184,16 @@ BENCHMARK(BM_Convert)
 
 }  // namespace
 
-BENCHMARK_MAIN();
+// STRATA_BENCH_THREADS=n limits TBB to n threads: with 1 and CPU time, kernel variants can be
+// compared on a machine that other work keeps busy.
+int main(int argc, char** argv) {
+  const char* threads = std::getenv("STRATA_BENCH_THREADS");
+  const std::size_t limit = threads != nullptr ? std::strtoul(threads, nullptr, 10) : 0;
+  std::optional<tbb::global_control> control;
+  if (limit > 0) control.emplace(tbb::global_control::max_allowed_parallelism, limit);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -63,26 +63,21 @@ void attend_chunk(const Geometry& g, const Item& it, std::int64_t begin, std::in
   const auto d = static_cast<std::size_t>(g.dim);
   const std::int64_t width = end - begin;
   const float* q_rows = q + (it.t * g.q_heads + it.h0) * g.dim;  // `rows` consecutive heads
-  const std::byte* k_head = k + it.kv_head * g.kv_row_bytes;
-  const std::byte* v_head = v + it.kv_head * g.kv_row_bytes;
-  for (std::int64_t s = begin; s < end; ++s)
-    dot_rows(q_rows, d, static_cast<std::size_t>(it.rows), k_head + s * g.kv_stride, g.kv_dtype, d,
-             scores + (s - begin), static_cast<std::size_t>(width));
+  const std::byte* k_first = k + it.kv_head * g.kv_row_bytes + begin * g.kv_stride;
+  const std::byte* v_first = v + it.kv_head * g.kv_row_bytes + begin * g.kv_stride;
+  const auto rows = static_cast<std::size_t>(it.rows);
+  const auto stride = static_cast<std::size_t>(g.kv_heads * g.dim);  // elements between cache positions
+  const auto keys = static_cast<std::size_t>(width);
+  key_scores(q_rows, d, rows, k_first, g.kv_dtype, stride, keys, d, scores, keys);
   for (std::int64_t r = 0; r < it.rows; ++r) {
     float* row = scores + r * width;
     float max = -INFINITY;
     for (std::int64_t s = 0; s < width; ++s) max = std::max(max, row[s] * g.scale);
-    double sum = 0.0;
-    for (std::int64_t s = 0; s < width; ++s) {
-      row[s] = std::exp(row[s] * g.scale - max);
-      sum += row[s];
-    }
-    float* acc = partial.acc + r * g.dim;
-    std::fill(acc, acc + g.dim, 0.0f);
-    for (std::int64_t s = 0; s < width; ++s) axpy(row[s], v_head + (begin + s) * g.kv_stride, g.kv_dtype, acc, d);
     partial.max[r] = max;
-    partial.sum[r] = sum;
+    partial.sum[r] = vec().exp_sum(row, keys, g.scale, max);
   }
+  std::fill(partial.acc, partial.acc + it.rows * g.dim, 0.0f);
+  value_sum(scores, keys, rows, v_first, g.kv_dtype, stride, keys, d, partial.acc, d);
 }
 
 }  // namespace

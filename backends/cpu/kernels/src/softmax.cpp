@@ -4,7 +4,9 @@
 
 #include "op_families.hpp"
 #include "parallel.hpp"
+#include "vec_kernels.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -22,11 +24,8 @@ void run_softmax(const strata_op& op, const OpMemory& mem) {
       float* y = out + r * n;
       float max = -std::numeric_limits<float>::infinity();
       for (std::int64_t i = 0; i < n; ++i) max = std::fmax(max, x[i] * scale);
-      double sum = 0.0;
-      for (std::int64_t i = 0; i < n; ++i) {
-        y[i] = std::exp(x[i] * scale - max);  // may overwrite x[i]: read just above
-        sum += y[i];
-      }
+      if (y != x) std::copy(x, x + n, y);
+      const double sum = vec().exp_sum(y, static_cast<std::size_t>(n), scale, max);
       const auto inv = static_cast<float>(1.0 / sum);
       for (std::int64_t i = 0; i < n; ++i) y[i] *= inv;
     }

@@ -10,6 +10,8 @@
 
 #include <immintrin.h>
 
+#include <cmath>
+
 #define STRATA_AVX2 __attribute__((target("avx2,fma,f16c")))
 
 namespace strata_cpu {
@@ -133,27 +135,135 @@ STRATA_AVX2 void dot_rows(const float* x, std::size_t ldx, std::size_t rows, con
   }
 }
 
-STRATA_AVX2 void axpy_f32(float a, const float* v, float* y, std::size_t n) {
-  const __m256 av = _mm256_set1_ps(a);
-  std::size_t i = 0;
-  for (; i + 8 <= n; i += 8)
-    _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, _mm256_loadu_ps(v + i), _mm256_loadu_ps(y + i)));
-  for (; i < n; ++i) y[i] += a * v[i];
+// exp(x) to about 1 ulp: x = n ln2 + r with |r| <= ln2/2 (ln2 split in two parts so n ln2 is
+// exact), e^r by its degree-7 Taylor polynomial (truncation below 2^-27), then 2^n added to the
+// exponent bits. Below -87.3 the result is flushed to 0 (it would be under FLT_MIN); above
+// 88.7 it is infinity; NaN stays NaN.
+STRATA_AVX2 inline __m256 exp8(__m256 x) {
+  const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                                   _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m256 clamped_n = _mm256_max_ps(_mm256_min_ps(n, _mm256_set1_ps(127.0f)), _mm256_set1_ps(-126.0f));
+  __m256 r = _mm256_fnmadd_ps(clamped_n, _mm256_set1_ps(0.693145751953125f), x);
+  r = _mm256_fnmadd_ps(clamped_n, _mm256_set1_ps(1.428606765330187e-06f), r);
+  __m256 p = _mm256_set1_ps(1.0f / 5040.0f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 720.0f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 120.0f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 24.0f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f / 6.0f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(0.5f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+  const __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(clamped_n), _mm256_set1_epi32(127)), 23);
+  __m256 result = _mm256_mul_ps(p, _mm256_castsi256_ps(bits));
+  result = _mm256_blendv_ps(result, _mm256_setzero_ps(), _mm256_cmp_ps(x, _mm256_set1_ps(-87.3f), _CMP_LT_OQ));
+  result = _mm256_blendv_ps(result, _mm256_set1_ps(INFINITY), _mm256_cmp_ps(x, _mm256_set1_ps(88.72f), _CMP_GT_OQ));
+  return _mm256_blendv_ps(result, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
 }
 
-STRATA_AVX2 void axpy_f16(float a, const std::uint16_t* v, float* y, std::size_t n) {
-  const __m256 av = _mm256_set1_ps(a);
+STRATA_AVX2 double exp_sum(float* x, std::size_t n, float scale, float shift) {
+  const __m256 scale_v = _mm256_set1_ps(scale);
+  const __m256 shift_v = _mm256_set1_ps(shift);
+  __m256d sum_lo = _mm256_setzero_pd(), sum_hi = _mm256_setzero_pd();
   std::size_t i = 0;
-  for (; i + 8 <= n; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, load8_f16(v + i), _mm256_loadu_ps(y + i)));
-  for (; i < n; ++i) y[i] += a * strata_plugin::f16_to_f32(v[i]);
+  for (; i + 8 <= n; i += 8) {
+    const __m256 e = exp8(_mm256_fmsub_ps(_mm256_loadu_ps(x + i), scale_v, shift_v));
+    _mm256_storeu_ps(x + i, e);
+    sum_lo = _mm256_add_pd(sum_lo, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
+    sum_hi = _mm256_add_pd(sum_hi, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
+  }
+  alignas(32) double lanes[4];
+  _mm256_store_pd(lanes, _mm256_add_pd(sum_lo, sum_hi));
+  double sum = lanes[0] + lanes[1] + lanes[2] + lanes[3];
+  for (; i < n; ++i) {
+    x[i] = std::exp(x[i] * scale - shift);
+    sum += x[i];
+  }
+  return sum;
+}
+
+STRATA_AVX2 void silu_mul(const float* x, const float* up, float* out, std::size_t n) {
+  const __m256 one = _mm256_set1_ps(1.0f);
+  const __m256 sign = _mm256_set1_ps(-0.0f);
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_loadu_ps(x + i);
+    __m256 silu = _mm256_div_ps(v, _mm256_add_ps(one, exp8(_mm256_xor_ps(v, sign))));
+    if (up != nullptr) silu = _mm256_mul_ps(silu, _mm256_loadu_ps(up + i));
+    _mm256_storeu_ps(out + i, silu);
+  }
+  for (; i < n; ++i) {
+    const float silu = x[i] / (1.0f + std::exp(-x[i]));
+    out[i] = up != nullptr ? silu * up[i] : silu;
+  }
+}
+
+template <std::size_t R, typename Load>
+STRATA_AVX2 void key_scores_fixed(const float* q, std::size_t ldq, const typename Load::W* k, std::size_t stride,
+                                  std::size_t keys, std::size_t d, float* scores, std::size_t lds) {
+  for (std::size_t s = 0; s < keys; ++s) dot_rows_fixed<R, Load>(q, ldq, k + s * stride, d, scores + s, lds);
+}
+
+template <typename Load>
+STRATA_AVX2 void key_scores(const float* q, std::size_t ldq, std::size_t rows, const typename Load::W* k,
+                            std::size_t stride, std::size_t keys, std::size_t d, float* scores, std::size_t lds) {
+  switch (rows) {
+    case 1:
+      return key_scores_fixed<1, Load>(q, ldq, k, stride, keys, d, scores, lds);
+    case 2:
+      return key_scores_fixed<2, Load>(q, ldq, k, stride, keys, d, scores, lds);
+    case 3:
+      return key_scores_fixed<3, Load>(q, ldq, k, stride, keys, d, scores, lds);
+    default:
+      return key_scores_fixed<4, Load>(q, ldq, k, stride, keys, d, scores, lds);
+  }
+}
+
+// Each converted value vector serves all R rows; the accumulators (R rows of d floats) stay
+// in L1 across the keys.
+template <std::size_t R, typename Load>
+STRATA_AVX2 void value_sum_fixed(const float* p, std::size_t ldp, const typename Load::W* v, std::size_t stride,
+                                 std::size_t keys, std::size_t d, float* acc, std::size_t lda) {
+  for (std::size_t s = 0; s < keys; ++s) {
+    const typename Load::W* row = v + s * stride;
+    __m256 weight[R];
+    for (std::size_t r = 0; r < R; ++r) weight[r] = _mm256_set1_ps(p[r * ldp + s]);
+    std::size_t i = 0;
+    for (; i + 8 <= d; i += 8) {
+      const __m256 values = Load::load8(row + i);
+      for (std::size_t r = 0; r < R; ++r) {
+        float* a = acc + r * lda + i;
+        _mm256_storeu_ps(a, _mm256_fmadd_ps(weight[r], values, _mm256_loadu_ps(a)));
+      }
+    }
+    for (; i < d; ++i) {
+      const float value = Load::get(row + i);
+      for (std::size_t r = 0; r < R; ++r) acc[r * lda + i] += p[r * ldp + s] * value;
+    }
+  }
+}
+
+template <typename Load>
+STRATA_AVX2 void value_sum(const float* p, std::size_t ldp, std::size_t rows, const typename Load::W* v,
+                           std::size_t stride, std::size_t keys, std::size_t d, float* acc, std::size_t lda) {
+  switch (rows) {
+    case 1:
+      return value_sum_fixed<1, Load>(p, ldp, v, stride, keys, d, acc, lda);
+    case 2:
+      return value_sum_fixed<2, Load>(p, ldp, v, stride, keys, d, acc, lda);
+    case 3:
+      return value_sum_fixed<3, Load>(p, ldp, v, stride, keys, d, acc, lda);
+    default:
+      return value_sum_fixed<4, Load>(p, ldp, v, stride, keys, d, acc, lda);
+  }
 }
 
 }  // namespace
 
 const VecKernels* avx2_kernels() {
   static const VecKernels table{
-      f16_to_f32,        bf16_to_f32,        f32_to_f16, f32_to_bf16, dot_rows<LoadF32>,
-      dot_rows<LoadF16>, dot_rows<LoadBF16>, axpy_f32,   axpy_f16,
+      f16_to_f32,         bf16_to_f32, f32_to_f16, f32_to_bf16,         dot_rows<LoadF32>,   dot_rows<LoadF16>,
+      dot_rows<LoadBF16>, exp_sum,     silu_mul,   key_scores<LoadF32>, key_scores<LoadF16>, value_sum<LoadF32>,
+      value_sum<LoadF16>,
   };
   return &table;
 }

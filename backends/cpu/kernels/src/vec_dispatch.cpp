@@ -49,14 +49,28 @@ void dot_rows(const float* x, std::size_t ldx, std::size_t rows, const std::byte
   }
 }
 
-void axpy(float a, const std::byte* v, strata_dtype dtype, float* y, std::size_t n) {
+void key_scores(const float* q, std::size_t ldq, std::size_t rows, const std::byte* k, strata_dtype dtype,
+                std::size_t stride, std::size_t keys, std::size_t d, float* scores, std::size_t lds) {
   switch (dtype) {
     case STRATA_DTYPE_F32:
-      return vec().axpy_f32(a, reinterpret_cast<const float*>(v), y, n);
+      return vec().key_scores_f32(q, ldq, rows, reinterpret_cast<const float*>(k), stride, keys, d, scores, lds);
     case STRATA_DTYPE_F16:
-      return vec().axpy_f16(a, reinterpret_cast<const std::uint16_t*>(v), y, n);
+      return vec().key_scores_f16(q, ldq, rows, reinterpret_cast<const std::uint16_t*>(k), stride, keys, d, scores,
+                                  lds);
     default:
-      strata_plugin::fail(STRATA_STATUS_INTERNAL, "axpy: unsupported dtype ({})", dtype);
+      strata_plugin::fail(STRATA_STATUS_INTERNAL, "key_scores: unsupported cache dtype ({})", dtype);
+  }
+}
+
+void value_sum(const float* p, std::size_t ldp, std::size_t rows, const std::byte* v, strata_dtype dtype,
+               std::size_t stride, std::size_t keys, std::size_t d, float* acc, std::size_t lda) {
+  switch (dtype) {
+    case STRATA_DTYPE_F32:
+      return vec().value_sum_f32(p, ldp, rows, reinterpret_cast<const float*>(v), stride, keys, d, acc, lda);
+    case STRATA_DTYPE_F16:
+      return vec().value_sum_f16(p, ldp, rows, reinterpret_cast<const std::uint16_t*>(v), stride, keys, d, acc, lda);
+    default:
+      strata_plugin::fail(STRATA_STATUS_INTERNAL, "value_sum: unsupported cache dtype ({})", dtype);
   }
 }
 

@@ -4,6 +4,8 @@
 
 #include <strata_plugin/dtype.hpp>
 
+#include <cmath>
+
 namespace strata_cpu {
 namespace {
 
@@ -50,11 +52,36 @@ void dot_rows(const float* x, std::size_t ldx, std::size_t rows, const W* w, std
   }
 }
 
-void axpy_f32(float a, const float* v, float* y, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) y[i] += a * v[i];
+double exp_sum(float* x, std::size_t n, float scale, float shift) {
+  double sum = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    x[i] = std::exp(x[i] * scale - shift);
+    sum += x[i];
+  }
+  return sum;
 }
-void axpy_f16(float a, const std::uint16_t* v, float* y, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) y[i] += a * strata_plugin::f16_to_f32(v[i]);
+
+void silu_mul(const float* x, const float* up, float* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const float silu = x[i] / (1.0f + std::exp(-x[i]));
+    out[i] = up != nullptr ? silu * up[i] : silu;
+  }
+}
+
+template <typename Load, typename W>
+void key_scores(const float* q, std::size_t ldq, std::size_t rows, const W* k, std::size_t stride, std::size_t keys,
+                std::size_t d, float* scores, std::size_t lds) {
+  for (std::size_t s = 0; s < keys; ++s) dot_rows<Load>(q, ldq, rows, k + s * stride, d, scores + s, lds);
+}
+
+template <typename Load, typename W>
+void value_sum(const float* p, std::size_t ldp, std::size_t rows, const W* v, std::size_t stride, std::size_t keys,
+               std::size_t d, float* acc, std::size_t lda) {
+  for (std::size_t s = 0; s < keys; ++s)
+    for (std::size_t r = 0; r < rows; ++r) {
+      const float weight = p[r * ldp + s];
+      for (std::size_t i = 0; i < d; ++i) acc[r * lda + i] += weight * Load::get(v + s * stride, i);
+    }
 }
 
 }  // namespace
@@ -68,8 +95,12 @@ const VecKernels& generic_kernels() {
       dot_rows<LoadF32, float>,
       dot_rows<LoadF16, std::uint16_t>,
       dot_rows<LoadBF16, std::uint16_t>,
-      axpy_f32,
-      axpy_f16,
+      exp_sum,
+      silu_mul,
+      key_scores<LoadF32, float>,
+      key_scores<LoadF16, std::uint16_t>,
+      value_sum<LoadF32, float>,
+      value_sum<LoadF16, std::uint16_t>,
   };
   return table;
 }

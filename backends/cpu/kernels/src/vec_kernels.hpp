@@ -28,9 +28,24 @@ struct VecKernels {
   void (*dot_rows_bf16)(const float* x, std::size_t ldx, std::size_t rows, const std::uint16_t* w, std::size_t k,
                         float* out, std::size_t ldo);
 
-  // y[i] += a * v[i]
-  void (*axpy_f32)(float a, const float* v, float* y, std::size_t n);
-  void (*axpy_f16)(float a, const std::uint16_t* v, float* y, std::size_t n);
+  // x[i] = exp(x[i] * scale - shift); returns the sum of the new x[i], accumulated in double.
+  // The softmax core of SOFTMAX and ATTENTION (shift = the row maximum, so no overflow).
+  double (*exp_sum)(float* x, std::size_t n, float scale, float shift);
+  // out[i] = silu(x[i]) * up[i] (up may be null: silu alone). out may equal x.
+  void (*silu_mul)(const float* x, const float* up, float* out, std::size_t n);
+
+  // Attention over `keys` cache rows, `stride` elements apart, for rows (1..max_dot_rows)
+  // query heads at once, the loop over keys inside so that each key costs no call:
+  // scores[r * lds + s] = sum_i q[r * ldq + i] * k[s * stride + i]
+  void (*key_scores_f32)(const float* q, std::size_t ldq, std::size_t rows, const float* k, std::size_t stride,
+                         std::size_t keys, std::size_t d, float* scores, std::size_t lds);
+  void (*key_scores_f16)(const float* q, std::size_t ldq, std::size_t rows, const std::uint16_t* k, std::size_t stride,
+                         std::size_t keys, std::size_t d, float* scores, std::size_t lds);
+  // acc[r * lda + i] += sum_s p[r * ldp + s] * v[s * stride + i]
+  void (*value_sum_f32)(const float* p, std::size_t ldp, std::size_t rows, const float* v, std::size_t stride,
+                        std::size_t keys, std::size_t d, float* acc, std::size_t lda);
+  void (*value_sum_f16)(const float* p, std::size_t ldp, std::size_t rows, const std::uint16_t* v, std::size_t stride,
+                        std::size_t keys, std::size_t d, float* acc, std::size_t lda);
 };
 
 const VecKernels& generic_kernels();
@@ -45,6 +60,10 @@ void to_f32(const std::byte* src, strata_dtype dtype, float* dst, std::size_t n)
 void from_f32(const float* src, strata_dtype dtype, std::byte* dst, std::size_t n);
 void dot_rows(const float* x, std::size_t ldx, std::size_t rows, const std::byte* w, strata_dtype dtype, std::size_t k,
               float* out, std::size_t ldo);
-void axpy(float a, const std::byte* v, strata_dtype dtype, float* y, std::size_t n);
+// The attention kernels above for an f32 or f16 cache; `stride` in elements.
+void key_scores(const float* q, std::size_t ldq, std::size_t rows, const std::byte* k, strata_dtype dtype,
+                std::size_t stride, std::size_t keys, std::size_t d, float* scores, std::size_t lds);
+void value_sum(const float* p, std::size_t ldp, std::size_t rows, const std::byte* v, strata_dtype dtype,
+               std::size_t stride, std::size_t keys, std::size_t d, float* acc, std::size_t lda);
 
 }  // namespace strata_cpu
