@@ -55,6 +55,9 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
     return code == 0 ? 0 : exit_usage;
   }
   if (full) o.set = CaseSet::full;
+  // The runtime takes plugin files by absolute path only (it never searches the current
+  // directory); a path typed on the command line means the one the user sees, so resolve it.
+  if (!o.plugin.empty()) o.plugin = std::filesystem::absolute(o.plugin);
   if (o.isolated) {
     if (o.plugin.empty()) {
       std::fprintf(stderr, "strata-cts: --isolated needs --plugin\n");
