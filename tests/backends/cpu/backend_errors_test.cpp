@@ -107,6 +107,16 @@ TEST_F(CpuErrorTest, TensorsOverrunningTheirBufferAreRefused) {
   queue_.submit(strata::ops::silu(whole, whole));  // exactly fitting is fine
 }
 
+TEST_F(CpuErrorTest, MisalignedImportedTensorsAreRefusedWhenSubmitted) {
+  alignas(16) std::byte memory[64] = {};
+  // Any address can be imported; an f32 tensor that lands on an odd address cannot be computed.
+  strata::Buffer buffer = cpu_->import_host(memory + 1, 32);
+  const strata::TensorView f32{&buffer, 0, strata::DType::f32, strata::Shape{4}};
+  expect_error([&] { queue_.submit(strata::ops::silu(f32, f32)); }, strata::StatusCode::invalid_argument, "aligned");
+  const std::byte bytes[8] = {};
+  queue_.write(buffer, 3, bytes);  // plain transfers do not care
+}
+
 TEST_F(CpuErrorTest, TransfersOutsideTheBufferAreRefused) {
   strata::Buffer a = cpu_->allocate(32);
   strata::Buffer b = cpu_->allocate(32);
