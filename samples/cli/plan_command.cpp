@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -74,9 +75,14 @@ ModelGraph load_graph(const PlanCommandOptions& options, std::string& title) {
 // The devices to plan on, and the links a simulated-devices file describes.
 std::vector<DeviceInfo> planning_devices(const PlanCommandOptions& options, std::vector<Link>& links) {
   const bool simulated = options.devices.ends_with(".json");
+  nlohmann::json host;  // a simulated-devices file may describe the host CPU too: {"host": {...}}
   if (simulated) {
     const std::filesystem::path file = std::filesystem::absolute(options.devices);
-    links = parse_links_json(read_file(file));
+    const std::string text = read_file(file);
+    links = parse_links_json(text);
+    const nlohmann::json document = nlohmann::json::parse(text, nullptr, false);
+    if (document.is_object() && document.contains("host")) host = document["host"];
+    if (!host.is_null() && !host.is_object()) usage_error("\"host\" must be an object: {\"memory_gib\": 64, ...}");
     ::setenv("STRATA_SIM_DEVICES", file.c_str(), 1);
   }
   const Runtime runtime;
@@ -108,6 +114,20 @@ std::vector<DeviceInfo> planning_devices(const PlanCommandOptions& options, std:
       chosen.push_back(*found);
     }
     devices = std::move(chosen);
+  }
+  auto host_number = [&](const char* key, double scale) -> std::optional<double> {
+    if (host.is_null() || !host.contains(key)) return std::nullopt;
+    if (!host[key].is_number() || host[key].get<double>() <= 0)
+      usage_error(fmt::format("\"host\": \"{}\" must be a number > 0", key));
+    return host[key].get<double>() * scale;
+  };
+  for (DeviceInfo& info : devices) {
+    if (info.kind != DeviceKind::cpu) continue;
+    if (const auto memory = host_number("memory_gib", 1073741824.0))
+      info.memory_total = info.memory_free = static_cast<std::uint64_t>(*memory);
+    if (const auto flops = host_number("tflops", 1e12)) info.peak_flops = *flops;
+    if (const auto bandwidth = host_number("memory_gbps", 1e9))
+      info.memory_bandwidth = info.host_link_bandwidth = *bandwidth;
   }
   if (!options.host_memory.empty()) {
     const std::uint64_t bytes = parse_size(options.host_memory);

@@ -5,8 +5,9 @@
 //    "links": [{"between": ["sim:0", "sim:1"], "gbps": 300}]}
 //
 // "kind" is gpu (default), igpu, accel or cpu; "count" repeats an entry; "pci_bus_id" makes a
-// device claim a physical identity. "links" is for planners (strata::parse_links_json); the
-// backend ignores it.
+// device claim a physical identity. "links" (direct links between devices) and "host" (the
+// CPU's memory_gib, tflops and memory_gbps, for what-if plans) are read by `strata plan`; the
+// backend ignores them.
 #pragma once
 
 #include <strata/backend.h>

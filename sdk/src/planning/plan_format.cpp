@@ -28,8 +28,8 @@ std::string format_plan_table(const PlanReport& report) {
                     budget_text(device.budget_bytes), device.ms_per_token, device.bound.empty() ? "-" : device.bound);
   }
   text += fmt::format(
-      "predicted: {:.3f} ms per token ({:.3f} ms in transfers), {:.1f} tokens/s; pipelined: "
-      "bottleneck {} at {:.3f} ms, {:.1f} tokens/s\n",
+      "predicted: {:.3f} ms per token ({:.3f} ms in transfers), {:.3g} tokens/s; pipelined: "
+      "bottleneck {} at {:.3f} ms, {:.3g} tokens/s\n",
       report.latency_ms, report.transfer_ms, report.tokens_per_second, report.bottleneck, report.bottleneck_ms,
       report.pipelined_tokens_per_second);
   for (const std::string& note : report.notes) text += fmt::format("note: {}\n", note);
