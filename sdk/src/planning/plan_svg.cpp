@@ -101,7 +101,7 @@ std::string plan_to_svg(const PlanResult& result, std::string_view title) {
   double legend_x = 20;
   svg +=
       fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\">weights in the device's colour;</text>\n", legend_x, bar_top - 22);
-  legend_x += 190;
+  legend_x += 215;
   for (const auto& [label, colour] : legend) {
     svg += fmt::format("<rect x=\"{:.0f}\" y=\"{:.0f}\" width=\"12\" height=\"12\" fill=\"{}\" stroke=\"#999\"/>",
                        legend_x, bar_top - 32, colour);
