@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <memory>
 #include <tuple>
 
@@ -21,7 +22,11 @@ constexpr float logit_tolerance = 1e-3f;
 
 class GoldenParity : public testing::TestWithParam<std::tuple<std::string, std::string>> {
  protected:
-  static void SetUpTestSuite() { runtime_ = std::make_unique<Runtime>(); }
+  static void SetUpTestSuite() {
+    // Two simulated GPUs for the "sim" and "all" placements, unless the caller describes its own.
+    ::setenv("STRATA_SIM_DEVICES", R"({"devices": [{"name": "simulated GPU", "memory_gib": 1, "count": 2}]})", 0);
+    runtime_ = std::make_unique<Runtime>();
+  }
   static void TearDownTestSuite() { runtime_.reset(); }
   static std::unique_ptr<Runtime> runtime_;
 };

@@ -11,7 +11,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <memory>
+#include <optional>
 
 namespace strata {
 namespace {
@@ -115,6 +117,37 @@ TEST_F(LoadFailure, AWeightSourceThatBreaksHalfwayReleasesEverything) {
     EXPECT_NE(std::string(error.what()).find("model.layers.5.mlp.up_proj.weight"), std::string::npos) << error.what();
   }
   EXPECT_EQ(free_memory(), start);
+}
+
+// The same on a simulated GPU of the sim backend, which enforces its memory limit and computes:
+// a load too large fails and returns every byte; one that fits runs and returns them when done.
+TEST(LoadFailureOnSim, TheSimulatedDeviceGetsEveryByteBack) {
+  const char* previous = std::getenv("STRATA_SIM_DEVICES");
+  const std::string saved = previous ? previous : "";
+  ::setenv("STRATA_SIM_DEVICES", R"({"devices": [{"name": "16 MiB GPU", "memory_gib": 0.015625}]})", 1);
+  const Runtime runtime;
+  if (previous) {
+    ::setenv("STRATA_SIM_DEVICES", saved.c_str(), 1);
+  } else {
+    ::unsetenv("STRATA_SIM_DEVICES");
+  }
+  const std::optional<Device> sim = runtime.find_device("sim:0");
+  if (!sim) GTEST_SKIP() << "the sim backend is not built";
+  const std::uint64_t start = sim->memory().free.value();
+  const Checkpoint checkpoint = Checkpoint::open(test::sample_model("tiny-llama-pystdlib"));
+  const std::vector<std::string> targets(checkpoint.graph().units.size(), "sim:0");
+  SessionOptions options;
+  options.context_length = 1024;  // 12.9 MB of weights + 8.4 MB of cache > 16 MiB
+  EXPECT_THROW(Session(runtime, checkpoint, targets, options), Error);
+  EXPECT_EQ(sim->memory().free.value(), start);
+  options.context_length = 64;
+  {
+    Session session(runtime, checkpoint, targets, options);
+    EXPECT_LT(sim->memory().free.value(), start);
+    const std::vector<std::int32_t> prompt = {100, 101, 102, 32};  // "def "
+    EXPECT_EQ(session.forward(prompt).size(), 256u);
+  }
+  EXPECT_EQ(sim->memory().free.value(), start);
 }
 
 }  // namespace
