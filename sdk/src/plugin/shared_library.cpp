@@ -8,8 +8,9 @@ namespace strata::detail {
 
 std::shared_ptr<SharedLibrary> SharedLibrary::open(const std::filesystem::path& path) {
   // RTLD_LOCAL keeps each plugin's symbols to itself, so two plugins may use different
-  // versions of the same helper library.
-  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
+  // versions of the same helper library. RTLD_NODELETE keeps the code mapped after dlclose:
+  // drivers and thread pools (TBB, OpenBLAS, GPU runtimes) leave threads running in it.
+  void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (handle == nullptr) {
     const char* why = dlerror();
     throw Error(StatusCode::unavailable, why != nullptr ? why : "dlopen failed");
