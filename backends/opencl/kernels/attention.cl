@@ -6,7 +6,7 @@
 
 // q . k for one cache row; `vec` (head_dim and offsets multiples of 8) allows aligned 16-byte
 // loads. The dtype branches sit outside the loops so that the loops unroll.
-inline float dot_f16(local const float* q, global const half* k, uint dim, int vec) {
+static inline float dot_f16(local const float* q, global const half* k, uint dim, int vec) {
   float s = 0.0f;
   if (vec) {
     for (uint d = 0; d < dim; d += 8) {
@@ -20,7 +20,7 @@ inline float dot_f16(local const float* q, global const half* k, uint dim, int v
   return s;
 }
 
-inline float dot_f32(local const float* q, global const float* k, uint dim, int vec) {
+static inline float dot_f32(local const float* q, global const float* k, uint dim, int vec) {
   float s = 0.0f;
   if (vec) {
     for (uint d = 0; d < dim; d += 8) {

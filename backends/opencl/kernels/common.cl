@@ -7,10 +7,10 @@
 #define DT_F16 1
 #define DT_BF16 2
 
-inline float bf16_bits_to_float(uint bits) { return as_float(bits << 16); }
+static inline float bf16_bits_to_float(uint bits) { return as_float(bits << 16); }
 
 // Round to nearest even; NaN stays a (quiet) NaN.
-inline ushort float_to_bf16_bits(float value) {
+static inline ushort float_to_bf16_bits(float value) {
   uint bits = as_uint(value);
   if ((bits & 0x7fffffffu) > 0x7f800000u) return (ushort)((bits >> 16) | 0x40u);
   uint rounding = 0x7fffu + ((bits >> 16) & 1u);
@@ -19,13 +19,13 @@ inline ushort float_to_bf16_bits(float value) {
 
 // Element i of a tensor whose dtype is only known at run time (uniform across the launch,
 // so the branch costs next to nothing).
-inline float load_any(global const uchar* base, int dtype, ulong i) {
+static inline float load_any(global const uchar* base, int dtype, ulong i) {
   if (dtype == DT_F16) return vload_half(i, (global const half*)base);
   if (dtype == DT_BF16) return bf16_bits_to_float(((global const ushort*)base)[i]);
   return ((global const float*)base)[i];
 }
 
-inline void store_any(global uchar* base, int dtype, ulong i, float value) {
+static inline void store_any(global uchar* base, int dtype, ulong i, float value) {
   if (dtype == DT_F16) {
     vstore_half_rte(value, i, (global half*)base);
   } else if (dtype == DT_BF16) {
@@ -37,7 +37,7 @@ inline void store_any(global uchar* base, int dtype, ulong i, float value) {
 
 // Work-group sum of one value per work-item; every work-item gets the result. `scratch`
 // holds get_local_size(0) floats, a power of two.
-inline float group_sum(float value, local float* scratch) {
+static inline float group_sum(float value, local float* scratch) {
   uint lid = get_local_id(0);
   uint size = get_local_size(0);
   scratch[lid] = value;
@@ -51,7 +51,7 @@ inline float group_sum(float value, local float* scratch) {
   return result;
 }
 
-inline float group_max(float value, local float* scratch) {
+static inline float group_max(float value, local float* scratch) {
   uint lid = get_local_id(0);
   uint size = get_local_size(0);
   scratch[lid] = value;

@@ -17,7 +17,7 @@ kernel void binary_op(global const float* a, ulong a_off, global const uchar* b,
 #define UNARY_GELU_ERF 1
 #define UNARY_GELU_TANH 2
 
-inline float silu(float x) { return x / (1.0f + exp(-x)); }
+static inline float silu(float x) { return x / (1.0f + exp(-x)); }
 
 kernel void unary_op(global const float* in, ulong in_off, global float* out, ulong out_off, ulong n, int op) {
   ulong i = get_global_id(0);

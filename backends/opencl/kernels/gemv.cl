@@ -8,19 +8,19 @@
 // multiple of 4, so every row starts 16-byte aligned) enables the aligned 8-wide loads;
 // otherwise, and for the tail of K, one element at a time.
 
-inline float8 load8_f32(global const float* w, ulong i) {
+static inline float8 load8_f32(global const float* w, ulong i) {
   global const float4* p = (global const float4*)(w + i);
   return (float8)(p[0], p[1]);
 }
-inline float8 load8_f16(global const half* w, ulong i) { return vloada_half8(0, w + i); }
-inline float8 load8_bf16(global const ushort* w, ulong i) {
+static inline float8 load8_f16(global const half* w, ulong i) { return vloada_half8(0, w + i); }
+static inline float8 load8_bf16(global const ushort* w, ulong i) {
   uint4 u = *(global const uint4*)(w + i);
   return (float8)(as_float(u.x << 16), as_float(u.x & 0xffff0000u), as_float(u.y << 16), as_float(u.y & 0xffff0000u),
                   as_float(u.z << 16), as_float(u.z & 0xffff0000u), as_float(u.w << 16), as_float(u.w & 0xffff0000u));
 }
-inline float load1_f32(global const float* w, ulong i) { return w[i]; }
-inline float load1_f16(global const half* w, ulong i) { return vload_half(i, w); }
-inline float load1_bf16(global const ushort* w, ulong i) { return bf16_bits_to_float(w[i]); }
+static inline float load1_f32(global const float* w, ulong i) { return w[i]; }
+static inline float load1_f16(global const half* w, ulong i) { return vload_half(i, w); }
+static inline float load1_bf16(global const ushort* w, ulong i) { return bf16_bits_to_float(w[i]); }
 
 #define GEMV_KERNEL(SUFFIX, WTYPE)                                                                               \
   kernel __attribute__((reqd_work_group_size(GEMV_WG, 1, 1))) void gemv_##SUFFIX(                                \
