@@ -153,7 +153,8 @@ typedef struct strata_planner_api {
   /* Writes one device index per unit into out_assignment[0 .. unit_count - 1]. Return
    * OUT_OF_MEMORY with a message saying how much is missing and where when the units cannot
    * fit the budgets, INVALID_ARGUMENT for bad options. On failure, leave out_assignment as it
-   * was. The host checks every answer against the budgets. */
+   * was. The host checks every answer against the budgets, then keeps the offload rule: a unit
+   * left on an offload tier that fits in an accelerator's remaining room is moved there. */
   strata_status* (*plan)(const strata_plan_request* request, uint32_t* out_assignment);
 } strata_planner_api;
 

@@ -9,8 +9,8 @@
 namespace strata::detail {
 
 // Moves such units, in execution order, each to the device with room that gives the lowest
-// predicted latency. Returns how many moved. One pass suffices: a move only takes room away
-// from the devices the later checks look at.
+// predicted latency. Returns how many moved. One pass over accelerators suffices (a move only
+// takes room away from them); disk -> cpu repeats until nothing moves (see the .cpp).
 std::size_t fill_offload_gaps(const PlanView& view, Assignment& assignment);
 
 // Whether the rule holds; used by the host to check plugins' answers in debug runs and by tests.
