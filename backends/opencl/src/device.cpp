@@ -76,12 +76,6 @@ const cl::Program& Device::program() {
   return program_->program;
 }
 
-bool Device::program_from_cache() {
-  program();
-  std::lock_guard lock(mutex_);
-  return program_->from_cache;
-}
-
 void Device::reserve(std::uint64_t bytes) {
   if (bytes > description_.max_allocation)
     strata_plugin::fail(STRATA_STATUS_OUT_OF_MEMORY,

@@ -32,7 +32,6 @@ class Device {
   const cl::Context& context();
   const cl::Program& program();
   const KernelConfig& config() const { return config_; }
-  bool program_from_cache();
 
   // Memory accounting: reserve() throws OUT_OF_MEMORY when the request cannot fit.
   void reserve(std::uint64_t bytes);

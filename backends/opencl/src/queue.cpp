@@ -13,13 +13,6 @@
 
 namespace strata_opencl {
 
-Buffer* from_handle(strata_buffer* handle) {
-  auto* buffer = reinterpret_cast<Buffer*>(handle);
-  if (buffer == nullptr || buffer->magic != Buffer::kMagic)
-    strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "opencl: not a buffer of this plugin");
-  return buffer;
-}
-
 namespace {
 
 // Writes up to this size are copied aside and enqueued without blocking; larger ones (weight
