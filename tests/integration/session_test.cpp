@@ -172,6 +172,18 @@ TEST_F(SessionTest, PlacementReportsEachTargetsBytes) {
                1e-5f);
 }
 
+TEST_F(SessionTest, TakesAHuggingFaceDeviceMap) {
+  // Module-name prefixes as transformers writes them: the longest match wins.
+  const DeviceMap map({{"", "cpu"}, {"model.layers.1", "disk"}, {"lm_head", "disk"}});
+  Session session(*runtime_, *llama_, map, small());
+  std::vector<std::string> expected = all_on(llama_->graph(), "cpu");
+  expected[2] = "disk";
+  expected.back() = "disk";
+  EXPECT_EQ(session.targets(), expected);
+  expect_close(session.forward(prompt),
+               Session(*runtime_, *llama_, all_on(llama_->graph(), "cpu"), small()).forward(prompt), 1e-5f);
+}
+
 TEST_F(SessionTest, RejectsBadTargets) {
   std::vector<std::string> targets = all_on(llama_->graph(), "cpu");
   targets[3] = "nonexistent:7";

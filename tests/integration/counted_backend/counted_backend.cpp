@@ -1,6 +1,7 @@
 // A test-only backend whose one device, "counted:0", holds host memory under a fixed limit and
 // reports exactly what is free: the load-failure tests watch it return to where it started.
-// It stores data and copies it, but computes nothing (every op is unsupported).
+// It stores data and copies it, but computes nothing (every op is unsupported). It stores F32
+// and I32 only, so half-precision weights must be converted on their way to it.
 #include <strata/backend.h>
 
 #include <strata_plugin/host.hpp>
@@ -28,7 +29,7 @@ namespace {
 using strata_plugin::fail;
 using strata_plugin::guard;
 
-constexpr uint64_t memory_limit = 16ull << 20;
+constexpr uint64_t memory_limit = 24ull << 20;
 strata_device the_device;
 
 strata_status* probe(uint32_t* count) {
@@ -54,8 +55,7 @@ strata_status* device_properties(strata_device*, strata_device_properties* props
     props->kind = STRATA_DEVICE_ACCEL;
     std::snprintf(props->name, sizeof(props->name), "memory-counting test device");
     std::snprintf(props->stable_id, sizeof(props->stable_id), "counted-0");
-    props->dtypes = STRATA_DTYPE_BIT(STRATA_DTYPE_F32) | STRATA_DTYPE_BIT(STRATA_DTYPE_F16) |
-                    STRATA_DTYPE_BIT(STRATA_DTYPE_BF16) | STRATA_DTYPE_BIT(STRATA_DTYPE_I32);
+    props->dtypes = STRATA_DTYPE_BIT(STRATA_DTYPE_F32) | STRATA_DTYPE_BIT(STRATA_DTYPE_I32);
     props->caps = STRATA_CAP_HOST_VISIBLE;
     props->memory_total = memory_limit;
     props->memory_free = memory_limit - the_device.used.load();
