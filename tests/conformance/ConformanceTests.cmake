@@ -4,7 +4,7 @@ set(cts_dir ${CMAKE_CURRENT_SOURCE_DIR})
 
 # cts.<backend>: the quick shape set; "no device here" skips, except in CI (see run_cts.cmake).
 function(strata_cts_backend_test backend)
-  cmake_parse_arguments(ARG "" "REQUIRE_ENV" "EXTRA_ARGS" ${ARGN})
+  cmake_parse_arguments(ARG "" "ENVIRONMENT" "EXTRA_ARGS" ${ARGN})
   if(NOT TARGET strata_backend_${backend})
     return()
   endif()
@@ -13,15 +13,17 @@ function(strata_cts_backend_test backend)
     string(APPEND args "|${extra}")
   endforeach()
   add_test(NAME cts.${backend}
-    COMMAND ${CMAKE_COMMAND} -DCTS=$<TARGET_FILE:strata_cts> "-DARGS=${args}" "-DREQUIRE_ENV=${ARG_REQUIRE_ENV}"
+    COMMAND ${CMAKE_COMMAND} -DCTS=$<TARGET_FILE:strata_cts> "-DARGS=${args}"
             -DJSON=${CMAKE_CURRENT_BINARY_DIR}/cts-${backend}.json -P ${cts_dir}/run_cts.cmake)
   set_tests_properties(cts.${backend} PROPERTIES SKIP_REGULAR_EXPRESSION "STRATA_CTS_SKIPPED" TIMEOUT 1200
-                                                 LABELS conformance)
+                                                 LABELS conformance ENVIRONMENT "${ARG_ENVIRONMENT}")
 endfunction()
 
 # The reference backend must run every op it claims a dtype for.
 strata_cts_backend_test(cpu EXTRA_ARGS --require-support)
-strata_cts_backend_test(sim REQUIRE_ENV STRATA_SIM_DEVICES)
+# sim offers the devices STRATA_SIM_DEVICES describes (inline JSON here): one small GPU.
+strata_cts_backend_test(sim ENVIRONMENT
+  [[STRATA_SIM_DEVICES={"devices": [{"name": "strata-cts simulated GPU", "kind": "gpu", "memory_gib": 2}]}]])
 strata_cts_backend_test(opencl)
 strata_cts_backend_test(vulkan)
 
