@@ -3,6 +3,7 @@
 
 #include <strata/strata.hpp>
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,8 +48,9 @@ class Report {
 
 // A queue for one measurement variant. For OpenCL devices `matmul_engine` ("own" or
 // "clblast") selects the plugin's matmul path for the queue (STRATA_OPENCL_MATMUL is read when
-// a queue is created); other backends ignore it.
-strata::Queue make_queue(const strata::Device& device, const std::string& matmul_engine);
+// a queue is created); other backends ignore it. Empty when the engine is not available here
+// (CLBlast not installed): the reason is printed and the variant skipped.
+std::optional<strata::Queue> make_queue(const strata::Device& device, const std::string& matmul_engine);
 // The engines to run matmul sections with on this device: Options::opencl_matmul on OpenCL,
 // else one default engine.
 std::vector<std::string> matmul_engines(const strata::Device& device, const Options& options);

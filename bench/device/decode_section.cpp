@@ -22,7 +22,9 @@ void run_decode_section(const strata::Device& device, const Options& options, Re
   const std::int64_t max_context = context + tokens;
   const std::string model = options.quick ? "toy Llama" : "Llama 1.1B";
 
-  strata::Queue queue = make_queue(device, matmul_engines(device, options).front());
+  std::optional<strata::Queue> made = make_queue(device, matmul_engines(device, options).front());
+  if (!made) return;
+  strata::Queue& queue = *made;
   LlamaDecoder decoder(device, queue, shape, max_context);
   std::int32_t token = 1;
   for (int i = 0; i < kWarmupTokens; ++i) token = decoder.step(token, context - kWarmupTokens + i);

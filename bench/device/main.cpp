@@ -10,12 +10,18 @@
 
 namespace bench {
 
-strata::Queue make_queue(const strata::Device& device, const std::string& matmul_engine) {
+std::optional<strata::Queue> make_queue(const strata::Device& device, const std::string& matmul_engine) {
   if (device.info().backend != "opencl") return device.create_queue();
   const char* old = std::getenv("STRATA_OPENCL_MATMUL");
   const std::string saved = old ? old : "";
   setenv("STRATA_OPENCL_MATMUL", matmul_engine.c_str(), 1);
-  strata::Queue queue = device.create_queue();
+  std::optional<strata::Queue> queue;
+  try {
+    queue = device.create_queue();
+  } catch (const strata::Error& error) {
+    if (error.code() != strata::StatusCode::unavailable) throw;
+    fmt::print("  [{}] not measured: {}\n", matmul_engine, error.what());
+  }
   if (old)
     setenv("STRATA_OPENCL_MATMUL", saved.c_str(), 1);
   else

@@ -20,7 +20,9 @@ void run_matmul_section(const strata::Device& device, const Options& options, Re
                                         {512, 2048, 2048, strata::DType::f16}};
   const double peak = device.info().peak_flops;
   for (const std::string& engine : matmul_engines(device, options)) {
-    strata::Queue queue = make_queue(device, engine);
+    std::optional<strata::Queue> made = make_queue(device, engine);
+    if (!made) continue;
+    strata::Queue& queue = *made;
     for (const Case& c : cases) {
       strata::Tensor x(device, strata::DType::f32, {c.m, c.k});
       strata::Tensor w(device, c.dtype, {c.n, c.k});

@@ -16,7 +16,9 @@ void run_matvec_section(const strata::Device& device, const Options& options, Re
   const std::vector<Shape> shapes =
       options.quick ? std::vector<Shape>{{256, 1024}, {1024, 256}} : std::vector<Shape>{{2048, 8192}, {8192, 2048}};
   for (const std::string& engine : matmul_engines(device, options)) {
-    strata::Queue queue = make_queue(device, engine);
+    std::optional<strata::Queue> made = make_queue(device, engine);
+    if (!made) continue;
+    strata::Queue& queue = *made;
     for (strata::DType dtype : {strata::DType::f16, strata::DType::f32}) {
       for (const Shape& s : shapes) {
         strata::Tensor x(device, strata::DType::f32, {1, s.k});

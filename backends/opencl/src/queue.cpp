@@ -52,13 +52,11 @@ Queue::Queue(Device& device)
   const cl_int zero = 0;
   queue_.enqueueWriteBuffer(error_flag_, CL_TRUE, 0, sizeof(zero), &zero);
   if (engine_ == MatmulEngine::clblast) {
+    // Asked for explicitly (to measure it): its absence is an error, not a silent substitution.
     clblast_ = ClblastMatmul::load();
-    if (!clblast_) {
-      strata_plugin::log(STRATA_LOG_WARNING,
-                         "opencl: STRATA_OPENCL_MATMUL=clblast but libclblast.so.1 cannot be "
-                         "loaded; using the plugin's own kernels");
-      engine_ = MatmulEngine::own;
-    }
+    if (!clblast_)
+      strata_plugin::fail(STRATA_STATUS_UNAVAILABLE,
+                          "opencl: STRATA_OPENCL_MATMUL=clblast but libclblast.so.1 cannot be loaded");
   }
 }
 
