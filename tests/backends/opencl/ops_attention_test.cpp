@@ -43,6 +43,12 @@ TEST_F(OpenCLTest, AttentionDecodeOverALongContext) {
     for (std::uint64_t margin : {32u, 12u}) check_attention(*this, rng, {1, 8, 2, 24, 200, 150, true}, kv, margin);
 }
 
+TEST_F(OpenCLTest, AttentionWithHeadDimAboveTheWorkGroup) {
+  // head_dim 80 > the 64 work-items of a group: each work-item accumulates several features.
+  std::mt19937 rng(33);
+  for (DType kv : {DType::f32, DType::f16}) check_attention(*this, rng, {2, 4, 2, 80, 70, 66, true}, kv, 32);
+}
+
 TEST_F(OpenCLTest, AttentionPrefillCausalAndNot) {
   std::mt19937 rng(32);
   for (bool causal : {true, false}) {

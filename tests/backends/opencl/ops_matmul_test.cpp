@@ -34,6 +34,7 @@ TEST_F(OpenCLTest, MatrixVectorForEveryWeightDtype) {
     check_matmul(*this, rng, 1, 1000, 37, w_type, true, 32);
     check_matmul(*this, rng, 1, 1000, 37, w_type, false, 12);
     check_matmul(*this, rng, 1, 67, 5, w_type, true, 32);
+    check_matmul(*this, rng, 1, 16, 1, w_type, true, 32);  // one output row: a half-empty work-group
   }
 }
 
