@@ -29,6 +29,9 @@ for device in $gpus; do
   [[ $device == opencl:* ]] && extra=(--opencl-matmul own,clblast)
   timeout 300 "$bin/strata-bench-device" --device "$device" "${extra[@]}" --json "$out/bench-$tag.json" 2>&1 |
     tee "$out/bench-$tag.txt"
+  log "strata_decode_bench --device $device --layers 16 (the whole 1.1B shape through the Session)"
+  timeout 300 "$bin/strata_decode_bench" --device "$device" --layers 16 --dtype f16 --tokens 64 \
+    --model "$prefix/share/strata/models/tiny-llama-pystdlib" 2>&1 | tee "$out/decode-$tag.txt"
   if [ -x "$bin/strata-cts" ]; then
     log "strata-cts --device $device"
     timeout 300 "$bin/strata-cts" --device "$device" --quick --json "$out/cts-$tag.json" > "$out/cts-$tag.txt" 2>&1
