@@ -11,12 +11,11 @@
 namespace strata_vulkan {
 
 const char* shader_name(Shader shader) {
-  static constexpr const char* names[] = {"copy_convert",     "binary",      "unary",          "norm",
-                                          "norm_sg",          "softmax",     "softmax_sg",     "rope",
-                                          "embedding",        "matvec_f32",  "matvec_f32_sg",  "matvec_f16",
-                                          "matvec_f16_sg",    "matvec_bf16", "matvec_bf16_sg", "matmul_f32",
-                                          "matmul_f16",       "matmul_bf16", "attention",      "attention_sg",
-                                          "attention_combine"};
+  static constexpr const char* names[] = {
+      "copy_convert",     "copy_words",     "binary",     "unary",      "norm",          "norm_sg",    "softmax",
+      "softmax_sg",       "rope",           "embedding",  "matvec_f32", "matvec_f32_sg", "matvec_f16", "matvec_f16_sg",
+      "matvec_bf16",      "matvec_bf16_sg", "matmul_f32", "matmul_f16", "matmul_bf16",   "attention",  "attention_sg",
+      "attention_combine"};
   static_assert(std::size(names) == shader_count, "one name per Shader");
   return names[static_cast<std::uint32_t>(shader)];
 }

@@ -18,6 +18,15 @@ namespace strata_vulkan {
 namespace {
 
 constexpr std::uint32_t sets_per_pool = 256;
+// A long queue_submit (a whole token of a model, ~380 ops) is submitted in pieces, so that the
+// GPU starts on the first layers while the CPU still records the rest; the first piece is small
+// so that the GPU starts early. A Session's per-layer submit (~20 commands) stays one piece.
+constexpr std::uint32_t first_piece_commands = 32;
+constexpr std::uint32_t piece_commands = 64;
+// The compute copy: a word per invocation at least, at most this many workgroups of 256 (the
+// rest is grid-stride), and bindings of at most 1 GiB per dispatch (32-bit word indices).
+constexpr std::uint64_t copy_max_groups = 65535;
+constexpr std::uint64_t copy_max_piece = 1ull << 30;
 constexpr std::uint32_t status_bad_embedding_id = 1u;
 
 constexpr VkAccessFlags all_writes = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
@@ -116,6 +125,7 @@ Queue::Batch& Queue::open_batch() {
   batch->hazards.reset();
   batch->bound_pipeline = VK_NULL_HANDLE;
   batch->has_commands = false;
+  batch->command_count = 0;
   open_ = std::move(batch);
   return *open_;
 }
@@ -259,6 +269,7 @@ void Queue::barrier_if_needed(Batch& batch) {
 void Queue::note_command(Batch& batch) {
   batch.hazards.add(reads_, writes_);
   batch.has_commands = true;
+  ++batch.command_count;
   recorded_value_.store(submitted_ + 1, std::memory_order_release);
   clear_bindings();
 }
@@ -291,7 +302,8 @@ std::uint32_t Queue::bind(std::uint32_t slot, const strata_tensor& tensor, bool 
 
 std::uint32_t Queue::bind_scratch_copy(std::uint32_t slot, const strata_tensor& tensor) {
   const std::uint64_t bytes = strata_plugin::byte_size(tensor);
-  const VkBuffer scratch = scratch_buffer(bytes);
+  scratch_buffer(bytes);
+  const std::shared_ptr<RawBuffer> scratch = scratch_;
   // The copy is a command of its own; keep the bindings made so far for the dispatch.
   const auto saved_bindings = bindings_;
   const auto saved_bound = bound_;
@@ -299,12 +311,12 @@ std::uint32_t Queue::bind_scratch_copy(std::uint32_t slot, const strata_tensor& 
   const auto saved_writes = writes_;
   clear_bindings();
   const Buffer* source = from_handle(tensor.buffer);
-  copy_bytes(source->raw.buffer, tensor.offset, scratch, 0, bytes);
+  copy_device(source->raw, tensor.offset, *scratch, 0, bytes);
   bindings_ = saved_bindings;
   bound_ = saved_bound;
   reads_ = saved_reads;
   writes_ = saved_writes;
-  return bind_range(slot, scratch, scratch_->size, 0, bytes,
+  return bind_range(slot, scratch->buffer, scratch->size, 0, bytes,
                     static_cast<std::uint32_t>(strata_plugin::dtype_size(tensor.dtype)), false);
 }
 
@@ -383,6 +395,39 @@ void Queue::copy_bytes(VkBuffer src, std::uint64_t src_offset, VkBuffer dst, std
   note_command(batch);
 }
 
+void Queue::copy_device(const RawBuffer& src, std::uint64_t src_offset, const RawBuffer& dst, std::uint64_t dst_offset,
+                        std::uint64_t size) {
+  if (((src_offset | dst_offset | size) & 3u) != 0) {
+    copy_bytes(src.buffer, src_offset, dst.buffer, dst_offset, size);
+    return;
+  }
+  struct CopyWordsParams {
+    std::uint32_t words, src_off, dst_off;
+  };
+  // Each piece's bindings start up to one alignment before its offsets.
+  const std::uint64_t alignment = device_.binding_alignment();
+  const std::uint64_t limit =
+      device_.max_binding_range() > alignment + 16 ? device_.max_binding_range() - alignment : 0;
+  const std::uint64_t max_piece = std::min(copy_max_piece, limit / 16 * 16);
+  if (max_piece == 0) {
+    copy_bytes(src.buffer, src_offset, dst.buffer, dst_offset, size);
+    return;
+  }
+  while (size > 0) {
+    const std::uint64_t piece = std::min(size, max_piece);
+    CopyWordsParams params{};
+    params.words = static_cast<std::uint32_t>(piece / 4);
+    params.src_off = bind_range(0, src.buffer, src.size, src_offset, piece, 4, false);
+    params.dst_off = bind_range(output_binding, dst.buffer, dst.size, dst_offset, piece, 4, true);
+    const std::uint64_t units = (params.src_off | params.dst_off) % 4 == 0 ? piece / 16 + 1 : piece / 4;
+    const std::uint64_t groups = std::clamp<std::uint64_t>((units + 255) / 256, 1, copy_max_groups);
+    dispatch_grid(Shader::copy_words, params, static_cast<std::uint32_t>(groups), 1);
+    src_offset += piece;
+    dst_offset += piece;
+    size -= piece;
+  }
+}
+
 // ---- The queue entries ---------------------------------------------------------------------
 
 void Queue::write(Buffer& dst, std::uint64_t offset, const void* src, std::uint64_t size) {
@@ -439,20 +484,29 @@ void Queue::copy(Buffer& src, std::uint64_t src_offset, Buffer& dst, std::uint64
   if (size == 0 || (&src == &dst && src_offset == dst_offset)) return;
   const bool overlap = &src == &dst && src_offset < dst_offset + size && dst_offset < src_offset + size;
   if (!overlap) {
-    copy_bytes(src.raw.buffer, src_offset, dst.raw.buffer, dst_offset, size);
+    copy_device(src.raw, src_offset, dst.raw, dst_offset, size);
     return;
   }
-  // vkCmdCopyBuffer forbids overlapping regions: go through the scratch buffer (memmove).
-  const VkBuffer scratch = scratch_buffer(size);
-  copy_bytes(src.raw.buffer, src_offset, scratch, 0, size);
-  copy_bytes(scratch, 0, dst.raw.buffer, dst_offset, size);
+  // Neither vkCmdCopyBuffer nor one dispatch copies overlapping regions safely: go through the
+  // scratch buffer (memmove).
+  scratch_buffer(size);
+  const std::shared_ptr<RawBuffer> scratch = scratch_;
+  copy_device(src.raw, src_offset, *scratch, 0, size);
+  copy_device(*scratch, 0, dst.raw, dst_offset, size);
 }
 
 void Queue::submit(std::span<const strata_op> ops) {
   throw_if_failed();
   for (const strata_op& op : ops) check_op_for_submit(device_, op);
   try {
-    for (const strata_op& op : ops) encode_op(*this, op);
+    std::uint32_t piece = first_piece_commands;
+    for (const strata_op& op : ops) {
+      encode_op(*this, op);
+      if (open_ && open_->command_count >= piece) {
+        flush();
+        piece = piece_commands;
+      }
+    }
   } catch (const strata_plugin::Error& error) {
     // Part of the call is recorded and cannot be taken back: the queue's stream is broken.
     fail_queue(error.code(), error.what());

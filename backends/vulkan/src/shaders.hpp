@@ -10,6 +10,7 @@ namespace strata_vulkan {
 
 enum class Shader : std::uint32_t {
   copy_convert,
+  copy_words,
   binary,
   unary,
   norm,
