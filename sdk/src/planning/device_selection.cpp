@@ -97,7 +97,10 @@ DeviceSelection select_devices(const std::vector<DeviceInfo>& infos, const PlanO
   // max_memory keys: device names, "disk", or GPU ordinals as transformers numbers them.
   std::map<std::string, std::uint64_t> limits;
   std::optional<std::uint64_t> disk_limit = options.disk_budget;
-  for (const auto& [key, bytes] : options.max_memory) {
+  for (const auto& entry : options.max_memory) {
+    // Named, not structured bindings: clang 14 cannot capture those in the lambdas below.
+    const std::string& key = entry.first;
+    const std::uint64_t bytes = entry.second;
     if (key == "disk") {
       disk_limit = bytes;
       continue;
