@@ -1,13 +1,10 @@
-// Backend and device entries: one device, the host CPU, described from /proc and the
-// calibration.
-#include <strata_plugin/dtype.hpp>
+// Backend entries: one device, the host CPU, described from /proc and the calibration.
 #include <strata_plugin/host.hpp>
-#include <strata_plugin/op_check.hpp>
 
 #include "calibration.hpp"
+#include "cpu_device.hpp"
 #include "entries.hpp"
 #include "host_system.hpp"
-#include "objects.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -80,49 +77,6 @@ strata_status* device_get(strata_backend* backend, uint32_t index, strata_device
       strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "cpu: device_get needs a backend and an output");
     if (index != 0) strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "cpu: device index {} (only 0 exists)", index);
     *out_device = &backend->device;
-  });
-}
-
-strata_status* device_properties(strata_device* device, strata_device_properties* inout_props) {
-  return strata_plugin::guard([&] {
-    const strata_device& d = checked(device);
-    if (inout_props == nullptr) strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "cpu: properties output is null");
-    strata_device_properties current = d.properties;
-    const HostMemory memory = host_memory();
-    current.memory_free = memory.available.value_or(STRATA_MEMORY_UNKNOWN);
-    // Only the fields the caller's struct has room for; its struct_size stays as it was.
-    const std::size_t size = std::min<std::size_t>(inout_props->struct_size, sizeof(current));
-    const std::size_t skip = sizeof(current.struct_size);
-    if (size > skip)
-      std::memcpy(reinterpret_cast<char*>(inout_props) + skip, reinterpret_cast<const char*>(&current) + skip,
-                  size - skip);
-  });
-}
-
-strata_status* device_memory(strata_device* device, uint64_t* out_free, uint64_t* out_total) {
-  return strata_plugin::guard([&] {
-    checked(device);
-    if (out_free == nullptr || out_total == nullptr)
-      strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "cpu: device_memory outputs are null");
-    const HostMemory memory = host_memory();
-    *out_free = memory.available.value_or(STRATA_MEMORY_UNKNOWN);
-    *out_total = memory.total.value_or(STRATA_MEMORY_UNKNOWN);
-  });
-}
-
-strata_status* device_supports_op(strata_device* device, const strata_op* op, int32_t* out_supported) {
-  return strata_plugin::guard([&] {
-    checked(device);
-    if (op == nullptr || out_supported == nullptr)
-      strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "cpu: supports_op needs an op and an output");
-    // The kernels run every valid op of the op set, in every dtype combination it allows.
-    int32_t supported = 1;
-    try {
-      strata_plugin::validate_op(*op, false);
-    } catch (const strata_plugin::Error&) {
-      supported = 0;
-    }
-    *out_supported = supported;
   });
 }
 

@@ -1,57 +1,24 @@
 // strata_backend_entry: negotiates the ABI version with the host and hands out the table.
 #include <strata/backend.h>
 
+#include <strata_host_plugin/entries.hpp>
+#include <strata_host_plugin/objects.hpp>
+
 #include <strata_plugin/host.hpp>
 
 #include "entries.hpp"
 
-namespace {
+namespace strata_host_plugin {
 
-using namespace strata_cpu_plugin;
+const char* const plugin_name = "cpu";
+const std::uint64_t buffer_tag = 0x5354524154414350ull;  // "STRATACP"
 
-const strata_backend_api api_table = {
-    sizeof(strata_backend_api),
-    STRATA_BACKEND_ABI_VERSION,
-    "cpu",
-    STRATA_CPU_PLUGIN_VERSION,
-    probe,
-    backend_create,
-    backend_destroy,
-    device_count,
-    device_get,
-    device_properties,
-    device_memory,
-    device_supports_op,
-    buffer_allocate,
-    buffer_free,
-    buffer_host_pointer,
-    buffer_import_host,
-    queue_create,
-    queue_destroy,
-    queue_write,
-    queue_read,
-    queue_copy,
-    queue_submit,
-    queue_finish,
-    event_record,
-    queue_wait_event,
-    event_synchronize,
-    event_release,
-};
-
-}  // namespace
+}  // namespace strata_host_plugin
 
 extern "C" STRATA_PLUGIN_EXPORT strata_status* strata_backend_entry(const strata_host_api* host,
                                                                     const strata_backend_api** out_api) {
-  strata_plugin::set_host(host);
-  return strata_plugin::guard([&] {
-    // Any minor version of our major works: this plugin calls only the 1.0 host entries.
-    const uint32_t major = STRATA_VERSION_MAJOR(host->abi_version);
-    if (major != STRATA_BACKEND_ABI_MAJOR || host->struct_size < sizeof(strata_host_api))
-      strata_plugin::fail(STRATA_STATUS_INCOMPATIBLE_VERSION,
-                          "cpu plugin speaks backend ABI {}.{}; the host speaks {}.{}", STRATA_BACKEND_ABI_MAJOR,
-                          STRATA_BACKEND_ABI_MINOR, major, STRATA_VERSION_MINOR(host->abi_version));
-    if (out_api == nullptr) strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "cpu: out_api is null");
-    *out_api = &api_table;
-  });
+  using namespace strata_cpu_plugin;
+  static const strata_backend_api table = strata_host_plugin::api_table(
+      STRATA_CPU_PLUGIN_VERSION, {probe, backend_create, backend_destroy, device_count, device_get});
+  return strata_host_plugin::enter(host, out_api, table);
 }

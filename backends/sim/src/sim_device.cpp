@@ -1,13 +1,16 @@
-#include "objects.hpp"
+#include "sim_device.hpp"
 
 #include <strata_plugin/host.hpp>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
 namespace strata_sim {
 namespace {
+
+constexpr std::uint64_t alignment = 64;
 
 void copy_text(char* dst, std::size_t capacity, const std::string& text) {
   const std::size_t n = std::min(capacity - 1, text.size());
@@ -17,34 +20,33 @@ void copy_text(char* dst, std::size_t capacity, const std::string& text) {
 
 }  // namespace
 
-strata_device& checked(strata_device* device) {
-  if (device == nullptr) strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "sim: device handle is null");
-  return *device;
+strata_host_plugin::Memory SimDevice::current_memory() {
+  const std::lock_guard lock(mutex);
+  return {spec.memory - allocated, spec.memory};
 }
 
-strata_queue& checked(strata_queue* queue) {
-  if (queue == nullptr) strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "sim: queue handle is null");
-  return *queue;
+std::byte* SimDevice::allocate(std::uint64_t size) {
+  {
+    const std::lock_guard lock(mutex);
+    const std::uint64_t free = spec.memory - allocated;
+    if (size > free)
+      strata_plugin::fail(STRATA_STATUS_OUT_OF_MEMORY, "sim: {} ({}): {} bytes requested, {} of its {} bytes are free",
+                          properties.stable_id, spec.description, size, free, spec.memory);
+    allocated += size;
+  }
+  const std::uint64_t rounded = (size + alignment - 1) / alignment * alignment;
+  auto* data = rounded >= size ? static_cast<std::byte*>(std::aligned_alloc(alignment, rounded)) : nullptr;
+  if (data == nullptr) {
+    const std::lock_guard lock(mutex);
+    allocated -= size;
+    strata_plugin::fail(STRATA_STATUS_OUT_OF_MEMORY, "sim: the host could not give {} bytes", size);
+  }
+  return data;
 }
 
-strata_event& checked(strata_event* event) {
-  if (event == nullptr) strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "sim: event handle is null");
-  return *event;
-}
-
-strata_buffer& checked(strata_buffer* buffer, const strata_device* device, const char* role) {
-  if (buffer == nullptr) strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "sim: {} buffer is null", role);
-  if (buffer->tag != strata_buffer::live_tag)
-    strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "sim: {} is not a live buffer of the sim backend", role);
-  if (device != nullptr && buffer->device != device)
-    strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "sim: {} buffer belongs to another device", role);
-  return *buffer;
-}
-
-void check_range(const strata_buffer& buffer, std::uint64_t offset, std::uint64_t size, const char* role) {
-  if (offset > buffer.size || size > buffer.size - offset)
-    strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "sim: {}: {} bytes at offset {} overrun its buffer of {} bytes",
-                        role, size, offset, buffer.size);
+void SimDevice::released(std::uint64_t size) {
+  const std::lock_guard lock(mutex);
+  allocated -= size;
 }
 
 strata_device_properties describe(const DeviceSpec& spec, std::uint32_t index) {
