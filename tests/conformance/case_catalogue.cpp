@@ -279,38 +279,7 @@ void add_embedding(Catalogue& c, CaseSet set) {
 
 }  // namespace
 
-const char* op_label(strata_op_kind kind) {
-  switch (kind) {
-    case STRATA_OP_COPY:
-      return "copy";
-    case STRATA_OP_ADD:
-      return "add";
-    case STRATA_OP_MUL:
-      return "mul";
-    case STRATA_OP_SILU:
-      return "silu";
-    case STRATA_OP_GELU:
-      return "gelu";
-    case STRATA_OP_SILU_MUL:
-      return "silu_mul";
-    case STRATA_OP_RMS_NORM:
-      return "rms_norm";
-    case STRATA_OP_LAYER_NORM:
-      return "layer_norm";
-    case STRATA_OP_ROPE:
-      return "rope";
-    case STRATA_OP_SOFTMAX:
-      return "softmax";
-    case STRATA_OP_MATMUL:
-      return "matmul";
-    case STRATA_OP_ATTENTION:
-      return "attention";
-    case STRATA_OP_EMBEDDING:
-      return "embedding";
-    default:
-      return "unknown";
-  }
-}
+const char* op_label(strata_op_kind kind) { return strata_op_kind_name(kind); }
 
 std::vector<OpCase> op_cases(CaseSet set) {
   Catalogue c;

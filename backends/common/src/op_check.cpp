@@ -193,38 +193,7 @@ std::int64_t row_count(const strata_tensor& tensor) {
   return len == 0 ? 0 : element_count(tensor) / len;
 }
 
-const char* op_name(strata_op_kind kind) {
-  switch (kind) {
-    case STRATA_OP_COPY:
-      return "copy";
-    case STRATA_OP_ADD:
-      return "add";
-    case STRATA_OP_MUL:
-      return "mul";
-    case STRATA_OP_SILU:
-      return "silu";
-    case STRATA_OP_GELU:
-      return "gelu";
-    case STRATA_OP_SILU_MUL:
-      return "silu_mul";
-    case STRATA_OP_RMS_NORM:
-      return "rms_norm";
-    case STRATA_OP_LAYER_NORM:
-      return "layer_norm";
-    case STRATA_OP_ROPE:
-      return "rope";
-    case STRATA_OP_SOFTMAX:
-      return "softmax";
-    case STRATA_OP_MATMUL:
-      return "matmul";
-    case STRATA_OP_ATTENTION:
-      return "attention";
-    case STRATA_OP_EMBEDDING:
-      return "embedding";
-    default:
-      return "unknown op";
-  }
-}
+const char* op_name(strata_op_kind kind) { return strata_op_kind_name(kind); }
 
 void validate_op(const strata_op& op, bool check_buffers) {
   if (op.kind < 0 || op.kind >= STRATA_OP_KIND_COUNT) fail(STRATA_STATUS_UNSUPPORTED, "unknown op kind {}", op.kind);

@@ -34,7 +34,7 @@ extern "C" {
 
 /* ---- Versions ------------------------------------------------------------------------ */
 
-#define STRATA_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor) & 0xffffu))
+#define STRATA_MAKE_VERSION(major, minor) ((((uint32_t)(major)) << 16) | ((uint32_t)(minor)&0xffffu))
 #define STRATA_VERSION_MAJOR(version) (((uint32_t)(version)) >> 16)
 #define STRATA_VERSION_MINOR(version) (((uint32_t)(version)) & 0xffffu)
 
@@ -87,7 +87,13 @@ typedef struct strata_event strata_event;     /* a point in a queue's stream */
 /* ---- Data types and tensors ---------------------------------------------------------- */
 
 typedef int32_t strata_dtype;
-enum { STRATA_DTYPE_F32 = 0, STRATA_DTYPE_F16 = 1, STRATA_DTYPE_BF16 = 2, STRATA_DTYPE_I32 = 3, STRATA_DTYPE_COUNT = 4 };
+enum {
+  STRATA_DTYPE_F32 = 0,
+  STRATA_DTYPE_F16 = 1,
+  STRATA_DTYPE_BF16 = 2,
+  STRATA_DTYPE_I32 = 3,
+  STRATA_DTYPE_COUNT = 4
+};
 #define STRATA_DTYPE_BIT(dtype) (1u << (uint32_t)(dtype))
 
 #define STRATA_MAX_RANK 4
@@ -151,6 +157,41 @@ enum {
   STRATA_OP_EMBEDDING = 12,
   STRATA_OP_KIND_COUNT = 13
 };
+
+/* The op's name as errors, docs and strata-cts spell it; "unknown" outside the op set.
+ * Inline, so it adds nothing to the ABI. */
+static inline const char* strata_op_kind_name(strata_op_kind kind) {
+  switch (kind) {
+    case STRATA_OP_COPY:
+      return "copy";
+    case STRATA_OP_ADD:
+      return "add";
+    case STRATA_OP_MUL:
+      return "mul";
+    case STRATA_OP_SILU:
+      return "silu";
+    case STRATA_OP_GELU:
+      return "gelu";
+    case STRATA_OP_SILU_MUL:
+      return "silu_mul";
+    case STRATA_OP_RMS_NORM:
+      return "rms_norm";
+    case STRATA_OP_LAYER_NORM:
+      return "layer_norm";
+    case STRATA_OP_ROPE:
+      return "rope";
+    case STRATA_OP_SOFTMAX:
+      return "softmax";
+    case STRATA_OP_MATMUL:
+      return "matmul";
+    case STRATA_OP_ATTENTION:
+      return "attention";
+    case STRATA_OP_EMBEDDING:
+      return "embedding";
+    default:
+      return "unknown";
+  }
+}
 
 #define STRATA_MAX_OP_INPUTS 4
 
@@ -216,9 +257,9 @@ typedef struct strata_device_properties {
   uint32_t dtypes; /* STRATA_DTYPE_BIT mask of dtypes the device stores */
   strata_device_caps caps;
   uint32_t reserved0;
-  uint64_t memory_total; /* bytes, or STRATA_MEMORY_UNKNOWN */
-  uint64_t memory_free;  /* bytes, or STRATA_MEMORY_UNKNOWN when the API cannot tell */
-  double peak_flops;     /* F32 FLOP/s, 0 when unknown */
+  uint64_t memory_total;      /* bytes, or STRATA_MEMORY_UNKNOWN */
+  uint64_t memory_free;       /* bytes, or STRATA_MEMORY_UNKNOWN when the API cannot tell */
+  double peak_flops;          /* F32 FLOP/s, 0 when unknown */
   double memory_bandwidth;    /* device memory bytes/s, 0 when unknown */
   double host_link_bandwidth; /* host <-> device bytes/s, 0 when unknown */
 } strata_device_properties;
@@ -267,8 +308,7 @@ typedef struct strata_backend_api {
   strata_status* (*queue_write)(strata_queue* queue, strata_buffer* dst, uint64_t dst_offset, const void* src,
                                 uint64_t size);
   /* Waits for the queue's earlier work, then copies buffer memory to the host. */
-  strata_status* (*queue_read)(strata_queue* queue, strata_buffer* src, uint64_t src_offset, void* dst,
-                               uint64_t size);
+  strata_status* (*queue_read)(strata_queue* queue, strata_buffer* src, uint64_t src_offset, void* dst, uint64_t size);
   /* Device-side copy between two buffers of this device. */
   strata_status* (*queue_copy)(strata_queue* queue, strata_buffer* src, uint64_t src_offset, strata_buffer* dst,
                                uint64_t dst_offset, uint64_t size);
