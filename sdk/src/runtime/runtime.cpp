@@ -44,6 +44,14 @@ struct RuntimeState {
     return plugins.back();
   }
 
+  // A plugin named by the integrator: absolute paths only, never resolved against the
+  // current directory.
+  const PluginReport& add_explicit(const std::filesystem::path& path) {
+    return add(path, path.is_relative() ? "a plugin is loaded by absolute path only (the current directory is never "
+                                          "searched)"
+                                        : "");
+  }
+
   void add_devices(const std::shared_ptr<BackendPlugin>& plugin) {
     const auto& handles = plugin->devices();
     const std::string backend = plugin->api().name;
@@ -70,9 +78,7 @@ Runtime::Runtime(const RuntimeOptions& options) : state_(std::make_unique<detail
       state_->add(candidate.path, candidate.rejected);
   }
   for (const auto& path : options.plugin_files) {
-    state_->add(path, path.is_relative() ? "a plugin is loaded by absolute path only (the current directory is "
-                                           "never searched)"
-                                         : "");
+    state_->add_explicit(path);
   }
 }
 
@@ -103,7 +109,7 @@ Device Runtime::device(std::string_view name) const {
 }
 
 void Runtime::load_plugin(const std::filesystem::path& path) {
-  const PluginReport& report = state_->add(path, path.is_relative() ? "a plugin is loaded by absolute path only" : "");
+  const PluginReport& report = state_->add_explicit(path);
   if (!report.loaded)
     throw Error(StatusCode::unavailable, fmt::format("cannot use plugin {}: {}", path.string(), report.reason));
 }
