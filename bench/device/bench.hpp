@@ -15,8 +15,11 @@ struct Options {
   std::string json_path;
   bool quick = false;
   bool if_present = false;
-  // OpenCL only: the matmul engines to compare (the plugin's own kernels, CLBlast).
+  // The matmul engines to compare, by backend: OpenCL's own kernels against CLBlast, Vulkan's
+  // cooperative-matrix shaders against its portable tiled shader. The last one listed is the
+  // baseline the others are divided by.
   std::vector<std::string> opencl_matmul = {"own", "clblast"};
+  std::vector<std::string> vulkan_matmul = {"coopmat", "tiled"};
   std::vector<std::string> sections = {"copy", "matvec", "matmul", "decode"};
   int decode_tokens = 64;
   int decode_context = 128;
@@ -46,14 +49,17 @@ class Report {
   std::vector<Row> rows_;
 };
 
-// A queue for one measurement variant. For OpenCL devices `matmul_engine` ("own" or
-// "clblast") selects the plugin's matmul path for the queue (STRATA_OPENCL_MATMUL is read when
-// a queue is created); other backends ignore it. Empty when the engine is not available here
-// (CLBlast not installed): the reason is printed and the variant skipped.
+// A queue for one measurement variant: `matmul_engine` selects the plugin's matmul path for the
+// queue (STRATA_OPENCL_MATMUL or STRATA_VULKAN_MATMUL, read when a queue is created); "default"
+// and other backends take the plugin's default. Empty when the engine is not available here
+// (CLBlast not installed, no cooperative matrices): the reason is printed and the variant skipped.
 std::optional<strata::Queue> make_queue(const strata::Device& device, const std::string& matmul_engine);
-// The engines to run matmul sections with on this device: Options::opencl_matmul on OpenCL,
-// else one default engine.
+// The engines to run the matmul section with on this device: Options::opencl_matmul on OpenCL,
+// Options::vulkan_matmul on Vulkan, else one default engine.
 std::vector<std::string> matmul_engines(const strata::Device& device, const Options& options);
+// The engines for matrix-vector work (M = 1): as matmul_engines on OpenCL, where CLBlast runs it
+// too; one default engine elsewhere (Vulkan's engines differ only for M > 1).
+std::vector<std::string> matvec_engines(const strata::Device& device, const Options& options);
 
 void run_copy_section(const strata::Device& device, const Options& options, Report& report);
 void run_matvec_section(const strata::Device& device, const Options& options, Report& report);

@@ -22,15 +22,19 @@ void run_decode_section(const strata::Device& device, const Options& options, Re
   const std::int64_t max_context = context + tokens;
   const std::string model = options.quick ? "toy Llama" : "Llama 1.1B";
 
-  std::optional<strata::Queue> made = make_queue(device, matmul_engines(device, options).front());
+  std::optional<strata::Queue> made = make_queue(device, matvec_engines(device, options).front());
   if (!made) return;
   strata::Queue& queue = *made;
   LlamaDecoder decoder(device, queue, shape, max_context);
   std::int32_t token = 1;
   for (int i = 0; i < kWarmupTokens; ++i) token = decoder.step(token, context - kWarmupTokens + i);
   const double start = now_seconds();
+  const double submit_before = decoder.submit_seconds();
+  const double read_before = decoder.read_seconds();
   for (int i = 0; i < tokens; ++i) token = decoder.step(token, context + i);
   const double elapsed = now_seconds() - start;
+  const double submit_ms = (decoder.submit_seconds() - submit_before) * 1e3 / tokens;
+  const double read_ms = (decoder.read_seconds() - read_before) * 1e3 / tokens;
   const double tokens_per_second = tokens / elapsed;
 
   const double bytes = static_cast<double>(decoder.bytes_per_token(context + tokens / 2));
@@ -47,6 +51,8 @@ void run_decode_section(const strata::Device& device, const Options& options, Re
   } else {
     report.add(measured);
   }
+  report.add({"decode", "host time in submit per token (recording)", submit_ms, "ms"});
+  report.add({"decode", "host time reading logits per token (waiting)", read_ms, "ms"});
   report.add({"decode", "peer: transformers 5.17, H100, Llama 1.1B f16 (DESIGN.md)", kPeerTokensPerSecond, "tokens/s"});
   if (!options.quick)
     report.add({"decode", "ours / peer (meaningful on an H100 only)", tokens_per_second / kPeerTokensPerSecond, "x"});

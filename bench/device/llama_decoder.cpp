@@ -1,6 +1,7 @@
 #include "llama_decoder.hpp"
 
 #include "random_fill.hpp"
+#include "timing.hpp"
 
 #include <cmath>
 #include <span>
@@ -120,9 +121,13 @@ std::int32_t LlamaDecoder::step(std::int32_t token, std::int64_t position) {
   for (const Layer& layer : layers_) append_layer_ops(layer, position, ops);
   ops.push_back(strata::ops::rms_norm(x_, final_norm_, h_, shape_.eps));
   ops.push_back(strata::ops::matmul(h_, lm_head_, std::nullopt, logits_));
+  const double start = now_seconds();
   queue_.submit(ops);
+  const double submitted = now_seconds();
   std::vector<float> logits(static_cast<std::size_t>(shape_.vocab));
   queue_.read(logits_.view(), std::span<float>(logits));
+  submit_seconds_ += submitted - start;
+  read_seconds_ += now_seconds() - submitted;
   std::size_t best = 0;
   for (std::size_t i = 1; i < logits.size(); ++i)
     if (logits[i] > logits[best]) best = i;

@@ -36,6 +36,12 @@ class LlamaDecoder {
   std::uint64_t bytes_per_token(std::int64_t position) const;
   std::uint64_t weight_bytes() const;
 
+  // Host time spent so far in the token's submit call (validating and recording ~17 ops a
+  // layer) and in reading the logits back (waiting for the device to finish); where a token's
+  // time goes when the device is not the bottleneck.
+  double submit_seconds() const { return submit_seconds_; }
+  double read_seconds() const { return read_seconds_; }
+
  private:
   struct Layer {
     strata::Tensor attn_norm, wq, wk, wv, wo, mlp_norm, wgate, wup, wdown, k_cache, v_cache;
@@ -49,6 +55,8 @@ class LlamaDecoder {
   std::vector<Layer> layers_;
   // Activations of one token.
   strata::Tensor ids_, positions_, x_, h_, q_, k_, v_, attn_, o_, gate_, up_, down_, logits_;
+  double submit_seconds_ = 0;
+  double read_seconds_ = 0;
 };
 
 }  // namespace bench

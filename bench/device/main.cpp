@@ -10,11 +10,23 @@
 
 namespace bench {
 
+namespace {
+
+// The variable a backend reads its matmul engine from, or nullptr.
+const char* engine_variable(const strata::Device& device) {
+  if (device.info().backend == "opencl") return "STRATA_OPENCL_MATMUL";
+  if (device.info().backend == "vulkan") return "STRATA_VULKAN_MATMUL";
+  return nullptr;
+}
+
+}  // namespace
+
 std::optional<strata::Queue> make_queue(const strata::Device& device, const std::string& matmul_engine) {
-  if (device.info().backend != "opencl") return device.create_queue();
-  const char* old = std::getenv("STRATA_OPENCL_MATMUL");
+  const char* variable = engine_variable(device);
+  if (variable == nullptr || matmul_engine == "default") return device.create_queue();
+  const char* old = std::getenv(variable);
   const std::string saved = old ? old : "";
-  setenv("STRATA_OPENCL_MATMUL", matmul_engine.c_str(), 1);
+  setenv(variable, matmul_engine.c_str(), 1);
   std::optional<strata::Queue> queue;
   try {
     queue = device.create_queue();
@@ -23,13 +35,19 @@ std::optional<strata::Queue> make_queue(const strata::Device& device, const std:
     fmt::print("  [{}] not measured: {}\n", matmul_engine, error.what());
   }
   if (old)
-    setenv("STRATA_OPENCL_MATMUL", saved.c_str(), 1);
+    setenv(variable, saved.c_str(), 1);
   else
-    unsetenv("STRATA_OPENCL_MATMUL");
+    unsetenv(variable);
   return queue;
 }
 
 std::vector<std::string> matmul_engines(const strata::Device& device, const Options& options) {
+  if (device.info().backend == "opencl") return options.opencl_matmul;
+  if (device.info().backend == "vulkan") return options.vulkan_matmul;
+  return {"default"};
+}
+
+std::vector<std::string> matvec_engines(const strata::Device& device, const Options& options) {
   if (device.info().backend == "opencl") return options.opencl_matmul;
   return {"default"};
 }
@@ -44,6 +62,8 @@ int main(int argc, char** argv) {
   app.add_flag("--quick", options.quick, "small sizes (a smoke test, not a measurement)");
   app.add_flag("--if-present", options.if_present, "exit 0 without measuring when the device does not exist");
   app.add_option("--opencl-matmul", options.opencl_matmul, "OpenCL matmul engines to compare: own, clblast")
+      ->delimiter(',');
+  app.add_option("--vulkan-matmul", options.vulkan_matmul, "Vulkan matmul engines to compare: coopmat, tiled, auto")
       ->delimiter(',');
   app.add_option("--sections", options.sections, "sections to run: copy, matvec, matmul, decode (ratios need copy)")
       ->delimiter(',')

@@ -15,7 +15,7 @@ void run_matvec_section(const strata::Device& device, const Options& options, Re
   };
   const std::vector<Shape> shapes =
       options.quick ? std::vector<Shape>{{256, 1024}, {1024, 256}} : std::vector<Shape>{{2048, 8192}, {8192, 2048}};
-  for (const std::string& engine : matmul_engines(device, options)) {
+  for (const std::string& engine : matvec_engines(device, options)) {
     std::optional<strata::Queue> made = make_queue(device, engine);
     if (!made) continue;
     strata::Queue& queue = *made;

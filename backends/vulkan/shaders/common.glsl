@@ -11,6 +11,8 @@ uint linear_group() { return gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGrou
 
 float bf16_bits_to_float(uint bits) { return uintBitsToFloat(bits << 16); }
 float f16_bits_to_float(uint bits) { return unpackHalf2x16(bits).x; }
+// The two bf16 values of a word, low half first.
+vec2 unpack_bf16x2(uint word) { return vec2(uintBitsToFloat(word << 16), uintBitsToFloat(word & 0xffff0000u)); }
 
 // 16-bit tensors are bound as uint words (no 16-bit storage feature needed); element e lives in
 // word e / 2, low half first (little endian).

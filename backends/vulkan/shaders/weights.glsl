@@ -24,7 +24,6 @@ float dot8_w(uint e, vec4 xa, vec4 xb) {
 layout(set = 0, binding = 1, std430) readonly buffer WS { uint w_s[]; };
 layout(set = 0, binding = 1, std430) readonly buffer WV { uvec4 w_v[]; };
 float load_w(uint e) { return bf16_bits_to_float(half_of_word(w_s[e >> 1], e)); }
-vec2 unpack_bf16x2(uint word) { return vec2(uintBitsToFloat(word << 16), uintBitsToFloat(word & 0xffff0000u)); }
 float dot8_w(uint e, vec4 xa, vec4 xb) {
   uvec4 u = w_v[e >> 3];
   vec4 wa = vec4(unpack_bf16x2(u.x), unpack_bf16x2(u.y));

@@ -14,7 +14,7 @@ std::vector<PhysicalDevice> usable_physical_devices(const Instance& instance) {
   std::vector<PhysicalDevice> usable;
   for (VkPhysicalDevice handle : instance.physical_devices()) {
     std::string why_not;
-    if (auto device = inspect_physical_device(handle, why_not)) {
+    if (auto device = inspect_physical_device(instance.handle(), handle, why_not)) {
       usable.push_back(std::move(*device));
     } else {
       strata_plugin::log(STRATA_LOG_INFO, "vulkan: skipping " + why_not);

@@ -21,10 +21,8 @@ constexpr VkBufferUsageFlags buffer_usage =
     VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
 constexpr std::uint32_t max_hardware_queues = 4;
 
-bool subgroups_disabled_by_environment() {
-  // STRATA_VULKAN_NO_SUBGROUPS=1 forces the shared-memory reductions (used by the tests to cover
-  // the fallback on devices that do have subgroups).
-  const char* value = std::getenv("STRATA_VULKAN_NO_SUBGROUPS");
+bool disabled_by_environment(const char* variable) {
+  const char* value = std::getenv(variable);
   return value != nullptr && std::string_view(value) != "" && std::string_view(value) != "0";
 }
 
@@ -33,7 +31,10 @@ bool subgroups_disabled_by_environment() {
 Device::Device(Instance& instance, PhysicalDevice physical) : instance_(instance), physical_(std::move(physical)) {
   const auto type = choose_device_memory_type(physical_.memory, ~0u);
   heap_index_ = type ? physical_.memory.memoryTypes[*type].heapIndex : 0;
-  subgroups_ = physical_.subgroup_arithmetic && !subgroups_disabled_by_environment();
+  // STRATA_VULKAN_NO_SUBGROUPS=1 and STRATA_VULKAN_NO_PUSH_DESCRIPTORS=1 force the portable paths
+  // (the tests use them to cover the fallbacks on devices that have both).
+  subgroups_ = physical_.subgroup_arithmetic && !disabled_by_environment("STRATA_VULKAN_NO_SUBGROUPS");
+  push_descriptors_ = physical_.push_descriptors && !disabled_by_environment("STRATA_VULKAN_NO_PUSH_DESCRIPTORS");
 }
 
 Device::~Device() {
@@ -60,9 +61,19 @@ void Device::start() {
 
   auto features12 = vk_struct<VkPhysicalDeviceVulkan12Features>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES);
   features12.timelineSemaphore = VK_TRUE;
+  features12.shaderFloat16 = physical_.float16_arithmetic ? VK_TRUE : VK_FALSE;
+  auto coopmat = vk_struct<VkPhysicalDeviceCooperativeMatrixFeaturesNV>(
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV);
   std::vector<const char*> extensions;
   if (physical_.has_memory_budget) extensions.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
   if (physical_.has_pci) extensions.push_back(VK_EXT_PCI_BUS_INFO_EXTENSION_NAME);
+  if (push_descriptors_) extensions.push_back(VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
+  if (physical_.cooperative_matrix) {
+    extensions.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
+    coopmat.cooperativeMatrix = VK_TRUE;
+    features12.vulkanMemoryModel = VK_TRUE;  // the coopmat shaders use the Vulkan memory model
+    features12.pNext = &coopmat;
+  }
 
   auto info = vk_struct<VkDeviceCreateInfo>(VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO);
   info.pNext = &features12;
@@ -75,6 +86,11 @@ void Device::start() {
   device_ = device;
 
   try {
+    if (push_descriptors_) {
+      push_descriptor_set_ =
+          reinterpret_cast<PFN_vkCmdPushDescriptorSetKHR>(vkGetDeviceProcAddr(device_, "vkCmdPushDescriptorSetKHR"));
+      if (push_descriptor_set_ == nullptr) push_descriptors_ = false;
+    }
     // Which memory types accept our buffers is only known from a real buffer's requirements.
     auto probe_info = vk_struct<VkBufferCreateInfo>(VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO);
     probe_info.size = 256;
@@ -98,7 +114,7 @@ void Device::start() {
       vkGetDeviceQueue(device_, physical_.compute_family, i, &queue->queue);
       queues_.push_back(std::move(queue));
     }
-    pipelines_ = std::make_unique<Pipelines>(device_, physical_.properties);
+    pipelines_ = std::make_unique<Pipelines>(device_, physical_.properties, push_descriptors_);
     dummy_ = create_buffer(256, false);
   } catch (...) {
     pipelines_.reset();
@@ -108,8 +124,12 @@ void Device::start() {
     queues_.clear();
     throw;
   }
-  strata_plugin::log(STRATA_LOG_DEBUG, fmt::format("vulkan: started {} ({} queue(s), subgroup reductions {})",
-                                                   physical_.name, queue_count, subgroups_ ? "on" : "off"));
+  const auto on_off = [](bool on) { return on ? "on" : "off"; };
+  strata_plugin::log(STRATA_LOG_DEBUG,
+                     fmt::format("vulkan: started {} ({} queue(s); subgroup reductions {}, push descriptors {}, "
+                                 "cooperative matrices {}, f16 arithmetic {})",
+                                 physical_.name, queue_count, on_off(subgroups_), on_off(push_descriptors_),
+                                 on_off(physical_.cooperative_matrix), on_off(physical_.float16_arithmetic)));
   started_.store(true, std::memory_order_release);
 }
 

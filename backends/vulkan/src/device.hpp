@@ -67,6 +67,12 @@ class Device {
   std::uint64_t binding_alignment() const;
   std::uint64_t max_binding_range() const { return physical_.limits().maxStorageBufferRange; }
   bool subgroups() const { return subgroups_; }
+  // Descriptors pushed into the command buffer (VK_KHR_push_descriptor) rather than allocated
+  // from pools and written one set per dispatch; known once the device has started.
+  bool push_descriptors() const { return push_descriptors_; }
+  PFN_vkCmdPushDescriptorSetKHR push_descriptor_set() const { return push_descriptor_set_; }
+  // The matmul shaders for the matrix units (matmul_coopmat.comp) can run here.
+  bool cooperative_matrix() const { return physical_.cooperative_matrix; }
 
   // A buffer freed while a queue may still use it is destroyed only once that queue's work up to
   // the free has completed (like clReleaseMemObject), so freeing early never faults the GPU.
@@ -88,6 +94,8 @@ class Device {
   PhysicalDevice physical_;
   std::uint32_t heap_index_ = 0;
   bool subgroups_ = false;
+  bool push_descriptors_ = false;
+  PFN_vkCmdPushDescriptorSetKHR push_descriptor_set_ = nullptr;
 
   std::mutex start_mutex_;
   std::atomic<bool> started_{false};

@@ -1,4 +1,5 @@
-// MATMUL: a matrix-vector shader for one row of x (decode), a tiled shader otherwise.
+// MATMUL: a matrix-vector shader for one row of x (decode); for more rows, the cooperative-matrix
+// shader where the queue may use it and the shapes allow, else the portable tiled shader.
 #include "encode_op.hpp"
 #include "queue.hpp"
 
@@ -9,10 +10,12 @@
 namespace strata_vulkan {
 namespace {
 
-// Mirrors of matvec.comp (ROWS) and matmul_tiled.comp (BM, BN).
+// Mirrors of matvec.comp (ROWS), matmul_tiled.comp (BM, BN) and matmul_coopmat.comp (TM, TN).
 constexpr std::uint32_t matvec_rows = 2;
 constexpr std::uint32_t tile_m = 64;
 constexpr std::uint32_t tile_n = 64;
+constexpr std::uint32_t coopmat_tile_m = 64;
+constexpr std::uint32_t coopmat_tile_n = 64;
 
 struct MatvecParams {
   std::uint32_t k, n, x_off, w_off, b_off, out_off, has_bias, b_dtype, vectorized;
@@ -47,6 +50,12 @@ Shader matmul_shader(strata_dtype weight) {
   }
 }
 
+// The coopmat shader reads x and w in groups of 8 elements with 16-byte loads.
+bool coopmat_fits(const Queue& queue, strata_dtype weight, std::uint32_t k, std::uint32_t x_off, std::uint32_t w_off) {
+  return queue.coopmat_matmul() && (weight == STRATA_DTYPE_F16 || weight == STRATA_DTYPE_BF16) && k % 8 == 0 &&
+         x_off % 4 == 0 && w_off % 8 == 0;
+}
+
 }  // namespace
 
 void encode_matmul(Queue& queue, const strata_op& op) {
@@ -76,6 +85,12 @@ void encode_matmul(Queue& queue, const strata_op& op) {
     return;
   }
   MatmulParams params{m, n, k, x_off, w_off, b_off, out_off, has_bias, b_dtype};
+  if (coopmat_fits(queue, w.dtype, k, x_off, w_off)) {
+    const Shader shader = w.dtype == STRATA_DTYPE_F16 ? Shader::matmul_coopmat_f16 : Shader::matmul_coopmat_bf16;
+    queue.dispatch_grid(shader, params, (n + coopmat_tile_n - 1) / coopmat_tile_n,
+                        (m + coopmat_tile_m - 1) / coopmat_tile_m);
+    return;
+  }
   queue.dispatch_grid(matmul_shader(w.dtype), params, (n + tile_n - 1) / tile_n, (m + tile_m - 1) / tile_m);
 }
 

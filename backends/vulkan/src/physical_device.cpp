@@ -29,6 +29,25 @@ strata_device_kind kind_of(VkPhysicalDeviceType type) {
   }
 }
 
+// The shape the coopmat shaders are written for (matmul_coopmat.comp).
+bool has_f16_product_16x16x16(VkInstance instance, VkPhysicalDevice handle) {
+  const auto get_properties = reinterpret_cast<PFN_vkGetPhysicalDeviceCooperativeMatrixPropertiesNV>(
+      vkGetInstanceProcAddr(instance, "vkGetPhysicalDeviceCooperativeMatrixPropertiesNV"));
+  if (get_properties == nullptr) return false;
+  std::uint32_t count = 0;
+  if (get_properties(handle, &count, nullptr) != VK_SUCCESS || count == 0) return false;
+  std::vector<VkCooperativeMatrixPropertiesNV> shapes(
+      count, vk_struct<VkCooperativeMatrixPropertiesNV>(VK_STRUCTURE_TYPE_COOPERATIVE_MATRIX_PROPERTIES_NV));
+  if (get_properties(handle, &count, shapes.data()) != VK_SUCCESS) return false;
+  shapes.resize(count);
+  for (const VkCooperativeMatrixPropertiesNV& shape : shapes)
+    if (shape.MSize == 16 && shape.NSize == 16 && shape.KSize == 16 && shape.AType == VK_COMPONENT_TYPE_FLOAT16_NV &&
+        shape.BType == VK_COMPONENT_TYPE_FLOAT16_NV && shape.CType == VK_COMPONENT_TYPE_FLOAT32_NV &&
+        shape.DType == VK_COMPONENT_TYPE_FLOAT32_NV && shape.scope == VK_SCOPE_SUBGROUP_NV)
+      return true;
+  return false;
+}
+
 std::string hex(const std::uint8_t* bytes, std::size_t count) {
   std::string text;
   for (std::size_t i = 0; i < count; ++i) text += fmt::format("{:02x}", bytes[i]);
@@ -52,7 +71,8 @@ int kind_rank(VkPhysicalDeviceType type) {
   }
 }
 
-std::optional<PhysicalDevice> inspect_physical_device(VkPhysicalDevice handle, std::string& why_not) {
+std::optional<PhysicalDevice> inspect_physical_device(VkInstance instance, VkPhysicalDevice handle,
+                                                      std::string& why_not) {
   PhysicalDevice device;
   device.handle = handle;
   vkGetPhysicalDeviceProperties(handle, &device.properties);
@@ -71,11 +91,17 @@ std::optional<PhysicalDevice> inspect_physical_device(VkPhysicalDevice handle, s
   extensions.resize(extension_count);
   const bool pci_extension = has_extension(extensions, VK_EXT_PCI_BUS_INFO_EXTENSION_NAME);
   device.has_memory_budget = has_extension(extensions, VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
+  device.push_descriptors = has_extension(extensions, VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
+  const bool coopmat_extension = has_extension(extensions, VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
 
   auto features12 = vk_struct<VkPhysicalDeviceVulkan12Features>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES);
+  auto coopmat_features = vk_struct<VkPhysicalDeviceCooperativeMatrixFeaturesNV>(
+      VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV);
   auto features = vk_struct<VkPhysicalDeviceFeatures2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2);
   features.pNext = &features12;
+  if (coopmat_extension) features12.pNext = &coopmat_features;
   vkGetPhysicalDeviceFeatures2(handle, &features);
+  device.float16_arithmetic = features12.shaderFloat16 == VK_TRUE;
   if (features12.timelineSemaphore != VK_TRUE) {
     why_not = fmt::format("{}: no timeline semaphores", device.name);
     return std::nullopt;
@@ -100,6 +126,10 @@ std::optional<PhysicalDevice> inspect_physical_device(VkPhysicalDevice handle, s
                                (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_BASIC_BIT) != 0 &&
                                (subgroup.supportedOperations & VK_SUBGROUP_FEATURE_ARITHMETIC_BIT) != 0;
   device.max_memory_allocation = maintenance3.maxMemoryAllocationSize;
+  device.cooperative_matrix =
+      coopmat_extension && coopmat_features.cooperativeMatrix == VK_TRUE && device.float16_arithmetic &&
+      features12.vulkanMemoryModel == VK_TRUE && device.subgroup_size == 32 &&
+      (subgroup.supportedStages & VK_SHADER_STAGE_COMPUTE_BIT) != 0 && has_f16_product_16x16x16(instance, handle);
   if (pci_extension) {
     device.has_pci = true;
     device.pci_bus_id =

@@ -1,5 +1,6 @@
 // What Strata needs to know about one VkPhysicalDevice, read once without creating a VkDevice:
-// identity (name, UUID, PCI address), kind, queues, subgroup support, memory and limits.
+// identity (name, UUID, PCI address), kind, queues, subgroup support, 16-bit arithmetic,
+// cooperative matrices, memory and limits.
 #pragma once
 
 #include <strata/backend.h>
@@ -22,6 +23,11 @@ struct PhysicalDevice {
   bool has_memory_budget = false;
   bool subgroup_arithmetic = false;  // subgroupAdd/Max in compute shaders
   std::uint32_t subgroup_size = 1;
+  bool float16_arithmetic = false;  // shaderFloat16
+  bool push_descriptors = false;    // VK_KHR_push_descriptor
+  // VK_NV_cooperative_matrix with 16 x 16 x 16 f16 x f16 -> f32 products per subgroup of 32, and
+  // the features its shaders need (shaderFloat16, vulkanMemoryModel).
+  bool cooperative_matrix = false;
   std::uint32_t compute_family = 0;
   std::uint32_t compute_queue_count = 0;
   std::uint64_t max_memory_allocation = 0;
@@ -34,7 +40,8 @@ struct PhysicalDevice {
 
 // Reads a physical device; nullopt, with the reason in `why_not`, when it cannot run Strata's
 // shaders (no compute queue, Vulkan older than 1.2, no timeline semaphores).
-std::optional<PhysicalDevice> inspect_physical_device(VkPhysicalDevice handle, std::string& why_not);
+std::optional<PhysicalDevice> inspect_physical_device(VkInstance instance, VkPhysicalDevice handle,
+                                                      std::string& why_not);
 
 // Sorting key: discrete GPUs first, then integrated, virtual and CPU devices (lavapipe), so that
 // vulkan:0 is the fastest kind of device present.

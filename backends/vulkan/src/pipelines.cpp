@@ -11,16 +11,36 @@
 namespace strata_vulkan {
 
 const char* shader_name(Shader shader) {
-  static constexpr const char* names[] = {
-      "copy_convert",     "copy_words",     "binary",     "unary",      "norm",          "norm_sg",    "softmax",
-      "softmax_sg",       "rope",           "embedding",  "matvec_f32", "matvec_f32_sg", "matvec_f16", "matvec_f16_sg",
-      "matvec_bf16",      "matvec_bf16_sg", "matmul_f32", "matmul_f16", "matmul_bf16",   "attention",  "attention_sg",
-      "attention_combine"};
+  static constexpr const char* names[] = {"copy_convert",
+                                          "copy_words",
+                                          "binary",
+                                          "unary",
+                                          "norm",
+                                          "norm_sg",
+                                          "softmax",
+                                          "softmax_sg",
+                                          "rope",
+                                          "embedding",
+                                          "matvec_f32",
+                                          "matvec_f32_sg",
+                                          "matvec_f16",
+                                          "matvec_f16_sg",
+                                          "matvec_bf16",
+                                          "matvec_bf16_sg",
+                                          "matmul_f32",
+                                          "matmul_f16",
+                                          "matmul_bf16",
+                                          "matmul_coopmat_f16",
+                                          "matmul_coopmat_bf16",
+                                          "attention",
+                                          "attention_sg",
+                                          "attention_combine"};
   static_assert(std::size(names) == shader_count, "one name per Shader");
   return names[static_cast<std::uint32_t>(shader)];
 }
 
-Pipelines::Pipelines(VkDevice device, const VkPhysicalDeviceProperties& properties) : device_(device) {
+Pipelines::Pipelines(VkDevice device, const VkPhysicalDeviceProperties& properties, bool push_descriptors)
+    : device_(device) {
   VkDescriptorSetLayoutBinding bindings[binding_count];
   for (std::uint32_t i = 0; i < binding_count; ++i) {
     bindings[i] = {};
@@ -30,6 +50,7 @@ Pipelines::Pipelines(VkDevice device, const VkPhysicalDeviceProperties& properti
     bindings[i].stageFlags = VK_SHADER_STAGE_COMPUTE_BIT;
   }
   auto set_info = vk_struct<VkDescriptorSetLayoutCreateInfo>(VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO);
+  if (push_descriptors) set_info.flags = VK_DESCRIPTOR_SET_LAYOUT_CREATE_PUSH_DESCRIPTOR_BIT_KHR;
   set_info.bindingCount = binding_count;
   set_info.pBindings = bindings;
   check_vk(vkCreateDescriptorSetLayout(device_, &set_info, nullptr, &set_layout_), "vkCreateDescriptorSetLayout");

@@ -16,7 +16,8 @@ namespace strata_vulkan {
 
 class Pipelines {
  public:
-  Pipelines(VkDevice device, const VkPhysicalDeviceProperties& properties);
+  // With `push_descriptors`, the set layout is one for vkCmdPushDescriptorSetKHR.
+  Pipelines(VkDevice device, const VkPhysicalDeviceProperties& properties, bool push_descriptors);
   // Saves the cache when it changed, then destroys everything.
   ~Pipelines();
   Pipelines(const Pipelines&) = delete;

@@ -11,8 +11,12 @@
 #include <strata_plugin/host.hpp>
 #include <strata_plugin/op_check.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 namespace strata_vulkan {
 namespace {
@@ -45,6 +49,34 @@ void check_range(const Buffer& buffer, std::uint64_t offset, std::uint64_t size,
                         buffer.size);
 }
 
+MatmulEngine matmul_engine_from_environment() {
+  const char* text = std::getenv("STRATA_VULKAN_MATMUL");
+  if (text == nullptr || text[0] == '\0' || std::string_view(text) == "auto") return MatmulEngine::automatic;
+  if (std::string_view(text) == "coopmat") return MatmulEngine::coopmat;
+  if (std::string_view(text) == "tiled") return MatmulEngine::tiled;
+  strata_plugin::log(STRATA_LOG_WARNING,
+                     fmt::format("vulkan: STRATA_VULKAN_MATMUL={} is not auto, coopmat or tiled; using auto", text));
+  return MatmulEngine::automatic;
+}
+
+bool use_coopmat_matmul(const Device& device) {
+  switch (matmul_engine_from_environment()) {
+    case MatmulEngine::tiled:
+      return false;
+    case MatmulEngine::coopmat:
+      if (!device.cooperative_matrix())
+        strata_plugin::fail(STRATA_STATUS_UNAVAILABLE,
+                            "vulkan: STRATA_VULKAN_MATMUL=coopmat, but {} offers no VK_NV_cooperative_matrix with "
+                            "16x16x16 f16 products (and shaderFloat16, vulkanMemoryModel, subgroups of 32); unset it "
+                            "to use the portable shaders",
+                            device.physical().name);
+      return true;
+    case MatmulEngine::automatic:
+      break;
+  }
+  return device.cooperative_matrix();
+}
+
 void check_device(const Buffer& buffer, const Device& device, const char* what) {
   if (buffer.device != &device)
     strata_plugin::fail(STRATA_STATUS_INVALID_ARGUMENT, "vulkan: {}: the buffer belongs to another device", what);
@@ -52,7 +84,8 @@ void check_device(const Buffer& buffer, const Device& device, const char* what) 
 
 }  // namespace
 
-Queue::Queue(Device& device) : device_(device), hardware_(device.next_queue()), staging_(device) {
+Queue::Queue(Device& device)
+    : device_(device), coopmat_matmul_(use_coopmat_matmul(device)), hardware_(device.next_queue()), staging_(device) {
   auto info = vk_struct<VkCommandPoolCreateInfo>(VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO);
   info.flags = VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
   info.queueFamilyIndex = device_.physical().compute_family;
@@ -360,25 +393,30 @@ void Queue::dispatch_grid(Shader shader, const void* params, std::uint32_t param
   const VkPipeline pipeline = pipelines.get(shader);
   barrier_if_needed(batch);
 
-  const VkDescriptorSet set = allocate_set(batch);
   VkDescriptorBufferInfo infos[binding_count];
   VkWriteDescriptorSet writes[binding_count];
   for (std::uint32_t i = 0; i < binding_count; ++i) {
     infos[i] = bound_[i] ? bindings_[i] : VkDescriptorBufferInfo{device_.dummy_buffer(), 0, VK_WHOLE_SIZE};
     writes[i] = vk_struct<VkWriteDescriptorSet>(VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET);
-    writes[i].dstSet = set;
     writes[i].dstBinding = i;
     writes[i].descriptorCount = 1;
     writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
     writes[i].pBufferInfo = &infos[i];
   }
-  vkUpdateDescriptorSets(device_.handle(), binding_count, writes, 0, nullptr);
-
   if (batch.bound_pipeline != pipeline) {
     vkCmdBindPipeline(batch.commands, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline);
     batch.bound_pipeline = pipeline;
   }
-  vkCmdBindDescriptorSets(batch.commands, VK_PIPELINE_BIND_POINT_COMPUTE, pipelines.layout(), 0, 1, &set, 0, nullptr);
+  if (device_.push_descriptors()) {
+    // Recorded into the command buffer: no set to allocate, write and bind per dispatch.
+    device_.push_descriptor_set()(batch.commands, VK_PIPELINE_BIND_POINT_COMPUTE, pipelines.layout(), 0, binding_count,
+                                  writes);
+  } else {
+    const VkDescriptorSet set = allocate_set(batch);
+    for (VkWriteDescriptorSet& write : writes) write.dstSet = set;
+    vkUpdateDescriptorSets(device_.handle(), binding_count, writes, 0, nullptr);
+    vkCmdBindDescriptorSets(batch.commands, VK_PIPELINE_BIND_POINT_COMPUTE, pipelines.layout(), 0, 1, &set, 0, nullptr);
+  }
   vkCmdPushConstants(batch.commands, pipelines.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0, params_size, params);
   vkCmdDispatch(batch.commands, groups_x, groups_y, 1);
   note_command(batch);

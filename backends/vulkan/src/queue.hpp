@@ -25,6 +25,11 @@
 
 namespace strata_vulkan {
 
+// Which shaders run MATMUL with M > 1, read from STRATA_VULKAN_MATMUL when a queue is created:
+// "auto" (the default: cooperative matrices where the device has them), "coopmat" (required;
+// the queue is not created without them) or "tiled" (the portable shader only).
+enum class MatmulEngine { automatic, coopmat, tiled };
+
 class Queue {
  public:
   explicit Queue(Device& device);
@@ -34,6 +39,8 @@ class Queue {
   Queue& operator=(const Queue&) = delete;
 
   Device& device() { return device_; }
+  // MATMUL with f16/bf16 weights and M > 1 may use the cooperative-matrix shaders.
+  bool coopmat_matmul() const { return coopmat_matmul_; }
 
   void write(Buffer& dst, std::uint64_t offset, const void* src, std::uint64_t size);
   void read(Buffer& src, std::uint64_t offset, void* dst, std::uint64_t size);
@@ -119,6 +126,7 @@ class Queue {
   [[noreturn]] void fail_queue(strata_status_code code, const std::string& message);
 
   Device& device_;
+  bool coopmat_matmul_ = false;
   HardwareQueue& hardware_;
   VkCommandPool pool_ = VK_NULL_HANDLE;
   std::shared_ptr<Timeline> timeline_;

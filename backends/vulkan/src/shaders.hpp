@@ -28,6 +28,8 @@ enum class Shader : std::uint32_t {
   matmul_f32,
   matmul_f16,
   matmul_bf16,
+  matmul_coopmat_f16,  // only where Device::cooperative_matrix()
+  matmul_coopmat_bf16,
   attention,
   attention_sg,
   attention_combine,

@@ -336,6 +336,29 @@ TEST(VulkanQueue, SupportsEveryOpOfTheSet) {
   EXPECT_FALSE(vulkan.supports(strata::ops::silu(x, q)));
 }
 
+// STRATA_VULKAN_MATMUL picks a queue's matmul shaders. Asking for cooperative matrices where the
+// device has none fails the queue's creation, naming the setting and the device, rather than
+// quietly running the portable shader; the portable shader can always be asked for.
+TEST(VulkanQueue, MatmulEngineComesFromTheEnvironment) {
+  auto runtime = vulkan_test::make_runtime();
+  REQUIRE_VULKAN(runtime, vulkan);
+  vulkan_test::ScopedEnv engine("STRATA_VULKAN_MATMUL", "tiled");
+  EXPECT_NO_THROW(vulkan.create_queue());
+  engine.set("no-such-engine");  // a warning, then the default
+  EXPECT_NO_THROW(vulkan.create_queue());
+  engine.set("coopmat");
+  if (vulkan.info().description.find("llvmpipe") == std::string::npos)
+    GTEST_SKIP() << vulkan.info().description << " may have cooperative matrices; the refusal is checked on lavapipe";
+  try {
+    strata::Queue queue = vulkan.create_queue();
+    FAIL() << "lavapipe has no cooperative matrices, yet a queue was made for them";
+  } catch (const strata::Error& error) {
+    EXPECT_EQ(error.code(), strata::StatusCode::unavailable);
+    EXPECT_NE(std::string(error.what()).find("STRATA_VULKAN_MATMUL=coopmat"), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("llvmpipe"), std::string::npos) << error.what();
+  }
+}
+
 TEST(VulkanEvents, OrderWorkAcrossTwoQueues) {
   auto runtime = vulkan_test::make_runtime();
   REQUIRE_VULKAN(runtime, vulkan);

@@ -187,8 +187,9 @@ TEST(VulkanOps, MatmulMatrixVectorAndTiledWithEveryWeightDtype) {
     std::uint64_t x_offset;  // elements; 1 defeats the matrix-vector shader's vector loads
     bool bias;
   };
-  const Case cases[] = {{1, 256, 67, 0, true},    {1, 33, 10, 0, false}, {1, 64, 9, 1, true},
-                        {1, 2048, 130, 0, false}, {5, 67, 70, 0, true},  {70, 40, 130, 3, false}};
+  const Case cases[] = {{1, 256, 67, 0, true},    {1, 33, 10, 0, false},  {1, 64, 9, 1, true},
+                        {1, 2048, 130, 0, false}, {5, 67, 70, 0, true},   {70, 40, 130, 3, false},
+                        {20, 264, 72, 0, true},   {130, 96, 66, 0, false}};
   for (const Case& c : cases) {
     for (DType w_dtype : float_dtypes) {
       SCOPED_TRACE("M " + std::to_string(c.m) + " K " + std::to_string(c.k) + " N " + std::to_string(c.n) + " weight " +

@@ -16,6 +16,21 @@
 
 namespace vulkan_test {
 
+// Sets an environment variable for the scope of a test (the plugin reads its settings from the
+// environment when a device starts or a queue is created).
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+  void set(const std::string& value);
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
 // The CPU and Vulkan plugins of this build tree, nothing else.
 strata::Runtime make_runtime();
 
