@@ -3,7 +3,7 @@
 // (+ bias), f16 or bf16 weights (W_F16, W_BF16). The matrix units multiply f16 and add up in f32:
 // bf16 weights are converted on their way into shared memory (exact from 6e-5 to 65504), and each
 // f32 x is split into two f16 parts, hi + lo, multiplied one after the other, so that x keeps
-// about 22 bits instead of f16's 11 and the result matches the f32 shaders. |x| must stay below
+// about 21 bits instead of f16's 11 and the result matches the f32 shaders. |x| must stay below
 // 65504, f16's largest value (STRATA_VULKAN_MATMUL=tiled lifts that limit). Each workgroup of SUBGROUPS_M x SUBGROUPS_N subgroups makes
 // a TM x TN tile of the output; each subgroup FRAGS_M x FRAGS_N fragments of 16 x 16. K goes in
 // steps of TK through shared memory, the next step's tiles fetched into registers while this one
@@ -60,10 +60,12 @@ shared uvec4 w_tile[TN * ROW_WORDS];
 // One 16 x 16 f32 fragment per subgroup, for the bounds-checked store of the results.
 shared float staged[SUBGROUPS_M * SUBGROUPS_N * FRAG * FRAG];
 
-// Two f32 as f16 pairs: hi, the nearest f16, and lo, the f16 nearest to what hi leaves over.
+// Two f32 as f16 pairs: hi, v with its mantissa cut to f16's 10 bits (so exact in f16), and lo,
+// the f16 nearest to what hi leaves over (v - hi is exact in f32). The cut is done on the bits:
+// a driver may fold unpackHalf2x16(packHalf2x16(v)) back into v, which would make lo zero.
 uvec2 split_pair(vec2 v) {
-  uint hi = packHalf2x16(v);
-  return uvec2(hi, packHalf2x16(v - unpackHalf2x16(hi)));
+  vec2 hi = uintBitsToFloat(floatBitsToUint(v) & uvec2(0xffffe000u));
+  return uvec2(packHalf2x16(hi), packHalf2x16(v - hi));
 }
 
 // 8 elements of x (as hi and lo f16 words) or of w (f16 words) at tile row `row`, k group `group`.

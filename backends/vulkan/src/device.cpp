@@ -31,10 +31,12 @@ bool disabled_by_environment(const char* variable) {
 Device::Device(Instance& instance, PhysicalDevice physical) : instance_(instance), physical_(std::move(physical)) {
   const auto type = choose_device_memory_type(physical_.memory, ~0u);
   heap_index_ = type ? physical_.memory.memoryTypes[*type].heapIndex : 0;
-  // STRATA_VULKAN_NO_SUBGROUPS=1 and STRATA_VULKAN_NO_PUSH_DESCRIPTORS=1 force the portable paths
-  // (the tests use them to cover the fallbacks on devices that have both).
+  // STRATA_VULKAN_NO_SUBGROUPS=1, STRATA_VULKAN_NO_PUSH_DESCRIPTORS=1 and
+  // STRATA_VULKAN_NO_COOPMAT=1 force the portable paths (the tests use them to cover the
+  // fallbacks on devices that have the features; the last also leaves the features off).
   subgroups_ = physical_.subgroup_arithmetic && !disabled_by_environment("STRATA_VULKAN_NO_SUBGROUPS");
   push_descriptors_ = physical_.push_descriptors && !disabled_by_environment("STRATA_VULKAN_NO_PUSH_DESCRIPTORS");
+  cooperative_matrix_ = physical_.cooperative_matrix && !disabled_by_environment("STRATA_VULKAN_NO_COOPMAT");
 }
 
 Device::~Device() {
@@ -61,17 +63,18 @@ void Device::start() {
 
   auto features12 = vk_struct<VkPhysicalDeviceVulkan12Features>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_VULKAN_1_2_FEATURES);
   features12.timelineSemaphore = VK_TRUE;
-  features12.shaderFloat16 = physical_.float16_arithmetic ? VK_TRUE : VK_FALSE;
   auto coopmat = vk_struct<VkPhysicalDeviceCooperativeMatrixFeaturesNV>(
       VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_COOPERATIVE_MATRIX_FEATURES_NV);
   std::vector<const char*> extensions;
   if (physical_.has_memory_budget) extensions.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
   if (physical_.has_pci) extensions.push_back(VK_EXT_PCI_BUS_INFO_EXTENSION_NAME);
   if (push_descriptors_) extensions.push_back(VK_KHR_PUSH_DESCRIPTOR_EXTENSION_NAME);
-  if (physical_.cooperative_matrix) {
+  if (cooperative_matrix_) {
+    // The coopmat shaders are the only ones with f16 arithmetic and the Vulkan memory model.
     extensions.push_back(VK_NV_COOPERATIVE_MATRIX_EXTENSION_NAME);
     coopmat.cooperativeMatrix = VK_TRUE;
-    features12.vulkanMemoryModel = VK_TRUE;  // the coopmat shaders use the Vulkan memory model
+    features12.shaderFloat16 = VK_TRUE;
+    features12.vulkanMemoryModel = VK_TRUE;
     features12.pNext = &coopmat;
   }
 
@@ -127,9 +130,9 @@ void Device::start() {
   const auto on_off = [](bool on) { return on ? "on" : "off"; };
   strata_plugin::log(STRATA_LOG_DEBUG,
                      fmt::format("vulkan: started {} ({} queue(s); subgroup reductions {}, push descriptors {}, "
-                                 "cooperative matrices {}, f16 arithmetic {})",
+                                 "cooperative matrices with f16 arithmetic {})",
                                  physical_.name, queue_count, on_off(subgroups_), on_off(push_descriptors_),
-                                 on_off(physical_.cooperative_matrix), on_off(physical_.float16_arithmetic)));
+                                 on_off(cooperative_matrix_)));
   started_.store(true, std::memory_order_release);
 }
 

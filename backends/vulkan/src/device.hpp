@@ -72,7 +72,7 @@ class Device {
   bool push_descriptors() const { return push_descriptors_; }
   PFN_vkCmdPushDescriptorSetKHR push_descriptor_set() const { return push_descriptor_set_; }
   // The matmul shaders for the matrix units (matmul_coopmat.comp) can run here.
-  bool cooperative_matrix() const { return physical_.cooperative_matrix; }
+  bool cooperative_matrix() const { return cooperative_matrix_; }
 
   // A buffer freed while a queue may still use it is destroyed only once that queue's work up to
   // the free has completed (like clReleaseMemObject), so freeing early never faults the GPU.
@@ -95,6 +95,7 @@ class Device {
   std::uint32_t heap_index_ = 0;
   bool subgroups_ = false;
   bool push_descriptors_ = false;
+  bool cooperative_matrix_ = false;
   PFN_vkCmdPushDescriptorSetKHR push_descriptor_set_ = nullptr;
 
   std::mutex start_mutex_;

@@ -67,8 +67,8 @@ bool use_coopmat_matmul(const Device& device) {
       if (!device.cooperative_matrix())
         strata_plugin::fail(STRATA_STATUS_UNAVAILABLE,
                             "vulkan: STRATA_VULKAN_MATMUL=coopmat, but {} offers no VK_NV_cooperative_matrix with "
-                            "16x16x16 f16 products (and shaderFloat16, vulkanMemoryModel, subgroups of 32); unset it "
-                            "to use the portable shaders",
+                            "16x16x16 f16 products (and shaderFloat16, vulkanMemoryModel, subgroups of 32), or "
+                            "STRATA_VULKAN_NO_COOPMAT is set; unset STRATA_VULKAN_MATMUL to use the portable shaders",
                             device.physical().name);
       return true;
     case MatmulEngine::automatic:
