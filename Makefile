@@ -14,8 +14,10 @@ build: deps
 	cmake --preset default
 	cmake --build --preset default -j $(JOBS)
 
+# The demo model, its layers spread over the devices found: the throughput planner balances the
+# pipeline over all of them (auto, like Hugging Face's, would keep a small model on one device).
 run: build
-	build/default/bin/strata run
+	build/default/bin/strata run --device-map throughput
 
 test: build
 	ctest --preset default

@@ -32,12 +32,26 @@ for device in $gpus; do
   log "strata_decode_bench --device $device --layers 16 (the whole 1.1B shape through the Session)"
   timeout 300 "$bin/strata_decode_bench" --device "$device" --layers 16 --dtype f16 --tokens 64 \
     --model "$prefix/share/strata/models/tiny-llama-pystdlib" 2>&1 | tee "$out/decode-$tag.txt"
+  if [[ $device == vulkan:* ]]; then
+    log "the same decode with descriptor pools instead of push descriptors (side by side)"
+    STRATA_VULKAN_NO_PUSH_DESCRIPTORS=1 timeout 300 "$bin/strata-bench-device" --device "$device" \
+      --sections copy,decode --json "$out/bench-$tag-pools.json" 2>&1 | tee "$out/bench-$tag-pools.txt"
+    STRATA_VULKAN_NO_PUSH_DESCRIPTORS=1 timeout 300 "$bin/strata_decode_bench" --device "$device" --layers 16 \
+      --dtype f16 --tokens 64 --model "$prefix/share/strata/models/tiny-llama-pystdlib" 2>&1 |
+      tee "$out/decode-$tag-pools.txt"
+  fi
   if [ -x "$bin/strata-cts" ]; then
     log "strata-cts --device $device"
     timeout 300 "$bin/strata-cts" --device "$device" --quick --json "$out/cts-$tag.json" > "$out/cts-$tag.txt" 2>&1
     echo "strata-cts exit $?"; tail -5 "$out/cts-$tag.txt"
+    log "strata-cts --device $device --full --filter 'matmul/*' (the large matmuls, matrix-unit shaders included)"
+    timeout 300 "$bin/strata-cts" --device "$device" --full --filter 'matmul/*' --json "$out/cts-matmul-$tag.json" \
+      > "$out/cts-matmul-$tag.txt" 2>&1
+    echo "strata-cts exit $?"; tail -5 "$out/cts-matmul-$tag.txt"
   fi
 done
 
 log "strata run (demo model, device map auto)"
 timeout 120 "$bin/strata" run 2>&1 | tee "$out/run.txt"
+log "strata run (demo model, device map throughput: what make run does)"
+timeout 120 "$bin/strata" run --device-map throughput 2>&1 | tee "$out/run-throughput.txt"
