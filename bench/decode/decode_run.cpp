@@ -38,11 +38,11 @@ DecodeResult measure_decode(const Runtime& runtime, const std::string& model, co
   std::vector<std::int32_t> prompt(static_cast<std::size_t>(prompt_tokens));
   for (std::size_t i = 0; i < prompt.size(); ++i)
     prompt[i] = static_cast<std::int32_t>((i * 31 + 7) % static_cast<std::size_t>(graph.config.vocab_size));
-  // Warm-up: the first token touches every weight page; decoding on until kWarmUp has passed
-  // brings the device to its working clocks.
-  session.forward(std::span(prompt).first(1));
+  // Warm-up: a prefill touches every weight page and builds the pipelines of both matmul paths;
+  // decoding on until kWarmUp has passed brings the device to its working clocks.
+  session.forward(prompt);
   const auto warm_until = std::chrono::steady_clock::now() + kWarmUp;
-  std::int64_t position = 1;
+  std::int64_t position = prompt_tokens;
   while (std::chrono::steady_clock::now() < warm_until) {
     if (position + 1 >= options.context_length) {
       session.reset();
