@@ -33,12 +33,12 @@ for device in $gpus; do
   timeout 300 "$bin/strata_decode_bench" --device "$device" --layers 16 --dtype f16 --tokens 64 \
     --model "$prefix/share/strata/models/tiny-llama-pystdlib" 2>&1 | tee "$out/decode-$tag.txt"
   if [[ $device == vulkan:* ]]; then
-    log "the same decode with descriptor pools instead of push descriptors (side by side)"
-    STRATA_VULKAN_NO_PUSH_DESCRIPTORS=1 timeout 300 "$bin/strata-bench-device" --device "$device" \
-      --sections copy,decode --json "$out/bench-$tag-pools.json" 2>&1 | tee "$out/bench-$tag-pools.txt"
-    STRATA_VULKAN_NO_PUSH_DESCRIPTORS=1 timeout 300 "$bin/strata_decode_bench" --device "$device" --layers 16 \
+    log "the same decode with push descriptors instead of descriptor pools (side by side)"
+    STRATA_VULKAN_PUSH_DESCRIPTORS=1 timeout 300 "$bin/strata-bench-device" --device "$device" \
+      --sections copy,decode --json "$out/bench-$tag-push.json" 2>&1 | tee "$out/bench-$tag-push.txt"
+    STRATA_VULKAN_PUSH_DESCRIPTORS=1 timeout 300 "$bin/strata_decode_bench" --device "$device" --layers 16 \
       --dtype f16 --tokens 64 --model "$prefix/share/strata/models/tiny-llama-pystdlib" 2>&1 |
-      tee "$out/decode-$tag-pools.txt"
+      tee "$out/decode-$tag-push.txt"
   fi
   if [ -x "$bin/strata-cts" ]; then
     log "strata-cts --device $device"

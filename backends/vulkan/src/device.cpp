@@ -21,7 +21,8 @@ constexpr VkBufferUsageFlags buffer_usage =
     VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
 constexpr std::uint32_t max_hardware_queues = 4;
 
-bool disabled_by_environment(const char* variable) {
+// The variable is set to something other than "" or "0".
+bool set_in_environment(const char* variable) {
   const char* value = std::getenv(variable);
   return value != nullptr && std::string_view(value) != "" && std::string_view(value) != "0";
 }
@@ -31,12 +32,13 @@ bool disabled_by_environment(const char* variable) {
 Device::Device(Instance& instance, PhysicalDevice physical) : instance_(instance), physical_(std::move(physical)) {
   const auto type = choose_device_memory_type(physical_.memory, ~0u);
   heap_index_ = type ? physical_.memory.memoryTypes[*type].heapIndex : 0;
-  // STRATA_VULKAN_NO_SUBGROUPS=1, STRATA_VULKAN_NO_PUSH_DESCRIPTORS=1 and
-  // STRATA_VULKAN_NO_COOPMAT=1 force the portable paths (the tests use them to cover the
-  // fallbacks on devices that have the features; the last also leaves the features off).
-  subgroups_ = physical_.subgroup_arithmetic && !disabled_by_environment("STRATA_VULKAN_NO_SUBGROUPS");
-  push_descriptors_ = physical_.push_descriptors && !disabled_by_environment("STRATA_VULKAN_NO_PUSH_DESCRIPTORS");
-  cooperative_matrix_ = physical_.cooperative_matrix && !disabled_by_environment("STRATA_VULKAN_NO_COOPMAT");
+  // STRATA_VULKAN_NO_SUBGROUPS=1 and STRATA_VULKAN_NO_COOPMAT=1 force the portable paths (the
+  // tests use them to cover the fallbacks on devices that have the features; the second also
+  // leaves the features off). Push descriptors are opt-in, STRATA_VULKAN_PUSH_DESCRIPTORS=1: on an
+  // H200 they were no faster than descriptor pools (docs/vulkan-backend.md).
+  subgroups_ = physical_.subgroup_arithmetic && !set_in_environment("STRATA_VULKAN_NO_SUBGROUPS");
+  push_descriptors_ = physical_.push_descriptors && set_in_environment("STRATA_VULKAN_PUSH_DESCRIPTORS");
+  cooperative_matrix_ = physical_.cooperative_matrix && !set_in_environment("STRATA_VULKAN_NO_COOPMAT");
 }
 
 Device::~Device() {

@@ -67,8 +67,9 @@ class Device {
   std::uint64_t binding_alignment() const;
   std::uint64_t max_binding_range() const { return physical_.limits().maxStorageBufferRange; }
   bool subgroups() const { return subgroups_; }
-  // Descriptors pushed into the command buffer (VK_KHR_push_descriptor) rather than allocated
-  // from pools and written one set per dispatch; known once the device has started.
+  // Descriptors pushed into the command buffer (VK_KHR_push_descriptor, asked for with
+  // STRATA_VULKAN_PUSH_DESCRIPTORS=1) rather than allocated from pools and written one set per
+  // dispatch; known once the device has started.
   bool push_descriptors() const { return push_descriptors_; }
   PFN_vkCmdPushDescriptorSetKHR push_descriptor_set() const { return push_descriptor_set_; }
   // The matmul shaders for the matrix units (matmul_coopmat.comp) can run here.
