@@ -4,11 +4,12 @@
 // bf16 weights are converted on their way into shared memory (exact from 6e-5 to 65504), and each
 // f32 x is split into two f16 parts, hi + lo, multiplied one after the other, so that x keeps
 // about 21 bits instead of f16's 11 and the result matches the f32 shaders. |x| must stay below
-// 65504, f16's largest value (STRATA_VULKAN_MATMUL=tiled lifts that limit). Each workgroup of SUBGROUPS_M x SUBGROUPS_N subgroups makes
-// a TM x TN tile of the output; each subgroup FRAGS_M x FRAGS_N fragments of 16 x 16. K goes in
-// steps of TK through shared memory, the next step's tiles fetched into registers while this one
-// multiplies. Needs K % 8 == 0 and 16-byte aligned rows, and subgroups of 32 (the plugin checks).
-// Tile sizes are mirrored in the plugin (matmul_ops.cpp).
+// 65504, f16's largest value (STRATA_VULKAN_MATMUL=tiled lifts that limit).
+// Each workgroup of SUBGROUPS_M x SUBGROUPS_N subgroups makes a TM x TN tile of the output; each
+// subgroup FRAGS_M x FRAGS_N fragments of 16 x 16. K goes in steps of TK through shared memory,
+// the next step's tiles fetched into registers while this one multiplies. Needs K % 8 == 0 and
+// 16-byte aligned rows, and subgroups of 32 (the plugin checks). Tile sizes are mirrored in the
+// plugin (matmul_ops.cpp).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #extension GL_KHR_shader_subgroup_basic : require
