@@ -1,6 +1,6 @@
-// The suite's own reference: every op of backend.h written the obvious way, in double. It is
-// used when no CPU device is there to compare with, or when the CPU device itself is tested
-// (comparing a device with itself would prove nothing).
+// The suite's own reference: the shared double-precision one (strata_reference) applied to an
+// OpSpec. It is used when no CPU device is there to compare with, or when the CPU device itself
+// is tested (comparing a device with itself would prove nothing).
 #pragma once
 
 #include "op_case.hpp"

@@ -22,8 +22,8 @@ std::vector<OpCase> binary_cases() {
           if (broadcast && row == n) continue;  // one row: the same as full size
           const HostTensor b = broadcast ? make_tensor(b_dtype, {row}, random.uniform(row, -4, 4))
                                          : make_tensor(b_dtype, shape, random.uniform(n, -4, 4));
-          const Reference ref =
-              kind == STRATA_OP_ADD ? naive_add(values_of(a), values_of(b)) : naive_mul(values_of(a), values_of(b));
+          const Reference ref = kind == STRATA_OP_ADD ? strata_reference::add(values_of(a), values_of(b))
+                                                      : strata_reference::mul(values_of(a), values_of(b));
           const std::string name = std::string(kind == STRATA_OP_ADD ? "add" : "mul") + "_" + shape_text(shape) +
                                    "_b_" + dtype_text(b_dtype) + (broadcast ? "_broadcast" : "");
           OpCase c = make_case(name, kind, {a, b}, STRATA_DTYPE_F32, shape, ref);
@@ -44,13 +44,14 @@ std::vector<OpCase> activation_cases() {
     const HostTensor x = make_tensor(STRATA_DTYPE_F32, shape, random.uniform(n, -10, 10));
     const HostTensor up = make_tensor(STRATA_DTYPE_F32, shape, random.uniform(n, -3, 3));
     std::vector<OpCase> unary = {
-        make_case("silu_" + shape_text(shape), STRATA_OP_SILU, {x}, STRATA_DTYPE_F32, shape, naive_silu(values_of(x))),
+        make_case("silu_" + shape_text(shape), STRATA_OP_SILU, {x}, STRATA_DTYPE_F32, shape,
+                  strata_reference::silu(values_of(x))),
         make_case("gelu_erf_" + shape_text(shape), STRATA_OP_GELU, {x}, STRATA_DTYPE_F32, shape,
-                  naive_gelu(values_of(x), false)),
+                  strata_reference::gelu(values_of(x), false)),
         make_case("gelu_tanh_" + shape_text(shape), STRATA_OP_GELU, {x}, STRATA_DTYPE_F32, shape,
-                  naive_gelu(values_of(x), true)),
+                  strata_reference::gelu(values_of(x), true)),
         make_case("silu_mul_" + shape_text(shape), STRATA_OP_SILU_MUL, {x, up}, STRATA_DTYPE_F32, shape,
-                  naive_silu_mul(values_of(x), values_of(up))),
+                  strata_reference::silu_mul(values_of(x), values_of(up))),
     };
     unary[2].params.params.gelu.approximate = 1;
     for (OpCase& c : unary) {

@@ -26,12 +26,13 @@ std::vector<OpCase> matmul_cases() {
       const std::string name = "matmul_" + std::to_string(s.m) + "x" + std::to_string(s.k) + "x" + std::to_string(s.n) +
                                "_w_" + dtype_text(w_dtype);
       cases.push_back(make_case(name, STRATA_OP_MATMUL, {x, w}, STRATA_DTYPE_F32, {s.m, s.n},
-                                naive_matmul(values_of(x), values_of(w), {}, s.m, s.n, s.k)));
+                                strata_reference::matmul(values_of(x), values_of(w), {}, s.m, s.n, s.k)));
       // With a bias, its dtype rotating through all three.
       const strata_dtype b_dtype = float_dtypes[variant++ % 3];
       const HostTensor b = make_tensor(b_dtype, {s.n}, random.uniform(s.n, -1, 1));
       cases.push_back(make_case(name + "_bias_" + dtype_text(b_dtype), STRATA_OP_MATMUL, {x, w, b}, STRATA_DTYPE_F32,
-                                {s.m, s.n}, naive_matmul(values_of(x), values_of(w), values_of(b), s.m, s.n, s.k)));
+                                {s.m, s.n},
+                                strata_reference::matmul(values_of(x), values_of(w), values_of(b), s.m, s.n, s.k)));
     }
   }
   return cases;
@@ -53,7 +54,7 @@ std::vector<OpCase> embedding_cases() {
       cases.push_back(
           make_case("embedding_" + std::to_string(s.vocab) + "x" + std::to_string(s.dim) + "_" + dtype_text(dtype),
                     STRATA_OP_EMBEDDING, {table, ids}, STRATA_DTYPE_F32, {tokens, s.dim},
-                    naive_embedding(values_of(table), s.dim, s.ids)));
+                    strata_reference::embedding(values_of(table), s.dim, s.ids)));
     }
   }
   return cases;

@@ -27,14 +27,14 @@ std::vector<OpCase> norm_cases() {
       const float eps = w_dtype == STRATA_DTYPE_F32 ? 1e-6f : 1e-5f;
 
       OpCase rms = make_case("rms_norm_" + suffix, STRATA_OP_RMS_NORM, {x, w}, STRATA_DTYPE_F32, shape,
-                             naive_rms_norm(values_of(x), n, values_of(w), eps));
+                             strata_reference::rms_norm(values_of(x), n, values_of(w), eps));
       rms.params.params.norm.eps = eps;
-      OpCase layer =
-          make_case("layer_norm_" + suffix + "_b_" + dtype_text(b_dtype), STRATA_OP_LAYER_NORM, {x, w, b},
-                    STRATA_DTYPE_F32, shape, naive_layer_norm(values_of(x), n, values_of(w), values_of(b), eps));
+      OpCase layer = make_case("layer_norm_" + suffix + "_b_" + dtype_text(b_dtype), STRATA_OP_LAYER_NORM, {x, w, b},
+                               STRATA_DTYPE_F32, shape,
+                               strata_reference::layer_norm(values_of(x), n, values_of(w), values_of(b), eps));
       layer.params.params.norm.eps = eps;
       OpCase layer_no_bias = make_case("layer_norm_no_bias_" + suffix, STRATA_OP_LAYER_NORM, {x, w}, STRATA_DTYPE_F32,
-                                       shape, naive_layer_norm(values_of(x), n, values_of(w), {}, eps));
+                                       shape, strata_reference::layer_norm(values_of(x), n, values_of(w), {}, eps));
       layer_no_bias.params.params.norm.eps = eps;
       for (OpCase* c : {&rms, &layer, &layer_no_bias}) {
         cases.push_back(*c);
@@ -68,7 +68,7 @@ std::vector<OpCase> rope_cases() {
     const HostTensor pos = make_tensor(STRATA_DTYPE_I32, {s.tokens}, positions);
     OpCase c = make_case("rope_" + shape_text(shape) + "_rotary_" + std::to_string(s.rotary), STRATA_OP_ROPE, {x, pos},
                          STRATA_DTYPE_F32, shape,
-                         naive_rope(values_of(x), s.tokens, s.heads, s.dim, positions, s.theta, s.rotary));
+                         strata_reference::rope(values_of(x), s.tokens, s.heads, s.dim, positions, s.theta, s.rotary));
     c.params.params.rope.theta = static_cast<float>(s.theta);
     c.params.params.rope.rotary_dim = static_cast<std::int32_t>(s.rotary);
     cases.push_back(c);
@@ -93,7 +93,7 @@ std::vector<OpCase> softmax_cases() {
     std::string name = "softmax_" + shape_text(s.shape) + "_scale_" + std::to_string(static_cast<int>(s.scale * 1000));
     if (s.scale < 0) name = "softmax_" + shape_text(s.shape) + "_negative_scale";
     OpCase c = make_case(name, STRATA_OP_SOFTMAX, {x}, STRATA_DTYPE_F32, s.shape,
-                         naive_softmax(values_of(x), s.shape.back(), s.scale));
+                         strata_reference::softmax(values_of(x), s.shape.back(), s.scale));
     c.params.params.softmax.scale = s.scale;
     cases.push_back(c);
     cases.push_back(in_place(c));

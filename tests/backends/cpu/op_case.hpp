@@ -5,9 +5,9 @@
 #pragma once
 
 #include "host_tensor.hpp"
-#include "naive_ops.hpp"
 
 #include <strata/backend.h>
+#include <strata_reference/ops.hpp>
 
 #include <gtest/gtest.h>
 
@@ -17,7 +17,10 @@
 
 namespace strata_test {
 
-// Relative tolerance against the magnitude of an element's terms (see naive_ops.hpp).
+using strata_reference::Reference;
+using strata_reference::Values;
+
+// Relative tolerance against the magnitude of an element's terms (see strata_reference/ops.hpp).
 inline constexpr double f32_tolerance = 1e-5;
 
 struct OpCase {

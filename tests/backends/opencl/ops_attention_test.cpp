@@ -1,7 +1,8 @@
 // ATTENTION: grouped-query heads, f32 and f16 caches, causal and not, a context longer than
 // one key chunk, several new tokens after n_past, and cache rows past the live ones.
 #include "opencl_fixture.hpp"
-#include "reference_ops.hpp"
+
+#include <strata_reference/ops.hpp>
 
 #include <cmath>
 
@@ -31,8 +32,9 @@ void check_attention(const OpenCLTest& test, std::mt19937& rng, const AttentionS
   c.make = [s, scale](const auto& in, const auto& out) {
     return strata::ops::attention(in[0], in[1], in[2], out, s.n_past, scale, s.causal);
   };
-  const auto want = reference::attention(c.inputs[0].values(), s.tokens, s.heads, s.dim, c.inputs[1].values(),
-                                         c.inputs[2].values(), s.kv_heads, s.n_past, scale, s.causal);
+  const strata_reference::AttentionShape shape{s.tokens, s.heads, s.kv_heads, s.dim, s.n_past, scale, s.causal};
+  const auto want =
+      strata_reference::attention(c.inputs[0].values(), c.inputs[1].values(), c.inputs[2].values(), shape).value;
   test.check(c, want, 1e-5);
 }
 

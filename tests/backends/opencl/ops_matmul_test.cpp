@@ -1,13 +1,14 @@
 // MATMUL: the matrix-vector kernel (M = 1) with aligned and unaligned weights, the tiled
 // kernel (M > 1) across tile edges, every weight dtype, with and without bias.
 #include "opencl_fixture.hpp"
-#include "reference_ops.hpp"
+
+#include <strata_reference/ops.hpp>
 
 namespace opencl_test {
 namespace {
 
 using strata::DType;
-namespace ref = reference;
+namespace ref = strata_reference;
 
 void check_matmul(const OpenCLTest& test, std::mt19937& rng, std::int64_t m, std::int64_t k, std::int64_t n,
                   DType w_type, bool with_bias, std::uint64_t margin) {
@@ -22,7 +23,7 @@ void check_matmul(const OpenCLTest& test, std::mt19937& rng, std::int64_t m, std
     return strata::ops::matmul(in[0], in[1], with_bias ? std::optional(in[2]) : std::nullopt, out);
   };
   const auto bias = with_bias ? c.inputs[2].values() : std::vector<double>{};
-  const auto want = ref::matmul(c.inputs[0].values(), m, k, c.inputs[1].values(), n, with_bias ? &bias : nullptr);
+  const auto want = ref::matmul(c.inputs[0].values(), c.inputs[1].values(), bias, m, n, k).value;
   test.check(c, want, 2e-5);
 }
 
