@@ -3,6 +3,8 @@
 // weights are never copied into RAM as a whole.
 #pragma once
 
+#include <strata/export.hpp>
+
 #include <strata/model_graph.hpp>
 #include <strata/types.hpp>
 
@@ -20,7 +22,7 @@
 namespace strata {
 
 // One tensor as a safetensors header describes it.
-struct SafetensorsTensor {
+struct STRATA_API SafetensorsTensor {
   std::string name;
   std::string dtype_name;           // as the file spells it: "BF16", "F32", "I64", ...
   std::optional<DType> dtype;       // Strata's dtype, when Strata has one (F32, F16, BF16, I32)
@@ -31,7 +33,7 @@ struct SafetensorsTensor {
   std::uint64_t bytes() const { return end - begin; }
 };
 
-struct SafetensorsHeader {
+struct STRATA_API SafetensorsHeader {
   std::uint64_t data_offset = 0;                // 8 + header length: where the data section starts
   std::uint64_t data_bytes = 0;                 // size of the data section
   std::vector<SafetensorsTensor> tensors;       // sorted by name
@@ -48,10 +50,10 @@ inline constexpr std::uint64_t safetensors_max_header_bytes = 100'000'000;
 // is one safetensors defines, dtype x shape = byte length, every offset lies inside the data
 // section, no two tensors overlap, no name appears twice. Throws Error(invalid_argument) whose
 // message names `file_name` and, when one is at fault, the tensor.
-SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file, std::string_view file_name);
+STRATA_API SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file, std::string_view file_name);
 
 // One memory-mapped, validated safetensors file. Move-only; unmaps when destroyed.
-class SafetensorsFile {
+class STRATA_API SafetensorsFile {
  public:
   // Throws Error(invalid_argument) for a malformed file, Error(unavailable) when it cannot be
   // opened or mapped; both name the path.
@@ -74,7 +76,7 @@ class SafetensorsFile {
 };
 
 // A Hugging Face checkpoint folder, opened. Cheap to copy (the files are shared).
-class Checkpoint {
+class STRATA_API Checkpoint {
  public:
   // Reads config.json, then model.safetensors.index.json and its shards, or model.safetensors.
   // Checks that every parameter of the model's graph is present with the shape the config

@@ -1,6 +1,8 @@
 // Devices, device memory and the views that ops read and write.
 #pragma once
 
+#include <strata/export.hpp>
+
 #include <strata/types.hpp>
 
 #include <array>
@@ -23,7 +25,7 @@ class Buffer;
 class Queue;
 struct Op;
 
-struct DeviceCaps {
+struct STRATA_API DeviceCaps {
   bool async = false;
   bool events = false;
   bool host_visible = false;
@@ -31,7 +33,7 @@ struct DeviceCaps {
   bool import_host = false;
 };
 
-struct DeviceInfo {
+struct STRATA_API DeviceInfo {
   std::string name;         // Strata's name: "cpu", "opencl:0", "vulkan:1", "sim:2"
   std::string backend;      // the plugin's name: "cpu", "opencl", ...
   std::string description;  // the hardware's own name
@@ -53,13 +55,13 @@ struct DeviceInfo {
   bool stores(DType dtype) const;
 };
 
-struct MemoryInfo {
+struct STRATA_API MemoryInfo {
   std::optional<std::uint64_t> free;
   std::optional<std::uint64_t> total;
 };
 
 // A handle to one device of a loaded backend. Cheap to copy; keeps its plugin loaded.
-class Device {
+class STRATA_API Device {
  public:
   const DeviceInfo& info() const;
   const std::string& name() const { return info().name; }
@@ -83,7 +85,7 @@ class Device {
 };
 
 // Device memory; freed when the last owner lets go. Move-only.
-class Buffer {
+class STRATA_API Buffer {
  public:
   Buffer();
   Buffer(Buffer&&) noexcept;
@@ -105,7 +107,7 @@ class Buffer {
 };
 
 // A dense row-major view into a buffer: what ops read and write. Does not own the buffer.
-struct TensorView {
+struct STRATA_API TensorView {
   const Buffer* buffer = nullptr;
   std::uint64_t offset = 0;  // bytes
   DType dtype = DType::f32;
@@ -115,7 +117,7 @@ struct TensorView {
 };
 
 // A buffer together with the shape it holds: the usual way to keep a tensor on a device.
-class Tensor {
+class STRATA_API Tensor {
  public:
   Tensor() = default;
   Tensor(const Device& device, DType dtype, Shape shape);

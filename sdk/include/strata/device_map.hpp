@@ -3,6 +3,8 @@
 // "cpu") or the offload tier "disk".
 #pragma once
 
+#include <strata/export.hpp>
+
 #include <strata/model_graph.hpp>
 
 #include <map>
@@ -14,7 +16,7 @@ namespace strata {
 
 inline constexpr std::string_view disk_tier = "disk";
 
-class DeviceMap {
+class STRATA_API DeviceMap {
  public:
   DeviceMap() = default;
   explicit DeviceMap(std::map<std::string, std::string> entries) : entries_(std::move(entries)) {}

@@ -1,6 +1,8 @@
 // Errors of the C++ API: every failed call throws strata::Error, carrying the plugin's message.
 #pragma once
 
+#include <strata/export.hpp>
+
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -19,9 +21,9 @@ enum class StatusCode : std::int32_t {
   internal = 7,
 };
 
-std::string_view to_string(StatusCode code);
+STRATA_API std::string_view to_string(StatusCode code);
 
-class Error : public std::runtime_error {
+class STRATA_API Error : public std::runtime_error {
  public:
   Error(StatusCode code, const std::string& message);
   StatusCode code() const noexcept { return code_; }

@@ -2,6 +2,8 @@
 // greedy or sampled (temperature, top-k, top-p, seeded).
 #pragma once
 
+#include <strata/export.hpp>
+
 #include <strata/model_graph.hpp>
 #include <strata/session.hpp>
 
@@ -15,7 +17,7 @@
 
 namespace strata {
 
-struct SamplingOptions {
+struct STRATA_API SamplingOptions {
   float temperature = 0.0f;  // <= 0: greedy (the first of equal maxima, as torch.argmax)
   std::int32_t top_k = 0;    // 0: no limit
   float top_p = 1.0f;        // keep the smallest set of tokens whose probability reaches top_p
@@ -23,7 +25,7 @@ struct SamplingOptions {
 };
 
 // Picks the next token from a row of logits.
-class Sampler {
+class STRATA_API Sampler {
  public:
   explicit Sampler(const SamplingOptions& options);
   std::int32_t next(std::span<const float> logits);
@@ -34,7 +36,7 @@ class Sampler {
   std::vector<std::pair<float, std::int32_t>> candidates_;
 };
 
-struct GenerateOptions {
+struct STRATA_API GenerateOptions {
   std::int64_t max_new_tokens = 64;
   std::vector<std::int32_t> stop_tokens;  // generation ends after emitting one of these
   SamplingOptions sampling;
@@ -43,9 +45,9 @@ struct GenerateOptions {
 };
 
 enum class StopReason { max_new_tokens, stop_token, callback };
-std::string_view to_string(StopReason reason);
+STRATA_API std::string_view to_string(StopReason reason);
 
-struct GenerationResult {
+struct STRATA_API GenerationResult {
   std::vector<std::int32_t> tokens;  // the new tokens only
   StopReason stop_reason = StopReason::max_new_tokens;
   std::int64_t prompt_tokens = 0;
@@ -60,12 +62,13 @@ struct GenerationResult {
 // Runs `prompt` after what the session already holds (call session.reset() to start over), then
 // generates. Throws Error(invalid_argument) before running anything when the prompt is empty,
 // holds an id outside the vocabulary, or prompt + max_new_tokens exceeds the context.
-GenerationResult generate(Session& session, std::span<const std::int32_t> prompt, const GenerateOptions& options = {});
+STRATA_API GenerationResult generate(Session& session, std::span<const std::int32_t> prompt,
+                                     const GenerateOptions& options = {});
 
 // Byte-level vocabularies (256 tokens, id = byte value), like the demo model's.
-bool has_byte_vocabulary(const ModelConfig& config);
-std::vector<std::int32_t> text_to_byte_tokens(std::string_view text);
+STRATA_API bool has_byte_vocabulary(const ModelConfig& config);
+STRATA_API std::vector<std::int32_t> text_to_byte_tokens(std::string_view text);
 // Throws Error(invalid_argument) for an id outside 0..255.
-std::string byte_tokens_to_text(std::span<const std::int32_t> tokens);
+STRATA_API std::string byte_tokens_to_text(std::span<const std::int32_t> tokens);
 
 }  // namespace strata

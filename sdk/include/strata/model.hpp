@@ -2,6 +2,8 @@
 // a checkpoint, weights the integrator holds in memory, or random weights for benchmarks.
 #pragma once
 
+#include <strata/export.hpp>
+
 #include <strata/checkpoint.hpp>
 #include <strata/model_graph.hpp>
 #include <strata/types.hpp>
@@ -23,23 +25,23 @@ namespace strata {
 // Reads the fields of a Llama, Mistral or Qwen2 config.json. Throws Error(invalid_argument)
 // naming `source` and the field when the JSON is malformed, a field is missing or out of range,
 // or the architecture, activation or rope scaling is one Strata does not run.
-ModelConfig parse_model_config(std::string_view json_text, std::string_view source = "config.json");
+STRATA_API ModelConfig parse_model_config(std::string_view json_text, std::string_view source = "config.json");
 // `path` is a checkpoint folder or a config.json file.
-ModelConfig read_model_config(const std::filesystem::path& path);
+STRATA_API ModelConfig read_model_config(const std::filesystem::path& path);
 
 // The Llama-family graph of `config`: model.embed_tokens, model.layers.0 .. N-1, model.norm,
 // lm_head, with Hugging Face's parameter names, every parameter in config.dtype. Norm weights,
 // projections and biases follow the architecture (Qwen2: q/k/v biases; Llama: attention_bias
 // and mlp_bias; tie_word_embeddings: lm_head lists model.embed_tokens.weight, tied_to set).
-ModelGraph build_model_graph(const ModelConfig& config);
+STRATA_API ModelGraph build_model_graph(const ModelConfig& config);
 
 // Checks what a Session needs of a graph, built from a config or by hand: embedding first,
 // lm_head last, unique unit names, each unit's parameters present with the shapes the config
 // implies. Throws Error(invalid_argument) naming the unit and the parameter.
-void validate_model_graph(const ModelGraph& graph);
+STRATA_API void validate_model_graph(const ModelGraph& graph);
 
 // Where a Session finds the bytes of each parameter.
-class WeightSource {
+class STRATA_API WeightSource {
  public:
   virtual ~WeightSource() = default;
 
@@ -59,7 +61,7 @@ class WeightSource {
 };
 
 // The weights of an opened checkpoint, straight from its memory-mapped files.
-class CheckpointWeights final : public WeightSource {
+class STRATA_API CheckpointWeights final : public WeightSource {
  public:
   explicit CheckpointWeights(Checkpoint checkpoint) : checkpoint_(std::move(checkpoint)) {}
   void read(const ParameterInfo& parameter, const std::function<void(std::span<const std::byte>)>& sink) const override;
@@ -70,7 +72,7 @@ class CheckpointWeights final : public WeightSource {
 };
 
 // Weights an integrator holds in memory, by parameter name, in the parameter's dtype.
-class HostWeights final : public WeightSource {
+class STRATA_API HostWeights final : public WeightSource {
  public:
   void set(std::string name, std::vector<std::byte> bytes);
   void set_f32(std::string name, std::span<const float> values);
@@ -83,7 +85,7 @@ class HostWeights final : public WeightSource {
 // Deterministic random weights for any graph, made piece by piece while loading (never the
 // whole model in RAM): uniform in +-1/sqrt(fan_in) for matrices, 1 for norm weights, small
 // values for biases. For benchmarks and tests of shapes no checkpoint exists for.
-class RandomWeights final : public WeightSource {
+class STRATA_API RandomWeights final : public WeightSource {
  public:
   explicit RandomWeights(std::uint64_t seed = 0) : seed_(seed) {}
   void read(const ParameterInfo& parameter, const std::function<void(std::span<const std::byte>)>& sink) const override;

@@ -3,6 +3,8 @@
 // hand by an integrator.
 #pragma once
 
+#include <strata/export.hpp>
+
 #include <strata/types.hpp>
 
 #include <cstdint>
@@ -22,9 +24,9 @@ enum class UnitKind : std::int32_t {
   custom,         // built by hand; the runtime needs an executor for it
 };
 
-std::string_view to_string(UnitKind kind);
+STRATA_API std::string_view to_string(UnitKind kind);
 
-struct ParameterInfo {
+struct STRATA_API ParameterInfo {
   std::string name;  // full Hugging Face name: "model.layers.3.self_attn.q_proj.weight"
   DType dtype = DType::f32;
   Shape shape;
@@ -32,7 +34,7 @@ struct ParameterInfo {
 };
 
 // The smallest piece a planner places; never split across devices.
-struct Unit {
+struct STRATA_API Unit {
   std::string name;  // Hugging Face module name: "model.layers.3"
   UnitKind kind = UnitKind::custom;
   std::vector<ParameterInfo> parameters;
@@ -55,7 +57,7 @@ struct Unit {
 };
 
 // The Hugging Face config fields the Llama family needs.
-struct ModelConfig {
+struct STRATA_API ModelConfig {
   std::string architecture;  // "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM"
   std::string model_type;    // "llama", "mistral", "qwen2"
   std::int64_t vocab_size = 0;
@@ -83,7 +85,7 @@ struct ModelConfig {
   std::int64_t context_limit() const;
 };
 
-struct ModelGraph {
+struct STRATA_API ModelGraph {
   ModelConfig config;
   std::vector<Unit> units;  // in execution order
 

@@ -2,6 +2,8 @@
 // device validates the op when it is submitted or asked whether it supports it.
 #pragma once
 
+#include <strata/export.hpp>
+
 #include <strata/backend.h>
 #include <strata/device.hpp>
 
@@ -9,27 +11,29 @@
 
 namespace strata {
 
-struct Op {
+struct STRATA_API Op {
   strata_op raw{};
 };
 
 namespace ops {
 
-Op copy(const TensorView& in, const TensorView& out);
-Op add(const TensorView& a, const TensorView& b, const TensorView& out);
-Op mul(const TensorView& a, const TensorView& b, const TensorView& out);
-Op silu(const TensorView& in, const TensorView& out);
-Op gelu(const TensorView& in, const TensorView& out, bool tanh_approximation = false);
-Op silu_mul(const TensorView& gate, const TensorView& up, const TensorView& out);
-Op rms_norm(const TensorView& in, const TensorView& weight, const TensorView& out, float eps);
-Op layer_norm(const TensorView& in, const TensorView& weight, std::optional<TensorView> bias, const TensorView& out,
-              float eps);
-Op rope(const TensorView& in, const TensorView& positions, const TensorView& out, float theta, int rotary_dim);
-Op softmax(const TensorView& in, const TensorView& out, float scale = 1.0f);
-Op matmul(const TensorView& x, const TensorView& weight, std::optional<TensorView> bias, const TensorView& out);
-Op attention(const TensorView& q, const TensorView& k_cache, const TensorView& v_cache, const TensorView& out,
-             std::int64_t n_past, float scale, bool causal = true);
-Op embedding(const TensorView& table, const TensorView& ids, const TensorView& out);
+STRATA_API Op copy(const TensorView& in, const TensorView& out);
+STRATA_API Op add(const TensorView& a, const TensorView& b, const TensorView& out);
+STRATA_API Op mul(const TensorView& a, const TensorView& b, const TensorView& out);
+STRATA_API Op silu(const TensorView& in, const TensorView& out);
+STRATA_API Op gelu(const TensorView& in, const TensorView& out, bool tanh_approximation = false);
+STRATA_API Op silu_mul(const TensorView& gate, const TensorView& up, const TensorView& out);
+STRATA_API Op rms_norm(const TensorView& in, const TensorView& weight, const TensorView& out, float eps);
+STRATA_API Op layer_norm(const TensorView& in, const TensorView& weight, std::optional<TensorView> bias,
+                         const TensorView& out, float eps);
+STRATA_API Op rope(const TensorView& in, const TensorView& positions, const TensorView& out, float theta,
+                   int rotary_dim);
+STRATA_API Op softmax(const TensorView& in, const TensorView& out, float scale = 1.0f);
+STRATA_API Op matmul(const TensorView& x, const TensorView& weight, std::optional<TensorView> bias,
+                     const TensorView& out);
+STRATA_API Op attention(const TensorView& q, const TensorView& k_cache, const TensorView& v_cache,
+                        const TensorView& out, std::int64_t n_past, float scale, bool causal = true);
+STRATA_API Op embedding(const TensorView& table, const TensorView& ids, const TensorView& out);
 
 }  // namespace ops
 }  // namespace strata

@@ -9,6 +9,8 @@
 // docs/planner-guide.md for what each does and the cost model behind the predictions.
 #pragma once
 
+#include <strata/export.hpp>
+
 #include <strata/device.hpp>
 #include <strata/device_map.hpp>
 #include <strata/model_graph.hpp>
@@ -25,7 +27,7 @@
 namespace strata {
 
 // What the plan must leave room for, and what its predictions are for.
-struct Workload {
+struct STRATA_API Workload {
   std::int64_t batch_size = 1;          // sequences decoded together
   std::int64_t context_length = 0;      // tokens each KV cache holds; 0: min(4096, the model's limit)
   std::int64_t max_batch_tokens = 128;  // tokens one step runs at most (sets the workspace)
@@ -33,13 +35,13 @@ struct Workload {
 };
 
 // A direct link between two devices (NVLink, a shared PCIe switch), both directions.
-struct Link {
+struct STRATA_API Link {
   std::string a;
   std::string b;
   double bandwidth = 0;  // bytes/s
 };
 
-struct PlanOptions {
+struct STRATA_API PlanOptions {
   Workload workload;
   // Hugging Face's max_memory: device name (or GPU ordinal "0", "1", ...) -> bytes. When given,
   // only the listed devices are used, plus "disk" when allow_disk. See parse_max_memory().
@@ -65,7 +67,7 @@ struct PlanOptions {
 };
 
 // One device's share of a plan.
-struct DevicePlan {
+struct STRATA_API DevicePlan {
   std::string name;
   DeviceKind kind = DeviceKind::cpu;
   bool offload_tier = false;  // "cpu" or "disk"
@@ -80,7 +82,7 @@ struct DevicePlan {
   std::uint64_t used_bytes() const { return weight_bytes + kv_bytes + workspace_bytes; }
 };
 
-struct PlanReport {
+struct STRATA_API PlanReport {
   std::string strategy;
   Workload workload;                // as used (context resolved)
   std::vector<DevicePlan> devices;  // every device the planner could use, in its order
@@ -94,7 +96,7 @@ struct PlanReport {
   std::vector<std::string> notes;          // merged devices, assumed speeds, units moved into free room
 };
 
-struct PlanResult {
+struct STRATA_API PlanResult {
   DeviceMap map;                     // compact: the shortest prefixes that say the same
   std::vector<std::string> targets;  // one per unit, in order (what Session takes)
   PlanReport report;
@@ -104,25 +106,25 @@ struct PlanResult {
 // used once) with `strategy`. Throws Error(invalid_argument) for an unknown strategy (listing
 // the valid ones) or bad options, Error(out_of_memory) when the model cannot fit, saying how
 // much is missing and where.
-PlanResult plan(const ModelGraph& graph, const std::vector<DeviceInfo>& devices, std::string_view strategy,
-                const PlanOptions& options = {});
+STRATA_API PlanResult plan(const ModelGraph& graph, const std::vector<DeviceInfo>& devices, std::string_view strategy,
+                           const PlanOptions& options = {});
 
 // Checks an explicit map (Hugging Face's device_map; integers mean the n-th GPU) against the
 // devices and budgets, and reports on it. Throws Error(invalid_argument) for unknown,
 // overlapping or missing names, or a device that does not exist; Error(out_of_memory) when a
 // device's share exceeds its budget.
-PlanResult plan_with_map(const ModelGraph& graph, const std::vector<DeviceInfo>& devices, const DeviceMap& map,
-                         const PlanOptions& options = {});
+STRATA_API PlanResult plan_with_map(const ModelGraph& graph, const std::vector<DeviceInfo>& devices,
+                                    const DeviceMap& map, const PlanOptions& options = {});
 
 // "opencl:0=10GiB,cpu=30GB,disk=1TB" or the JSON object {"0": "10GiB", "cpu": "30GB"}; sizes as
 // parse_size() reads them ("10GiB", "10GB", "500MiB", plain bytes). Throws Error(invalid_argument).
-std::map<std::string, std::uint64_t> parse_max_memory(std::string_view text);
+STRATA_API std::map<std::string, std::uint64_t> parse_max_memory(std::string_view text);
 
 // The "links" array of a simulated-devices file: [{"between": ["sim:0", "sim:1"], "gbps": 300}].
 // An object without "links" gives none. Throws Error(invalid_argument) naming what is malformed.
-std::vector<Link> parse_links_json(std::string_view json);
+STRATA_API std::vector<Link> parse_links_json(std::string_view json);
 
-struct PlannerInfo {
+struct STRATA_API PlannerInfo {
   std::string name;
   std::string description;
   std::string version;
@@ -131,17 +133,17 @@ struct PlannerInfo {
 };
 
 // The strategies the registry knows: built-in planners and loaded plugins.
-std::vector<PlannerInfo> planners();
+STRATA_API std::vector<PlannerInfo> planners();
 // Loads a planner plugin by explicit path and registers it under its name. Throws Error with
 // the reason when it cannot be used (no entry symbol, another major version, a name taken).
-PlannerInfo load_planner_plugin(const std::filesystem::path& path);
+STRATA_API PlannerInfo load_planner_plugin(const std::filesystem::path& path);
 
 // The report as a table: device, units, weights, KV, budget, predicted ms/token.
-std::string format_plan_table(const PlanReport& report);
+STRATA_API std::string format_plan_table(const PlanReport& report);
 // The report as JSON: {"device_map": {...}, "report": {...}}.
-std::string plan_to_json(const PlanResult& result);
+STRATA_API std::string plan_to_json(const PlanResult& result);
 // A picture of the plan: a column per device with a memory bar split into weights / KV /
 // workspace / free, and the units as a strip coloured by device.
-std::string plan_to_svg(const PlanResult& result, std::string_view title = {});
+STRATA_API std::string plan_to_svg(const PlanResult& result, std::string_view title = {});
 
 }  // namespace strata

@@ -1,6 +1,8 @@
 // Queues (in-order streams of work on one device) and events (points in a stream).
 #pragma once
 
+#include <strata/export.hpp>
+
 #include <strata/device.hpp>
 #include <strata/ops.hpp>
 
@@ -16,7 +18,7 @@ struct QueueState;
 struct EventState;
 }  // namespace detail
 
-class Event {
+class STRATA_API Event {
  public:
   Event() = default;
   explicit Event(std::shared_ptr<detail::EventState> state) : state_(std::move(state)) {}
@@ -30,7 +32,7 @@ class Event {
 };
 
 // Use one queue from one thread at a time. Move-only; waits for its work when destroyed.
-class Queue {
+class STRATA_API Queue {
  public:
   Queue();
   Queue(Queue&&) noexcept;

@@ -1,6 +1,8 @@
 // The entry point for integrators: loads backend plugins and lists their devices.
 #pragma once
 
+#include <strata/export.hpp>
+
 #include <strata/device.hpp>
 
 #include <filesystem>
@@ -16,7 +18,7 @@ namespace detail {
 struct RuntimeState;
 }
 
-struct RuntimeOptions {
+struct STRATA_API RuntimeOptions {
   // The plugin folder of the installation, found relative to the SDK library itself.
   bool load_installed_plugins = true;
   // Folders and files listed in STRATA_PLUGIN_PATH (':'-separated); ignored when the process
@@ -27,7 +29,7 @@ struct RuntimeOptions {
 };
 
 // What happened to one plugin file: loaded, or skipped and why.
-struct PluginReport {
+struct STRATA_API PluginReport {
   std::filesystem::path path;
   std::string name;     // the backend's name, when it got that far
   std::string version;  // the plugin's own version string
@@ -37,7 +39,7 @@ struct PluginReport {
   std::size_t device_count = 0;
 };
 
-class Runtime {
+class STRATA_API Runtime {
  public:
   explicit Runtime(const RuntimeOptions& options = {});
   Runtime(Runtime&&) noexcept;

@@ -3,6 +3,8 @@
 // order and moves the activations between devices.
 #pragma once
 
+#include <strata/export.hpp>
+
 #include <strata/checkpoint.hpp>
 #include <strata/device.hpp>
 #include <strata/device_map.hpp>
@@ -22,7 +24,7 @@
 
 namespace strata {
 
-struct LoadProgress {
+struct STRATA_API LoadProgress {
   std::uint64_t bytes_done = 0;
   std::uint64_t bytes_total = 0;
   std::size_t parameters_done = 0;
@@ -33,7 +35,7 @@ struct LoadProgress {
 
 // What a unit of kind `custom` gets: its weights on its device, the activation [T, hidden]
 // to read and the one [T, hidden] to write (both F32), through the device's queue.
-struct CustomUnitContext {
+struct STRATA_API CustomUnitContext {
   const Unit& unit;
   const Device& device;
   Queue& queue;
@@ -44,7 +46,7 @@ struct CustomUnitContext {
 };
 using CustomUnitFunction = std::function<void(const CustomUnitContext&)>;
 
-struct SessionOptions {
+struct STRATA_API SessionOptions {
   // Tokens the KV caches hold; 0: the model's limit (ModelConfig::context_limit()).
   std::int64_t context_length = 0;
   // Longest batch one step runs; longer prompts are run in pieces of this size, so the
@@ -60,7 +62,7 @@ struct SessionOptions {
 };
 
 // One target of the session's placement.
-struct TargetPlacement {
+struct STRATA_API TargetPlacement {
   std::string target;  // as the device map says: "cpu", "disk", "opencl:0"
   std::string device;  // the device that computes: "cpu" for "disk"
   std::vector<std::string> units;
@@ -69,7 +71,7 @@ struct TargetPlacement {
   std::uint64_t kv_bytes = 0;
 };
 
-class Session {
+class STRATA_API Session {
  public:
   // `targets` holds one entry per unit of `graph`, in order: "cpu", "disk" or a device name of
   // `runtime`. `weights` must outlive the constructor (mapped regions are kept alive by their

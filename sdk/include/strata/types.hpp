@@ -1,6 +1,8 @@
 // Value types shared by the whole C++ API: element types, device kinds, shapes.
 #pragma once
 
+#include <strata/export.hpp>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -13,17 +15,17 @@ namespace strata {
 
 enum class DType : std::int32_t { f32 = 0, f16 = 1, bf16 = 2, i32 = 3 };
 
-std::size_t dtype_size(DType dtype);
-std::string_view to_string(DType dtype);
+STRATA_API std::size_t dtype_size(DType dtype);
+STRATA_API std::string_view to_string(DType dtype);
 // Accepts Strata's and safetensors' spellings ("f32", "F32", "BF16", ...).
-std::optional<DType> parse_dtype(std::string_view text);
+STRATA_API std::optional<DType> parse_dtype(std::string_view text);
 
 enum class DeviceKind : std::int32_t { cpu = 0, gpu = 1, igpu = 2, accel = 3 };
 
-std::string_view to_string(DeviceKind kind);
+STRATA_API std::string_view to_string(DeviceKind kind);
 
 // Row-major dimensions, outermost first; rank 1..4.
-class Shape {
+class STRATA_API Shape {
  public:
   static constexpr std::size_t max_rank = 4;
 
@@ -46,8 +48,8 @@ class Shape {
 
 // "1.5GiB", "10GB", "500MiB", "4096": binary and decimal units, as Hugging Face accepts them.
 // Throws strata::Error(invalid_argument) naming the text when it is not a size.
-std::uint64_t parse_size(std::string_view text);
+STRATA_API std::uint64_t parse_size(std::string_view text);
 // 1536 MiB -> "1.50 GiB".
-std::string format_size(std::uint64_t bytes);
+STRATA_API std::string format_size(std::uint64_t bytes);
 
 }  // namespace strata
