@@ -8,6 +8,7 @@
 #include <strata/model.hpp>
 #include <strata/runtime.hpp>
 #include <strata/session.hpp>
+#include <strata_test/scoped_env.hpp>
 
 #include <gtest/gtest.h>
 
@@ -122,15 +123,11 @@ TEST_F(LoadFailure, AWeightSourceThatBreaksHalfwayReleasesEverything) {
 // The same on a simulated GPU of the sim backend, which enforces its memory limit and computes:
 // a load too large fails and returns every byte; one that fits runs and returns them when done.
 TEST(LoadFailureOnSim, TheSimulatedDeviceGetsEveryByteBack) {
-  const char* previous = std::getenv("STRATA_SIM_DEVICES");
-  const std::string saved = previous ? previous : "";
-  ::setenv("STRATA_SIM_DEVICES", R"({"devices": [{"name": "16 MiB GPU", "memory_gib": 0.015625}]})", 1);
-  const Runtime runtime;
-  if (previous) {
-    ::setenv("STRATA_SIM_DEVICES", saved.c_str(), 1);
-  } else {
-    ::unsetenv("STRATA_SIM_DEVICES");
-  }
+  const Runtime runtime = [] {
+    const strata_test::ScopedEnv devices("STRATA_SIM_DEVICES",
+                                         R"({"devices": [{"name": "16 MiB GPU", "memory_gib": 0.015625}]})");
+    return Runtime();
+  }();
   const std::optional<Device> sim = runtime.find_device("sim:0");
   if (!sim) GTEST_SKIP() << "the sim backend is not built";
   const std::uint64_t start = sim->memory().free.value();

@@ -4,6 +4,7 @@
 #include "opencl_fixture.hpp"
 
 #include <strata_reference/ops.hpp>
+#include <strata_test/scoped_env.hpp>
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -24,14 +25,10 @@ class ScopedCacheDir {
     std::string pattern = (fs::temp_directory_path() / "strata-opencl-cache-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
     dir_ = pattern;
-    if (const char* old = std::getenv("STRATA_CACHE_DIR")) old_ = old;
-    setenv("STRATA_CACHE_DIR", dir_.c_str(), 1);
+    variable_.emplace("STRATA_CACHE_DIR", dir_.string());
   }
   ~ScopedCacheDir() {
-    if (old_)
-      setenv("STRATA_CACHE_DIR", old_->c_str(), 1);
-    else
-      unsetenv("STRATA_CACHE_DIR");
+    variable_.reset();
     std::error_code ignored;
     fs::remove_all(dir_, ignored);
   }
@@ -44,7 +41,7 @@ class ScopedCacheDir {
 
  private:
   fs::path dir_;
-  std::optional<std::string> old_;
+  std::optional<strata_test::ScopedEnv> variable_;
 };
 
 std::string contents(const fs::path& path) {

@@ -36,21 +36,6 @@ std::vector<std::byte> buffer_image(const HostTensor& tensor) {
 
 }  // namespace
 
-ScopedEnv::ScopedEnv(const char* name, const std::string& value) : name_(name) {
-  if (const char* old = std::getenv(name)) old_ = old;
-  set(value);
-}
-
-ScopedEnv::~ScopedEnv() {
-  if (old_) {
-    setenv(name_, old_->c_str(), 1);
-  } else {
-    unsetenv(name_);
-  }
-}
-
-void ScopedEnv::set(const std::string& value) { setenv(name_, value.c_str(), 1); }
-
 strata::Runtime make_runtime() {
   strata::RuntimeOptions options;
   options.load_installed_plugins = false;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <strata/strata.hpp>
+#include <strata_test/scoped_env.hpp>
 
 #include <gtest/gtest.h>
 
@@ -16,20 +17,7 @@
 
 namespace vulkan_test {
 
-// Sets an environment variable for the scope of a test (the plugin reads its settings from the
-// environment when a device starts or a queue is created).
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value);
-  ~ScopedEnv();
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-  void set(const std::string& value);
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using strata_test::ScopedEnv;
 
 // The CPU and Vulkan plugins of this build tree, nothing else.
 strata::Runtime make_runtime();
