@@ -104,9 +104,9 @@ Assignment plan_balanced_low_zero(const PlanView& view) { return plan_balanced(v
 STRATA_BUILTIN_PLANNER(balanced_entry, "balanced",
                        "the same share of the model on every accelerator, then cpu, then disk (Hugging Face's "
                        "\"balanced\", also \"auto\")",
-                       plan_balanced_all)
+                       plan_balanced_all, 0)
 STRATA_BUILTIN_PLANNER(balanced_low_0_entry, "balanced_low_0",
                        "as balanced, keeping the first accelerator as empty as the others' room allows",
-                       plan_balanced_low_zero)
+                       plan_balanced_low_zero, 0)
 
 }  // namespace strata::builtin_planners

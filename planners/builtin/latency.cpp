@@ -10,6 +10,7 @@ Assignment plan_latency(const PlanView& view) { return plan_stages(view, StageOb
 }  // namespace
 
 STRATA_BUILTIN_PLANNER(latency_entry, "latency",
-                       "exact search for the least time per token of one request, transfers included", plan_latency)
+                       "exact search for the least time per token of one request, transfers included", plan_latency,
+                       STRATA_PLANNER_CHOOSES_HOST_DEVICE)
 
 }  // namespace strata::builtin_planners

@@ -34,14 +34,14 @@ strata_status* latency_entry(const strata_host_api*, std::uint32_t, const strata
 strata_status* throughput_entry(const strata_host_api*, std::uint32_t, const strata_planner_api**);
 
 // Defines NAME_entry for a planner function, as a plugin would define strata_planner_entry.
-#define STRATA_BUILTIN_PLANNER(entry_name, planner_name, description_text, function)                              \
+#define STRATA_BUILTIN_PLANNER(entry_name, planner_name, description_text, function, flags)                       \
   namespace {                                                                                                     \
   strata_status* entry_name##_plan(const strata_plan_request* request, std::uint32_t* out) {                      \
     return ::strata::builtin_planners::guarded_plan(&function, request, out);                                     \
   }                                                                                                               \
   const strata_planner_api entry_name##_table{                                                                    \
       sizeof(strata_planner_api), STRATA_PLANNER_ABI_VERSION, planner_name, "builtin",                            \
-      description_text,           &entry_name##_plan};                                                            \
+      description_text,           &entry_name##_plan,         flags,        0};                                   \
   }                                                                                                               \
   strata_status* entry_name(const strata_host_api* host, std::uint32_t version, const strata_planner_api** out) { \
     return ::strata::builtin_planners::negotiate(host, version, &entry_name##_table, out);                        \

@@ -19,6 +19,6 @@ Assignment plan_sequential(const PlanView& view) {
 
 STRATA_BUILTIN_PLANNER(sequential_entry, "sequential",
                        "fill each accelerator in order, then cpu, then disk (Hugging Face's \"sequential\")",
-                       plan_sequential)
+                       plan_sequential, 0)
 
 }  // namespace strata::builtin_planners

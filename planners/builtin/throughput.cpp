@@ -11,6 +11,6 @@ Assignment plan_throughput(const PlanView& view) { return plan_stages(view, Stag
 
 STRATA_BUILTIN_PLANNER(throughput_entry, "throughput",
                        "exact search for the fastest slowest pipeline stage, for batched pipelined work",
-                       plan_throughput)
+                       plan_throughput, STRATA_PLANNER_CHOOSES_HOST_DEVICE)
 
 }  // namespace strata::builtin_planners

@@ -38,7 +38,7 @@ struct PlanCommandOptions {
   std::vector<std::string> planner_options;  // key=value
   std::int64_t batch = 1;
   std::int64_t context = 0;
-  std::string kv_dtype = "f32";
+  std::string kv_dtype;  // "": the model's
   bool no_disk = false;
   bool list = false;
   bool json = false;
@@ -173,9 +173,11 @@ void run_plan(const PlanCommandOptions& options) {
   const std::vector<DeviceInfo> devices = planning_devices(options, plan_options.links);
   plan_options.workload.batch_size = options.batch;
   plan_options.workload.context_length = options.context;
-  const std::optional<DType> kv_dtype = parse_dtype(options.kv_dtype);
-  if (!kv_dtype) usage_error(fmt::format("--kv-dtype '{}' is not a dtype", options.kv_dtype));
-  plan_options.workload.kv_dtype = *kv_dtype;
+  if (!options.kv_dtype.empty()) {
+    const std::optional<DType> kv_dtype = parse_dtype(options.kv_dtype);
+    if (!kv_dtype) usage_error(fmt::format("--kv-dtype '{}' is not a dtype", options.kv_dtype));
+    plan_options.workload.kv_dtype = *kv_dtype;
+  }
   plan_options.allow_disk = !options.no_disk;
   if (!options.max_memory.empty()) plan_options.max_memory = parse_max_memory(options.max_memory);
   plan_options.planner_options_json = planner_options_json(options.planner_options);
@@ -232,7 +234,7 @@ void add_plan_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   command->add_option("--context", options->context, "tokens each KV cache holds (default: min(4096, the model's))")
       ->check(CLI::NonNegativeNumber);
-  command->add_option("--kv-dtype", options->kv_dtype, "KV cache dtype: f32 or f16")->capture_default_str();
+  command->add_option("--kv-dtype", options->kv_dtype, "KV cache dtype: f32 or f16 (default: the model's width)");
   command->add_flag("--no-disk", options->no_disk, "never offload to disk");
   command->add_option("--planner-plugin", options->planner_plugins, "load a planner plugin (.so) by path");
   command->add_option("--planner-option", options->planner_options, "KEY=VALUE for the strategy");

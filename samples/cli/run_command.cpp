@@ -36,7 +36,7 @@ struct RunOptions {
   std::int64_t context = 0;
   std::string device_map = "auto";
   std::string max_memory;
-  std::string kv_dtype = "f32";
+  std::string kv_dtype;  // "": the model's
   float temperature = 0.0f;
   std::int32_t top_k = 0;
   float top_p = 1.0f;
@@ -92,6 +92,14 @@ std::string read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
+// --kv-dtype: f32, f16, or "" for the model's own width.
+std::optional<DType> kv_dtype_option(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  if (text != "f32" && text != "f16")
+    throw Error(StatusCode::invalid_argument, fmt::format("--kv-dtype is f32 or f16, not '{}'", text));
+  return text == "f16" ? DType::f16 : DType::f32;
+}
+
 // --device-map: a planner strategy, a device name, or a Hugging Face device_map JSON file.
 PlanResult make_plan(const RunOptions& options, const ModelGraph& graph, const Runtime& runtime, std::int64_t context) {
   std::vector<DeviceInfo> devices;
@@ -102,7 +110,7 @@ PlanResult make_plan(const RunOptions& options, const ModelGraph& graph, const R
   }
   PlanOptions plan_options;
   plan_options.workload.context_length = context;
-  plan_options.workload.kv_dtype = options.kv_dtype == "f16" ? DType::f16 : DType::f32;
+  plan_options.workload.kv_dtype = kv_dtype_option(options.kv_dtype);
   if (!options.max_memory.empty()) plan_options.max_memory = parse_max_memory(options.max_memory);
   if (options.device_map.ends_with(".json"))
     return plan_with_map(graph, devices, DeviceMap::from_json(read_file(options.device_map), gpu_names), plan_options);
@@ -187,8 +195,6 @@ void run(const RunOptions& options) {
   const Checkpoint checkpoint = Checkpoint::open(model_dir);
   const ModelConfig& config = checkpoint.config();
   const std::vector<std::int32_t> prompt = prompt_tokens(options, config);
-  if (options.kv_dtype != "f32" && options.kv_dtype != "f16")
-    throw Error(StatusCode::invalid_argument, fmt::format("--kv-dtype is f32 or f16, not '{}'", options.kv_dtype));
   const std::int64_t context =
       options.context > 0 ? options.context
                           : std::min(config.context_limit(), static_cast<std::int64_t>(prompt.size()) +
@@ -200,7 +206,7 @@ void run(const RunOptions& options) {
   LoadReporter reporter(options.json);
   SessionOptions session_options;
   session_options.context_length = context;
-  session_options.kv_dtype = options.kv_dtype == "f16" ? DType::f16 : DType::f32;
+  session_options.kv_dtype = kv_dtype_option(options.kv_dtype);
   session_options.on_progress = [&](const LoadProgress& progress) { reporter(progress); };
   Session session(runtime, checkpoint, plan_result.targets, session_options);
 
@@ -277,7 +283,7 @@ void add_run_command(CLI::App& app) {
   command->add_option("--max-memory", options->max_memory,
                       "memory budgets: DEVICE=SIZE,... (e.g. opencl:0=2GiB,cpu=8GB)");
   command->add_option("--context", options->context, "tokens the KV cache holds (default: prompt + new tokens)");
-  command->add_option("--kv-dtype", options->kv_dtype, "KV cache dtype: f32 or f16")->capture_default_str();
+  command->add_option("--kv-dtype", options->kv_dtype, "KV cache dtype: f32 or f16 (default: the model's width)");
   command->add_option("--temperature", options->temperature, "0 = greedy")->capture_default_str();
   command->add_option("--top-k", options->top_k, "sample among the k likeliest tokens (0 = all)")
       ->capture_default_str();

@@ -126,6 +126,8 @@ static const strata_planner_api table = {
     "1.0.0",
     "shares of the model in proportion to each accelerator's memory bandwidth (sample plugin)",
     plan,
+    0, /* flags: the host applies the offload rule and gives it one device of the host's cores */
+    0,
 };
 
 STRATA_PLUGIN_EXPORT strata_status* strata_planner_entry(const strata_host_api* host_api,

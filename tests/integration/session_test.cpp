@@ -32,9 +32,12 @@ class SessionTest : public testing::Test {
   static std::vector<std::string> all_on(const ModelGraph& graph, const std::string& target) {
     return std::vector<std::string>(graph.units.size(), target);
   }
+  // An F32 cache, so that sessions compare at tight tolerances (the default follows the model's
+  // width: F16 for this bf16 checkpoint).
   static SessionOptions small(std::int64_t context = 128) {
     SessionOptions options;
     options.context_length = context;
+    options.kv_dtype = DType::f32;
     return options;
   }
   static std::unique_ptr<Runtime> runtime_;
@@ -144,6 +147,22 @@ TEST_F(SessionTest, AnF16CacheStaysCloseToF32) {
   options.kv_dtype = DType::f16;
   Session f16(*runtime_, *llama_, all_on(llama_->graph(), "cpu"), options);
   expect_close(f16.forward(prompt, Session::Logits::all), f32.forward(prompt, Session::Logits::all), 5e-2f);
+}
+
+TEST_F(SessionTest, TheCacheDefaultsToTheModelsWidthAndGeneratesTheSameText) {
+  SessionOptions defaults;
+  defaults.context_length = 128;
+  Session by_default(*runtime_, *llama_, all_on(llama_->graph(), "cpu"), defaults);
+  Session f32(*runtime_, *llama_, all_on(llama_->graph(), "cpu"), small());
+  ASSERT_EQ(llama_->config().dtype, DType::bf16);
+  // A 16-bit cache: half the bytes of F32, as transformers keeps a bf16 model's cache.
+  std::uint64_t default_kv = 0, f32_kv = 0;
+  for (const TargetPlacement& target : by_default.placement()) default_kv += target.kv_bytes;
+  for (const TargetPlacement& target : f32.placement()) f32_kv += target.kv_bytes;
+  EXPECT_EQ(default_kv * 2, f32_kv);
+  GenerateOptions greedy;
+  greedy.max_new_tokens = 48;
+  EXPECT_EQ(generate(by_default, prompt, greedy).tokens, generate(f32, prompt, greedy).tokens);
 }
 
 TEST_F(SessionTest, PlacementReportsEachTargetsBytes) {

@@ -39,7 +39,7 @@ extern "C" {
 #define STRATA_VERSION_MINOR(version) (((uint32_t)(version)) & 0xffffu)
 
 #define STRATA_BACKEND_ABI_MAJOR 1
-#define STRATA_BACKEND_ABI_MINOR 0
+#define STRATA_BACKEND_ABI_MINOR 1
 #define STRATA_BACKEND_ABI_VERSION STRATA_MAKE_VERSION(STRATA_BACKEND_ABI_MAJOR, STRATA_BACKEND_ABI_MINOR)
 
 /* The one symbol a backend plugin exports. */
@@ -240,7 +240,21 @@ enum {
   STRATA_CAP_EVENTS = 1u << 1,         /* events order work between queues */
   STRATA_CAP_HOST_VISIBLE = 1u << 2,   /* buffer_host_pointer returns a usable pointer */
   STRATA_CAP_UNIFIED_MEMORY = 1u << 3, /* device memory is host memory */
-  STRATA_CAP_IMPORT_HOST = 1u << 4     /* buffer_import_host wraps host memory, no copy */
+  STRATA_CAP_IMPORT_HOST = 1u << 4,    /* buffer_import_host wraps host memory, no copy */
+  /* ABI 1.1: the speed figures in the properties are exact and the SDK uses them as they are,
+   * without measuring the device (a simulator describing another device). */
+  STRATA_CAP_EXACT_SPEEDS = 1u << 5
+};
+
+/* ABI 1.1: what a device shares with the host, so that the planners do not count the same cores
+ * or memory twice. A 1.0 plugin leaves UNKNOWN, and the host infers it: a device of kind CPU, or
+ * with unified memory and no PCI bus id, computes on the host's cores. */
+typedef int32_t strata_device_sharing;
+enum {
+  STRATA_SHARING_UNKNOWN = 0,
+  STRATA_SHARING_NONE = 1,        /* its own compute units and memory (a discrete GPU) */
+  STRATA_SHARING_HOST_MEMORY = 2, /* its own compute units, the host's memory (an integrated GPU) */
+  STRATA_SHARING_HOST_CORES = 3   /* runs on the host's CPU cores, in host memory (PoCL, lavapipe) */
 };
 
 #define STRATA_MEMORY_UNKNOWN UINT64_MAX
@@ -262,7 +276,16 @@ typedef struct strata_device_properties {
   double peak_flops;          /* F32 FLOP/s, 0 when unknown */
   double memory_bandwidth;    /* device memory bytes/s, 0 when unknown */
   double host_link_bandwidth; /* host <-> device bytes/s, 0 when unknown */
+  /* ---- ABI 1.1 ---- */
+  /* The driver and its version ("NVIDIA 580.159.04", "PoCL 3.1", "Mesa 22.3.6"), "" when unknown:
+   * measurements the SDK caches for the device are taken again when it changes. */
+  char driver_version[64];
+  strata_device_sharing sharing;
+  uint32_t reserved1;
 } strata_device_properties;
+
+/* sizeof(strata_device_properties) in ABI 1.0 (on 64-bit targets): the part a 1.0 plugin writes. */
+#define STRATA_DEVICE_PROPERTIES_SIZE_1_0 368
 
 /* ---- The backend table --------------------------------------------------------------- */
 
@@ -356,7 +379,11 @@ STRATA_STATIC_ASSERT(sizeof(strata_tensor) == 56, "ABI 1.0 size");
 STRATA_STATIC_ASSERT(offsetof(strata_op, output) == 232, "ABI 1.0 layout");
 STRATA_STATIC_ASSERT(sizeof(strata_op) == 352, "ABI 1.0 size");
 STRATA_STATIC_ASSERT(offsetof(strata_device_properties, memory_total) == 328, "ABI 1.0 layout");
-STRATA_STATIC_ASSERT(sizeof(strata_device_properties) == 368, "ABI 1.0 size; grow only at the end");
+STRATA_STATIC_ASSERT(offsetof(strata_device_properties, host_link_bandwidth) == 360, "ABI 1.0 layout");
+/* ---- Frozen layout (1.1) ------------------------------------------------------------- */
+STRATA_STATIC_ASSERT(offsetof(strata_device_properties, driver_version) == 368, "ABI 1.1 layout");
+STRATA_STATIC_ASSERT(offsetof(strata_device_properties, sharing) == 432, "ABI 1.1 layout");
+STRATA_STATIC_ASSERT(sizeof(strata_device_properties) == 440, "ABI 1.1 size; grow only at the end");
 #endif
 
 #ifdef __cplusplus

@@ -7,9 +7,11 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 struct strata_buffer;
@@ -31,28 +33,62 @@ struct STRATA_API DeviceCaps {
   bool host_visible = false;
   bool unified_memory = false;
   bool import_host = false;
+  bool exact_speeds = false;  // the reported speeds are used as they are, never measured (a simulator)
+};
+
+// What a device shares with the host (backend.h's strata_device_sharing).
+enum class DeviceSharing : std::int32_t {
+  none = 1,         // its own compute units and memory
+  host_memory = 2,  // its own compute units, the host's memory
+  host_cores = 3,   // runs on the host's CPU cores: the same cores as "cpu" and any other such device
+};
+
+STRATA_API std::string_view to_string(DeviceSharing sharing);
+
+// Figures measured on a device through the device interface (strata::measure_device, or the
+// calibration cache): what the planners' predictions are made of. A figure that could not be
+// measured (the device refuses the op, or lacks the dtype) is absent.
+struct STRATA_API DeviceMeasurements {
+  std::map<DType, double> matvec_bandwidth;  // bytes of weights/s streamed by a one-row MATMUL, per weight dtype
+  std::map<DType, double> matmul_flops;      // FLOP/s of a prefill-sized MATMUL (128 rows), per weight dtype
+  std::optional<double> host_to_device;      // bytes/s of queue_write
+  std::optional<double> device_to_host;      // bytes/s of queue_read
+  std::optional<double> op_seconds;          // fixed cost of one small op submitted among many
+  std::optional<double> round_trip_seconds;  // one small op submitted, then a read that waits for it
+  std::string measured_at;                   // when, in UTC (ISO 8601)
+  double seconds_taken = 0;                  // how long measuring took
 };
 
 struct STRATA_API DeviceInfo {
-  std::string name;         // Strata's name: "cpu", "opencl:0", "vulkan:1", "sim:2"
-  std::string backend;      // the plugin's name: "cpu", "opencl", ...
-  std::string description;  // the hardware's own name
+  std::string name;            // Strata's name: "cpu", "opencl:0", "vulkan:1", "sim:2"
+  std::string backend;         // the plugin's name: "cpu", "opencl", ...
+  std::string plugin_version;  // the plugin's own version string
+  std::string description;     // the hardware's own name
   std::string stable_id;
+  std::string driver;      // the driver and its version (ABI 1.1 plugins), "" when not said
   std::string pci_bus_id;  // "" when the API does not say
   std::optional<std::array<std::uint8_t, 16>> uuid;
   DeviceKind kind = DeviceKind::cpu;
+  DeviceSharing sharing = DeviceSharing::none;
+  bool sharing_inferred = false;              // the plugin did not say (ABI 1.0): inferred from kind, memory and PCI id
   std::optional<std::uint64_t> memory_total;  // nullopt: the API cannot tell
   std::optional<std::uint64_t> memory_free;
   std::vector<DType> dtypes;  // storage dtypes
   DeviceCaps caps;
-  double peak_flops = 0;           // F32 FLOP/s, 0 when unknown
-  double memory_bandwidth = 0;     // bytes/s
-  double host_link_bandwidth = 0;  // bytes/s
+  // The speed the plugin reports, 0 when it does not: F32 FLOP/s, memory and host link bytes/s.
+  // The SDK measures devices rather than trust these, except where caps.exact_speeds says so.
+  double peak_flops = 0;
+  double memory_bandwidth = 0;
+  double host_link_bandwidth = 0;
+  // What strata::measure_device measured on this device (read from the calibration cache when a
+  // Runtime starts, or filled by Runtime::calibrate), nullopt when it was never measured.
+  std::optional<DeviceMeasurements> measured;
 
   // Identifies the physical device across backends ("pci:0000:65:00.0", "uuid:..."), or ""
   // when the API gives neither: one GPU seen by OpenCL and Vulkan has one physical_id.
   std::string physical_id() const;
   bool stores(DType dtype) const;
+  bool shares_host_cores() const { return sharing == DeviceSharing::host_cores; }
 };
 
 struct STRATA_API MemoryInfo {

@@ -83,6 +83,10 @@ struct STRATA_API ModelConfig {
 
   // The number of tokens a session may hold: max_position_embeddings, capped by the window.
   std::int64_t context_limit() const;
+  // The KV cache's dtype when none is asked for: the model's own width, as transformers keeps the
+  // cache (f16 for an f16 or bf16 checkpoint: the attention op stores 16-bit caches as f16; f32
+  // for an f32 one).
+  DType default_kv_dtype() const;
 };
 
 struct STRATA_API ModelGraph {

@@ -32,7 +32,7 @@ extern "C" {
 #endif
 
 #define STRATA_PLANNER_ABI_MAJOR 1
-#define STRATA_PLANNER_ABI_MINOR 0
+#define STRATA_PLANNER_ABI_MINOR 1
 #define STRATA_PLANNER_ABI_VERSION STRATA_MAKE_VERSION(STRATA_PLANNER_ABI_MAJOR, STRATA_PLANNER_ABI_MINOR)
 
 /* The one symbol a planner plugin exports. */
@@ -85,7 +85,12 @@ enum {
   STRATA_PLAN_DEVICE_OFFLOAD = 1u << 0,
   /* The "disk" tier: weights stay in the checkpoint's files (memory-mapped); its units compute on
    * the CPU, and their KV cache and workspace take memory of the device `memory_device` names. */
-  STRATA_PLAN_DEVICE_DISK = 1u << 1
+  STRATA_PLAN_DEVICE_DISK = 1u << 1,
+  /* ABI 1.1: the device computes on the host's CPU cores ("cpu", PoCL, lavapipe). Such devices
+   * are views of the same cores and memory: their times add up rather than overlap, and a plan
+   * gains nothing from using two of them. The host hands planners without
+   * STRATA_PLANNER_CHOOSES_HOST_DEVICE only the first of them. */
+  STRATA_PLAN_DEVICE_SHARES_HOST = 1u << 2
 };
 
 typedef struct strata_plan_device {
@@ -118,18 +123,30 @@ typedef struct strata_plan_request {
   const strata_plan_unit* units;
   const strata_plan_device* devices;
   /* [unit_count * device_count]: seconds unit u takes on device d per decode step of the whole
-   * batch, at unit_seconds[u * device_count + d] (roofline: the larger of compute and memory
-   * time). */
+   * batch, at unit_seconds[u * device_count + d]: the larger of compute and memory time, plus the
+   * fixed cost of the ops it submits, from the device's measured figures. Two values are not
+   * times: INFINITY, the device cannot run the unit (it does not support one of its ops), so the
+   * unit must not go there (the host refuses such a plan); NAN, the time is unknown (the device
+   * has no measured or reported speed), so a planner that ranks by speed should not use it. */
   const double* unit_seconds;
   /* [device_count * device_count]: bytes/s from device a to device b at [a * device_count + b],
    * host staging already folded in where there is no direct path; the diagonal is unused. */
   const double* link_bandwidth;
-  /* Fixed cost of each transfer between two devices, in seconds. */
+  /* Fixed cost of each transfer between two devices, in seconds (ABI 1.0 planners; the largest of
+   * link_latencies). */
   double link_latency;
   int64_t batch_size;
   int64_t context_length;
   /* Strategy options as a JSON object (`strata plan --planner-option key=value`), "{}" when none. */
   const char* options_json;
+  /* ---- ABI 1.1 ---- */
+  /* [device_count * device_count]: the fixed cost of a transfer from device a to device b at
+   * [a * device_count + b], in seconds (waiting for a's queue, then a write to b's). */
+  const double* link_latencies;
+  /* Batches of batch_size sequences in flight through the plan's stages at once. With m of them,
+   * a step of every batch takes max(latency, m x bottleneck): one batch gains nothing from a
+   * pipeline, and the stage times add up. */
+  int64_t micro_batches;
 } strata_plan_request;
 
 static inline const strata_plan_unit* strata_plan_unit_at(const strata_plan_request* request, uint32_t index) {
@@ -140,6 +157,14 @@ static inline const strata_plan_device* strata_plan_device_at(const strata_plan_
 }
 
 /* ---- The planner table ---------------------------------------------------------------- */
+
+typedef uint32_t strata_planner_flags; /* ABI 1.1 */
+enum {
+  /* The planner places by predicted speed over every device it is given: the host keeps its
+   * answer as it is (no offload rule afterwards, which could only make it slower), and gives it
+   * every device marked STRATA_PLAN_DEVICE_SHARES_HOST to choose from. */
+  STRATA_PLANNER_CHOOSES_HOST_DEVICE = 1u << 0
+};
 
 typedef struct strata_planner_api {
   /* Frozen header: these two fields keep their offsets in every major version. */
@@ -156,6 +181,9 @@ typedef struct strata_planner_api {
    * was. The host checks every answer against the budgets, then keeps the offload rule: a unit
    * left on an offload tier that fits in an accelerator's remaining room is moved there. */
   strata_status* (*plan)(const strata_plan_request* request, uint32_t* out_assignment);
+  /* ---- ABI 1.1 ---- */
+  strata_planner_flags flags;
+  uint32_t reserved0;
 } strata_planner_api;
 
 /* The entry point. `host` (backend.h's host table: status_create, log) stays valid until the
@@ -174,10 +202,14 @@ STRATA_STATIC_ASSERT(offsetof(strata_plan_device, peak_flops) == 32, "planner AB
 STRATA_STATIC_ASSERT(sizeof(strata_plan_device) == 56, "planner ABI 1.0 size; grow only at the end");
 STRATA_STATIC_ASSERT(offsetof(strata_plan_request, units) == 24, "planner ABI 1.0 layout");
 STRATA_STATIC_ASSERT(offsetof(strata_plan_request, link_latency) == 56, "planner ABI 1.0 layout");
-STRATA_STATIC_ASSERT(sizeof(strata_plan_request) == 88, "planner ABI 1.0 size; grow only at the end");
+STRATA_STATIC_ASSERT(offsetof(strata_plan_request, options_json) == 80, "planner ABI 1.0 layout");
+STRATA_STATIC_ASSERT(offsetof(strata_plan_request, link_latencies) == 88, "planner ABI 1.1 layout");
+STRATA_STATIC_ASSERT(offsetof(strata_plan_request, micro_batches) == 96, "planner ABI 1.1 layout");
+STRATA_STATIC_ASSERT(sizeof(strata_plan_request) == 104, "planner ABI 1.1 size; grow only at the end");
 STRATA_STATIC_ASSERT(offsetof(strata_planner_api, name) == 8, "planner ABI 1.0 layout");
 STRATA_STATIC_ASSERT(offsetof(strata_planner_api, plan) == 32, "planner ABI 1.0 layout");
-STRATA_STATIC_ASSERT(sizeof(strata_planner_api) == 40, "planner ABI 1.0 size; grow only at the end");
+STRATA_STATIC_ASSERT(offsetof(strata_planner_api, flags) == 40, "planner ABI 1.1 layout");
+STRATA_STATIC_ASSERT(sizeof(strata_planner_api) == 48, "planner ABI 1.1 size; grow only at the end");
 #endif
 
 #ifdef __cplusplus

@@ -14,10 +14,12 @@
 #include <strata/device.hpp>
 #include <strata/device_map.hpp>
 #include <strata/model_graph.hpp>
+#include <strata/ops.hpp>
 #include <strata/types.hpp>
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -26,12 +28,21 @@
 
 namespace strata {
 
+class Runtime;
+
 // What the plan must leave room for, and what its predictions are for.
 struct STRATA_API Workload {
-  std::int64_t batch_size = 1;          // sequences decoded together
+  std::int64_t batch_size = 1;  // sequences decoded together in one step
+  // Batches in flight through the stages of a split model at once (pipelined micro-batches): the
+  // workload holds batch_size x micro_batches sequences. With one, the stage times add up and a
+  // pipeline buys nothing, so "throughput" gives the "latency" plan.
+  std::int64_t micro_batches = 1;
   std::int64_t context_length = 0;      // tokens each KV cache holds; 0: min(4096, the model's limit)
   std::int64_t max_batch_tokens = 128;  // tokens one step runs at most (sets the workspace)
-  DType kv_dtype = DType::f32;          // the Session's KV cache dtype (the graph counts KV in f32)
+  std::int64_t prompt_tokens = 0;       // the prompt the prefill prediction is for; 0: max_batch_tokens
+  // The KV cache's dtype; nullopt: the model's (f16 for a 16-bit checkpoint, as transformers keeps
+  // the cache in the model's own width; f32 for an f32 one).
+  std::optional<DType> kv_dtype;
 };
 
 // A direct link between two devices (NVLink, a shared PCIe switch), both directions.
@@ -64,6 +75,10 @@ struct STRATA_API PlanOptions {
   bool fill_offload_gaps = true;
   // Options of the strategy itself, as a JSON object ("{}" when none).
   std::string planner_options_json = "{}";
+  // Whether a device runs an op: asked for every op of a unit, with the workload's shapes and the
+  // checkpoint's dtypes, before the unit may go there. Empty: every device runs every op (devices
+  // described by hand). plan(graph, runtime, ...) asks the runtime's devices (device_support()).
+  std::function<bool(const std::string& device, const Op& op)> supports;
 };
 
 // One device's share of a plan.
@@ -76,24 +91,32 @@ struct STRATA_API DevicePlan {
   std::uint64_t kv_bytes = 0;         // KV cache kept here (for "cpu": with the disk units')
   std::uint64_t workspace_bytes = 0;  // working memory kept here
   std::uint64_t budget_bytes = 0;     // UINT64_MAX: unlimited
-  double ms_per_token = 0;            // time of its units per decode step
+  double ms_per_token = 0;            // time of its units per decode step; NaN: unknown (no measured speed)
   std::string bound;                  // "compute", "memory" or "" when it holds nothing
+  bool shares_host_cores = false;     // runs on the host's cores: its time adds to the others' of its kind
 
   std::uint64_t used_bytes() const { return weight_bytes + kv_bytes + workspace_bytes; }
 };
 
 struct STRATA_API PlanReport {
   std::string strategy;
-  Workload workload;                // as used (context resolved)
+  Workload workload;                // as used (context and KV dtype resolved)
   std::vector<DevicePlan> devices;  // every device the planner could use, in its order
-  double latency_ms = 0;            // one decode step through all units, transfers included
-  double transfer_ms = 0;           // the transfers' part of latency_ms
-  // Pipelined work: the slowest stage (a device's units, or one link's transfers) bounds it.
+  // The predictions, from the devices' measured figures. NaN where a figure they need is missing
+  // (the notes say which).
+  double latency_ms = 0;   // one decode step of one batch through all units, transfers included
+  double transfer_ms = 0;  // the transfers' part of latency_ms
+  // The busiest resource of a pipeline: a device (those that run on the host's cores counted as
+  // one), or one link's transfers.
   double bottleneck_ms = 0;
-  std::string bottleneck;                  // "opencl:1" or "opencl:0->cpu"
-  double tokens_per_second = 0;            // batch / latency (one request stream)
-  double pipelined_tokens_per_second = 0;  // batch / bottleneck
-  std::vector<std::string> notes;          // merged devices, assumed speeds, units moved into free room
+  std::string bottleneck;  // "opencl:1", "opencl:0->cpu", or "cpu+opencl:0" for host cores
+  // The workload's decode rate, every sequence together: batch x m / max(latency, m x bottleneck)
+  // with m = workload.micro_batches.
+  double tokens_per_second = 0;
+  double pipelined_tokens_per_second = 0;  // the limit with enough micro-batches in flight: batch / bottleneck
+  // The prefill rate of a prompt of workload.prompt_tokens, run in pieces of max_batch_tokens.
+  double prefill_tokens_per_second = 0;
+  std::vector<std::string> notes;  // merged devices, missing figures, units moved into free room
 };
 
 struct STRATA_API PlanResult {
@@ -111,10 +134,22 @@ STRATA_API PlanResult plan(const ModelGraph& graph, const std::vector<DeviceInfo
 
 // Checks an explicit map (Hugging Face's device_map; integers mean the n-th GPU) against the
 // devices and budgets, and reports on it. Throws Error(invalid_argument) for unknown,
-// overlapping or missing names, or a device that does not exist; Error(out_of_memory) when a
-// device's share exceeds its budget.
+// overlapping or missing names, or a device that does not exist; Error(unsupported) naming the
+// unit, the op, its dtype and the device when a unit goes where one of its ops does not run;
+// Error(out_of_memory) when a device's share exceeds its budget.
 STRATA_API PlanResult plan_with_map(const ModelGraph& graph, const std::vector<DeviceInfo>& devices,
                                     const DeviceMap& map, const PlanOptions& options = {});
+
+// The same, on the devices of `runtime`: their measured figures (see Runtime::calibrate) and
+// their own answers to whether they run each op of each unit.
+STRATA_API PlanResult plan(const ModelGraph& graph, const Runtime& runtime, std::string_view strategy,
+                           PlanOptions options = {});
+STRATA_API PlanResult plan_with_map(const ModelGraph& graph, const Runtime& runtime, const DeviceMap& map,
+                                    PlanOptions options = {});
+
+// PlanOptions::supports for the devices of `runtime`: asks each device by name (Device::supports).
+// The runtime must outlive the function.
+STRATA_API std::function<bool(const std::string& device, const Op& op)> device_support(const Runtime& runtime);
 
 // "opencl:0=10GiB,cpu=30GB,disk=1TB" or the JSON object {"0": "10GiB", "cpu": "30GB"}; sizes as
 // parse_size() reads them ("10GiB", "10GB", "500MiB", plain bytes). Throws Error(invalid_argument).

@@ -3,6 +3,7 @@
 
 #include <strata/export.hpp>
 
+#include <strata/calibration.hpp>
 #include <strata/device.hpp>
 
 #include <filesystem>
@@ -26,6 +27,10 @@ struct STRATA_API RuntimeOptions {
   bool load_environment_plugins = true;
   // Plugin files to load as well, by explicit path.
   std::vector<std::filesystem::path> plugin_files;
+  // Fill DeviceInfo::measured from the calibration cache (reading it measures nothing).
+  bool read_calibration_cache = true;
+  // The cache folder to read; default: calibration_cache_dir().
+  std::optional<std::filesystem::path> calibration_cache_dir;
 };
 
 // What happened to one plugin file: loaded, or skipped and why.
@@ -54,6 +59,13 @@ class STRATA_API Runtime {
 
   // Loads one more plugin by path; throws Error with the reason when it cannot be used.
   void load_plugin(const std::filesystem::path& path);
+
+  // Measures the named devices (every device when `names` is empty) that have no measurements
+  // yet (all of them with options.force), stores the figures in the cache and in each device's
+  // DeviceInfo::measured. Devices whose plugin reports exact speeds (simulators) are not
+  // measured. Changes what info() returns: call it before the devices are used from other
+  // threads. Throws Error(invalid_argument) for an unknown name.
+  void calibrate(const CalibrationOptions& options = {}, const std::vector<std::string>& names = {});
 
   // The plugin folder of this installation.
   static std::filesystem::path installed_plugin_dir();

@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -52,7 +53,9 @@ struct STRATA_API SessionOptions {
   // Longest batch one step runs; longer prompts are run in pieces of this size, so the
   // activation memory is fixed when the session is made.
   std::int64_t max_batch_tokens = 128;
-  DType kv_dtype = DType::f32;  // F32 or F16
+  // F32 or F16; nullopt: the model's own width (ModelConfig::default_kv_dtype()). A device that
+  // does not store the dtype keeps its layers' caches in F32.
+  std::optional<DType> kv_dtype;
   std::function<void(const LoadProgress&)> on_progress;
   // An executor for every unit of kind `custom`, by unit name.
   std::map<std::string, CustomUnitFunction, std::less<>> custom_units;

@@ -38,6 +38,8 @@ std::int64_t ModelConfig::context_limit() const {
   return max_position_embeddings;
 }
 
+DType ModelConfig::default_kv_dtype() const { return dtype == DType::f32 ? DType::f32 : DType::f16; }
+
 const Unit* ModelGraph::find(std::string_view name) const {
   for (const Unit& unit : units)
     if (unit.name == name) return &unit;

@@ -26,8 +26,14 @@ Workload resolve_workload(const ModelGraph& graph, const PlanOptions& options) {
     bad_option(fmt::format("planning: batch size must be >= 1, not {}", workload.batch_size));
   if (workload.max_batch_tokens < 1)
     bad_option(fmt::format("planning: max batch tokens must be >= 1, not {}", workload.max_batch_tokens));
-  if (workload.kv_dtype != DType::f32 && workload.kv_dtype != DType::f16 && workload.kv_dtype != DType::bf16)
+  if (workload.micro_batches < 1)
+    bad_option(fmt::format("planning: micro-batches must be >= 1, not {}", workload.micro_batches));
+  if (!workload.kv_dtype) workload.kv_dtype = graph.config.default_kv_dtype();
+  if (*workload.kv_dtype != DType::f32 && *workload.kv_dtype != DType::f16 && *workload.kv_dtype != DType::bf16)
     bad_option("planning: the KV cache dtype must be f32, f16 or bf16");
+  if (workload.prompt_tokens < 0)
+    bad_option(fmt::format("planning: prompt tokens must be >= 0, not {}", workload.prompt_tokens));
+  if (workload.prompt_tokens == 0) workload.prompt_tokens = workload.max_batch_tokens;
   const std::int64_t limit = graph.config.context_limit();
   if (workload.context_length < 0)
     bad_option(fmt::format("planning: context length must be >= 1, not {}", workload.context_length));
@@ -69,7 +75,7 @@ std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::v
   const Workload& workload = problem->workload;
   const auto batch = static_cast<double>(workload.batch_size);
   const auto context = static_cast<double>(workload.context_length);
-  const double kv_scale = static_cast<double>(dtype_size(workload.kv_dtype)) / 4.0;
+  const double kv_scale = static_cast<double>(dtype_size(*workload.kv_dtype)) / 4.0;
   const auto step_tokens = static_cast<double>(std::min(workload.max_batch_tokens, workload.context_length)) * batch;
 
   DeviceSelection selection = select_devices(infos, options);
@@ -202,6 +208,9 @@ std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::v
   request.batch_size = workload.batch_size;
   request.context_length = workload.context_length;
   request.options_json = problem->options_json.c_str();
+  problem->link_latencies.assign(static_cast<std::size_t>(device_count) * device_count, options.link_latency);
+  request.link_latencies = problem->link_latencies.data();
+  request.micro_batches = workload.micro_batches;
   return problem;
 }
 

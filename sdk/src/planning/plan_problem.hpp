@@ -28,6 +28,7 @@ struct PlanProblem {
   std::vector<double> unit_seconds;
   std::vector<bool> compute_bound;  // per unit x device: compute time >= memory time
   std::vector<double> link_bandwidth;
+  std::vector<double> link_latencies;
   std::string options_json;
   strata_plan_request request{};
   std::vector<std::string> notes;

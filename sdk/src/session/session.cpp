@@ -39,7 +39,7 @@ DeviceSlot& slot_for(Session::State& state, const Runtime& runtime, const std::s
     if (slot->device == device) return *slot;
   auto slot = std::make_unique<DeviceSlot>(device);
   slot->capacity = state.batch;
-  slot->kv_dtype = device.info().stores(state.options.kv_dtype) ? state.options.kv_dtype : DType::f32;
+  slot->kv_dtype = device.info().stores(state.kv_dtype) ? state.kv_dtype : DType::f32;
   state.slots.push_back(std::move(slot));
   return *state.slots.back();
 }
@@ -55,8 +55,8 @@ void check_settings(const Session::State& state) {
                         state.options.context_length, limit));
   if (state.options.max_batch_tokens <= 0)
     invalid(fmt::format("session: max_batch_tokens must be positive, got {}", state.options.max_batch_tokens));
-  if (state.options.kv_dtype != DType::f32 && state.options.kv_dtype != DType::f16)
-    invalid(fmt::format("session: the KV cache is f32 or f16, not {}", to_string(state.options.kv_dtype)));
+  if (state.kv_dtype != DType::f32 && state.kv_dtype != DType::f16)
+    invalid(fmt::format("session: the KV cache is f32 or f16, not {}", to_string(state.kv_dtype)));
   for (const Unit& unit : graph.units)
     if (unit.kind == UnitKind::custom && !state.options.custom_units.contains(unit.name))
       invalid(fmt::format("session: custom unit '{}' has no executor in SessionOptions::custom_units", unit.name));
@@ -103,6 +103,7 @@ Session::Session(const Runtime& runtime, ModelGraph graph, const WeightSource& w
   state.graph = std::move(graph);
   state.options = std::move(options);
   state.targets = std::move(targets);
+  state.kv_dtype = state.options.kv_dtype.value_or(state.graph.config.default_kv_dtype());
   check_settings(state);
   state.context = state.options.context_length > 0 ? state.options.context_length : state.graph.config.context_limit();
   state.batch = std::min(state.options.max_batch_tokens, state.context);

@@ -72,6 +72,7 @@ struct Session::State {
   std::int64_t context = 0;
   std::int64_t batch = 0;
   std::int64_t position = 0;
+  DType kv_dtype = DType::f32;  // as asked, or the model's default
   // Destroyed in reverse: units, then slots, then the mappings; ~State drains every queue
   // first, so no buffer is freed under work still queued.
   std::vector<std::shared_ptr<const void>> mapping_owners;  // keep "disk" files mapped

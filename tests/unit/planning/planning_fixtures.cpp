@@ -73,7 +73,7 @@ std::map<std::string, Usage> memory_by_target(const ModelGraph& graph, const std
   const std::uint64_t tokens =
       static_cast<std::uint64_t>(std::min(workload.max_batch_tokens, workload.context_length)) *
       static_cast<std::uint64_t>(workload.batch_size);
-  const std::uint64_t kv_size = dtype_size(workload.kv_dtype);
+  const std::uint64_t kv_size = dtype_size(workload.kv_dtype.value_or(DType::f32));
   for (std::size_t u = 0; u < graph.units.size(); ++u) {
     const Unit& unit = graph.units[u];
     const std::string& target = targets[u];

@@ -31,6 +31,8 @@ static const strata_planner_api table = {
     "0.1",
     "a planner for the loader tests",
     plan,
+    0,
+    0,
 };
 
 #if VARIANT != NO_ENTRY
