@@ -39,7 +39,7 @@ DeviceSlot& slot_for(Session::State& state, const Runtime& runtime, const std::s
     if (slot->device == device) return *slot;
   auto slot = std::make_unique<DeviceSlot>(device);
   slot->capacity = state.batch;
-  slot->kv_dtype = device.info().stores(state.kv_dtype) ? state.kv_dtype : DType::f32;
+  slot->kv_dtype = detail::kv_storage_dtype(device.info(), state.kv_dtype);
   state.slots.push_back(std::move(slot));
   return *state.slots.back();
 }
@@ -60,6 +60,25 @@ void check_settings(const Session::State& state) {
   for (const Unit& unit : graph.units)
     if (unit.kind == UnitKind::custom && !state.options.custom_units.contains(unit.name))
       invalid(fmt::format("session: custom unit '{}' has no executor in SessionOptions::custom_units", unit.name));
+}
+
+// Every unit's ops must run on its device, at the step sizes this session uses: checked before
+// anything is allocated, so a partial backend fails here with the reason, not halfway through a
+// generation (or silently).
+void check_devices_run_their_units(const Session::State& state, const Runtime& runtime) {
+  for (std::size_t index = 0; index < state.graph.units.size(); ++index) {
+    const Unit& unit = state.graph.units[index];
+    const std::string& target = state.targets[index];
+    const Device device = runtime.device(target == disk_tier ? std::string_view("cpu") : std::string_view(target));
+    const auto refused =
+        detail::first_refused_op(state.graph.config, unit, device.info(), state.kv_dtype, state.context, state.batch,
+                                 [&](const Op& op) { return device.supports(op); });
+    if (refused)
+      throw Error(StatusCode::unsupported,
+                  fmt::format("session: {} cannot run on {}: the device does not support {}; place it on another "
+                              "device",
+                              unit.name, target, *refused));
+  }
 }
 
 void load_units(Session::State& state, const Runtime& runtime, const WeightSource& weights) {
@@ -107,6 +126,7 @@ Session::Session(const Runtime& runtime, ModelGraph graph, const WeightSource& w
   check_settings(state);
   state.context = state.options.context_length > 0 ? state.options.context_length : state.graph.config.context_limit();
   state.batch = std::min(state.options.max_batch_tokens, state.context);
+  check_devices_run_their_units(state, runtime);
   load_units(state, runtime, weights);
   for (auto& slot : state.slots) {
     try {

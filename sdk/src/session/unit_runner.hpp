@@ -1,15 +1,11 @@
-// The ops each kind of unit submits to its device's queue for one step of T tokens.
+// A session's units on their devices: working buffers, KV caches, and each unit's step submitted
+// to its device's queue (the ops themselves are model/unit_ops').
 #pragma once
 
+#include "model/unit_ops.hpp"
 #include "session_state.hpp"
 
 namespace strata::detail {
-
-struct Step {
-  std::int64_t tokens = 0;  // T
-  std::int64_t n_past = 0;  // tokens already in the caches
-  std::int64_t rows = 0;    // rows the final norm and lm_head compute: the last `rows` of T
-};
 
 // Allocates the working buffers the units on `slot` need for steps of up to slot.capacity tokens.
 void prepare_slot(DeviceSlot& slot, const ModelConfig& config, const std::vector<UnitState>& units,

@@ -53,12 +53,6 @@ Tensor allocate_tensor(const SessionOptions& options, const Device& device, DTyp
   return Tensor(device, dtype, shape);
 }
 
-DType storage_dtype(const DeviceInfo& device, DType source) {
-  for (DType dtype : {source, DType::f32, DType::bf16, DType::f16})
-    if (device.stores(dtype)) return dtype;
-  throw Error(StatusCode::unsupported, fmt::format("{} stores no floating-point dtype", device.name));
-}
-
 WeightLoader::WeightLoader(const WeightSource& source, const SessionOptions& options,
                            std::vector<std::shared_ptr<const void>>& mapping_owners, std::uint64_t bytes_total,
                            std::size_t parameters_total)
@@ -102,7 +96,7 @@ std::optional<DeviceWeight> WeightLoader::map(DeviceSlot& slot, const ParameterI
 }
 
 DeviceWeight WeightLoader::upload(DeviceSlot& slot, const ParameterInfo& parameter) {
-  const DType dtype = storage_dtype(slot.device.info(), parameter.dtype);
+  const DType dtype = weight_storage_dtype(slot.device.info(), parameter.dtype);
   const std::uint64_t bytes = static_cast<std::uint64_t>(parameter.shape.elements()) * dtype_size(dtype);
   auto buffer = std::make_shared<Buffer>(allocate_buffer(options_, slot.device, bytes));
   const std::size_t source_element = dtype_size(parameter.dtype);

@@ -3,6 +3,7 @@
 // wraps the checkpoint's own mapping without copying.
 #pragma once
 
+#include "model/unit_ops.hpp"
 #include "session_state.hpp"
 
 #include <strata/model.hpp>
@@ -12,10 +13,6 @@ namespace strata::detail {
 // Device memory through the session's allocation hook, so tests can fail any allocation.
 Buffer allocate_buffer(const SessionOptions& options, const Device& device, std::uint64_t bytes);
 Tensor allocate_tensor(const SessionOptions& options, const Device& device, DType dtype, Shape shape);
-
-// The dtype a device keeps a weight in: its own when the device stores it, else F32 (else any
-// float dtype the device stores).
-DType storage_dtype(const DeviceInfo& device, DType source);
 
 class WeightLoader {
  public:

@@ -1,7 +1,8 @@
 // A test-only backend whose one device, "counted:0", holds host memory under a fixed limit and
 // reports exactly what is free: the load-failure tests watch it return to where it started.
-// It stores data and copies it, but computes nothing (every op is unsupported). It stores F32
-// and I32 only, so half-precision weights must be converted on their way to it.
+// It stores data and copies it, but computes nothing: it answers supports_op for the ops of the
+// dtypes it stores (F32 and I32), so that a session loads onto it, and fails every submit (the
+// tests only load). Half-precision weights must be converted on their way to it.
 #include <strata/backend.h>
 
 #include <strata_plugin/host.hpp>
@@ -67,8 +68,13 @@ strata_status* device_memory(strata_device* device, uint64_t* out_free, uint64_t
     *out_total = memory_limit;
   });
 }
-strata_status* device_supports_op(strata_device*, const strata_op*, int32_t* out) {
-  return guard([&] { *out = 0; });
+strata_status* device_supports_op(strata_device*, const strata_op* op, int32_t* out) {
+  return guard([&] {
+    bool stored = op->output.dtype == STRATA_DTYPE_F32 || op->output.dtype == STRATA_DTYPE_I32;
+    for (uint32_t i = 0; i < op->n_inputs && i < STRATA_MAX_OP_INPUTS; ++i)
+      stored = stored && (op->inputs[i].dtype == STRATA_DTYPE_F32 || op->inputs[i].dtype == STRATA_DTYPE_I32);
+    *out = stored ? 1 : 0;
+  });
 }
 strata_status* buffer_allocate(strata_device* device, uint64_t size, strata_buffer** out) {
   return guard([&] {

@@ -1,0 +1,209 @@
+#include "model/unit_ops.hpp"
+
+#include "model/llama_layout.hpp"
+
+#include <strata/error.hpp>
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <optional>
+
+namespace strata::detail {
+namespace {
+
+// Rows [first, first + count) of a [capacity, width] view, seen as `shape`.
+TensorView rows(const TensorView& whole, std::int64_t first, Shape shape) {
+  const std::int64_t width = whole.shape.rank() > 1 ? whole.shape[1] : 1;
+  return {whole.buffer, whole.offset + static_cast<std::uint64_t>(first * width) * dtype_size(whole.dtype), whole.dtype,
+          shape};
+}
+
+struct LayerWeights {
+  TensorView input_norm, q, k, v, o, post_norm, gate, up, down;
+  std::optional<TensorView> q_bias, k_bias, v_bias, o_bias, gate_bias, up_bias, down_bias;
+};
+
+LayerWeights layer_weights(const Unit& unit, const std::map<std::string, TensorView, std::less<>>& weights) {
+  namespace p = layer_parameter;
+  auto get = [&](std::string_view suffix) -> std::optional<TensorView> {
+    const auto it = weights.find(unit.name + std::string(suffix));
+    if (it == weights.end()) return std::nullopt;
+    return it->second;
+  };
+  auto need = [&](std::string_view suffix) {
+    if (auto view = get(suffix)) return *view;
+    throw Error(StatusCode::internal, fmt::format("unit '{}' has no parameter '{}{}'", unit.name, unit.name, suffix));
+  };
+  return {need(p::input_norm),  need(p::q_weight),  need(p::k_weight),    need(p::v_weight),
+          need(p::o_weight),    need(p::post_norm), need(p::gate_weight), need(p::up_weight),
+          need(p::down_weight), get(p::q_bias),     get(p::k_bias),       get(p::v_bias),
+          get(p::o_bias),       get(p::gate_bias),  get(p::up_bias),      get(p::down_bias)};
+}
+
+std::vector<Op> decoder_layer_ops(const ModelConfig& config, const Unit& unit, const UnitTensors& tensors,
+                                  const StepBuffers& b, const Step& step) {
+  const LayerWeights w = layer_weights(unit, *tensors.weights);
+  const std::int64_t t = step.tokens;
+  const std::int64_t hidden = config.hidden_size;
+  const std::int64_t heads = config.num_attention_heads;
+  const std::int64_t kv_heads = config.num_key_value_heads;
+  const std::int64_t head_dim = config.head_dim;
+  const std::int64_t inner = config.intermediate_size;
+  const auto eps = static_cast<float>(config.rms_norm_eps);
+  const auto theta = static_cast<float>(config.rope_theta);
+  const auto rotary = static_cast<int>(head_dim);
+
+  const TensorView x = rows(b.hidden, 0, {t, hidden});
+  const TensorView xn = rows(b.normed, 0, {t, hidden});
+  const TensorView out = rows(b.scratch, 0, {t, hidden});
+  const TensorView positions{b.positions.buffer, b.positions.offset, DType::i32, {t}};
+  const TensorView q_flat = rows(b.query, 0, {t, heads * head_dim});
+  const TensorView q = rows(b.query, 0, {t, heads, head_dim});
+  const TensorView attended = rows(b.attended, 0, {t, heads, head_dim});
+  const TensorView attended_flat = rows(b.attended, 0, {t, heads * head_dim});
+  const TensorView gate = rows(b.gate, 0, {t, inner});
+  const TensorView up = rows(b.up, 0, {t, inner});
+
+  // This step's keys and values land in the cache rows n_past .. n_past + T - 1: straight from
+  // the projection when the cache is F32, through an F32 staging buffer when it is 16-bit.
+  const DType kv_dtype = tensors.key_cache.dtype;
+  const std::uint64_t cache_row = static_cast<std::uint64_t>(kv_heads * head_dim) * dtype_size(kv_dtype);
+  const std::uint64_t first_row = static_cast<std::uint64_t>(step.n_past) * cache_row;
+  const TensorView key_rows_cache{tensors.key_cache.buffer, tensors.key_cache.offset + first_row, kv_dtype,
+                                  Shape{t, kv_heads, head_dim}};
+  const TensorView value_rows_cache{tensors.value_cache.buffer, tensors.value_cache.offset + first_row, kv_dtype,
+                                    Shape{t, kv_heads, head_dim}};
+  const bool staged = kv_dtype != DType::f32;
+  const TensorView key_rows = staged ? rows(b.key_f32, 0, {t, kv_heads, head_dim}) : key_rows_cache;
+  const TensorView value_rows = staged ? rows(b.value_f32, 0, {t, kv_heads, head_dim}) : value_rows_cache;
+  const TensorView key_flat{key_rows.buffer, key_rows.offset, DType::f32, Shape{t, kv_heads * head_dim}};
+  const TensorView value_flat{value_rows.buffer, value_rows.offset, DType::f32, Shape{t, kv_heads * head_dim}};
+
+  std::vector<Op> work = {
+      ops::rms_norm(x, w.input_norm, xn, eps),   ops::matmul(xn, w.q, w.q_bias, q_flat),
+      ops::matmul(xn, w.k, w.k_bias, key_flat),  ops::matmul(xn, w.v, w.v_bias, value_flat),
+      ops::rope(q, positions, q, theta, rotary), ops::rope(key_rows, positions, key_rows, theta, rotary),
+  };
+  if (staged) {
+    work.push_back(ops::copy(key_rows, key_rows_cache));
+    work.push_back(ops::copy(value_rows, value_rows_cache));
+  }
+  const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
+  work.push_back(ops::attention(q, tensors.key_cache, tensors.value_cache, attended, step.n_past, scale, true));
+  work.push_back(ops::matmul(attended_flat, w.o, w.o_bias, out));
+  work.push_back(ops::add(x, out, x));
+  work.push_back(ops::rms_norm(x, w.post_norm, xn, eps));
+  work.push_back(ops::matmul(xn, w.gate, w.gate_bias, gate));
+  work.push_back(ops::matmul(xn, w.up, w.up_bias, up));
+  work.push_back(ops::silu_mul(gate, up, gate));
+  work.push_back(ops::matmul(gate, w.down, w.down_bias, out));
+  work.push_back(ops::add(x, out, x));
+  return work;
+}
+
+TensorView single_weight(const Unit& unit, const UnitTensors& tensors) {
+  const auto it = tensors.weights->find(single_weight_name(unit));
+  if (it == tensors.weights->end())
+    throw Error(StatusCode::internal,
+                fmt::format("unit '{}' has no parameter '{}'", unit.name, single_weight_name(unit)));
+  return it->second;
+}
+
+// A [capacity, width] view with no buffer, for descriptions.
+TensorView shaped(DType dtype, std::int64_t capacity, std::int64_t width) {
+  return {nullptr, 0, dtype, Shape{capacity, width}};
+}
+
+}  // namespace
+
+std::vector<Op> unit_step_ops(const ModelConfig& config, const Unit& unit, const UnitTensors& tensors,
+                              const StepBuffers& buffers, const Step& step) {
+  const std::int64_t hidden = config.hidden_size;
+  switch (unit.kind) {
+    case UnitKind::embedding:
+      return {ops::embedding(single_weight(unit, tensors),
+                             TensorView{buffers.ids.buffer, buffers.ids.offset, DType::i32, {step.tokens}},
+                             rows(buffers.hidden, 0, {step.tokens, hidden}))};
+    case UnitKind::decoder_layer:
+      return decoder_layer_ops(config, unit, tensors, buffers, step);
+    case UnitKind::final_norm: {
+      const TensorView x = rows(buffers.hidden, step.tokens - step.rows, {step.rows, hidden});
+      return {ops::rms_norm(x, single_weight(unit, tensors), x, static_cast<float>(config.rms_norm_eps))};
+    }
+    case UnitKind::lm_head:
+      return {ops::matmul(rows(buffers.hidden, step.tokens - step.rows, {step.rows, hidden}),
+                          single_weight(unit, tensors), std::nullopt,
+                          rows(buffers.logits, 0, {step.rows, config.vocab_size}))};
+    case UnitKind::custom:
+      return {};
+  }
+  return {};
+}
+
+DType weight_storage_dtype(const DeviceInfo& device, DType source) {
+  for (DType dtype : {source, DType::f32, DType::bf16, DType::f16})
+    if (device.stores(dtype)) return dtype;
+  throw Error(StatusCode::unsupported, fmt::format("{} stores no floating-point dtype", device.name));
+}
+
+DType kv_storage_dtype(const DeviceInfo& device, DType requested) {
+  return device.stores(requested) ? requested : DType::f32;
+}
+
+std::vector<Op> describe_unit_ops(const ModelConfig& config, const Unit& unit, const DeviceInfo& device, DType kv_dtype,
+                                  std::int64_t context, const Step& step) {
+  std::map<std::string, TensorView, std::less<>> weights;
+  for (const ParameterInfo& parameter : unit.parameters)
+    weights[parameter.name] = TensorView{nullptr, 0, weight_storage_dtype(device, parameter.dtype), parameter.shape};
+  kv_dtype = kv_storage_dtype(device, kv_dtype);
+  const Shape cache{context, config.num_key_value_heads, config.head_dim};
+  const UnitTensors tensors{&weights, {nullptr, 0, kv_dtype, cache}, {nullptr, 0, kv_dtype, cache}};
+  const std::int64_t t = step.tokens;
+  const std::int64_t q_width = config.num_attention_heads * config.head_dim;
+  const std::int64_t kv_width = config.num_key_value_heads * config.head_dim;
+  StepBuffers buffers;
+  buffers.hidden = shaped(DType::f32, t, config.hidden_size);
+  buffers.normed = shaped(DType::f32, t, config.hidden_size);
+  buffers.scratch = shaped(DType::f32, t, config.hidden_size);
+  buffers.query = shaped(DType::f32, t, q_width);
+  buffers.attended = shaped(DType::f32, t, q_width);
+  buffers.gate = shaped(DType::f32, t, config.intermediate_size);
+  buffers.up = shaped(DType::f32, t, config.intermediate_size);
+  buffers.key_f32 = shaped(DType::f32, t, kv_width);
+  buffers.value_f32 = shaped(DType::f32, t, kv_width);
+  buffers.ids = {nullptr, 0, DType::i32, Shape{t}};
+  buffers.positions = {nullptr, 0, DType::i32, Shape{t}};
+  buffers.logits = shaped(DType::f32, t, config.vocab_size);
+  return unit_step_ops(config, unit, tensors, buffers, step);
+}
+
+std::string describe_op(const Op& op) {
+  const strata_op& raw = op.raw;
+  std::string inputs;
+  for (std::uint32_t i = 0; i < raw.n_inputs && i < STRATA_MAX_OP_INPUTS; ++i) {
+    const strata_tensor& tensor = raw.inputs[i];
+    std::string dims;
+    for (std::uint32_t d = 0; d < tensor.rank && d < STRATA_MAX_RANK; ++d)
+      dims += fmt::format("{}{}", d ? ", " : "", tensor.shape[d]);
+    const auto dtype = static_cast<DType>(tensor.dtype);
+    inputs += fmt::format(
+        "{}{} x [{}]", i ? ", " : "",
+        tensor.dtype >= 0 && tensor.dtype < STRATA_DTYPE_COUNT ? std::string(to_string(dtype)) : std::string("unknown"),
+        dims);
+  }
+  return fmt::format("{} ({})", strata_op_kind_name(raw.kind), inputs);
+}
+
+std::optional<std::string> first_refused_op(const ModelConfig& config, const Unit& unit, const DeviceInfo& device,
+                                            DType kv_dtype, std::int64_t context, std::int64_t capacity,
+                                            const std::function<bool(const Op&)>& supports) {
+  const Step prompt_piece{capacity, 0, capacity};
+  const Step last_token{1, context - 1, 1};
+  for (const Step& step : {prompt_piece, last_token})
+    for (const Op& op : describe_unit_ops(config, unit, device, kv_dtype, context, step))
+      if (!supports(op)) return describe_op(op);
+  return std::nullopt;
+}
+
+}  // namespace strata::detail
