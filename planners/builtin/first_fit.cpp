@@ -41,14 +41,14 @@ std::vector<std::uint32_t> first_fit(const PlanView& view, detail::MemoryLoads& 
   for (std::uint32_t u : units) {
     bool placed = false;
     for (std::uint32_t d : devices) {
-      if (!loads.fits(u, d, assignment)) continue;
+      if (!view.runs(u, d) || !loads.fits(u, d, assignment)) continue;
       assignment[u] = d;
       loads.add(u, d, assignment);
       placed = true;
       break;
     }
     for (std::uint32_t d : devices) {
-      if (placed || !view.is_disk(d)) continue;
+      if (placed || !view.is_disk(d) || !view.runs(u, d)) continue;
       const Assignment before = assignment;
       if (make_host_room_for_disk(view, loads, assignment, u, d)) {
         assignment[u] = d;

@@ -19,25 +19,30 @@ struct DeviceClasses {
   std::vector<double> intra_bandwidth;  // between two members of a class (0 for one member)
 };
 
-bool interchangeable(const PlanView& view, const std::vector<std::uint64_t>& budgets, std::uint32_t d,
-                     const std::vector<std::uint32_t>& members, double& intra) {
+bool interchangeable(const PlanView& view, const std::vector<std::uint64_t>& budgets, const std::vector<bool>& usable,
+                     std::uint32_t d, const std::vector<std::uint32_t>& members, double& intra) {
   const std::uint32_t r = members.front();
   const strata_plan_device& a = view.device(d);
   const strata_plan_device& b = view.device(r);
-  if (a.kind != b.kind || a.flags != b.flags || budgets[d] != budgets[r]) return false;
+  if (a.kind != b.kind || a.flags != b.flags || budgets[d] != budgets[r] || usable[d] != usable[r]) return false;
   for (std::uint32_t u = 0; u < view.unit_count(); ++u)
-    if (view.seconds(u, d) != view.seconds(u, r)) return false;
+    if (view.seconds(u, d) != view.seconds(u, r)) return false;  // NaN: never interchangeable
   for (std::uint32_t x = 0; x < view.device_count(); ++x) {
     if (x == d || std::find(members.begin(), members.end(), x) != members.end()) continue;
     if (view.bandwidth(d, x) != view.bandwidth(r, x) || view.bandwidth(x, d) != view.bandwidth(x, r)) return false;
+    if (view.latency(d, x) != view.latency(r, x) || view.latency(x, d) != view.latency(x, r)) return false;
   }
   intra = members.size() > 1 ? view.bandwidth(members[0], members[1]) : view.bandwidth(d, r);
+  const double intra_latency = members.size() > 1 ? view.latency(members[0], members[1]) : view.latency(d, r);
   for (std::uint32_t m : members)
-    if (view.bandwidth(d, m) != intra || view.bandwidth(m, d) != intra) return false;
+    if (view.bandwidth(d, m) != intra || view.bandwidth(m, d) != intra || view.latency(d, m) != intra_latency ||
+        view.latency(m, d) != intra_latency)
+      return false;
   return true;
 }
 
-DeviceClasses group_devices(const PlanView& view, const std::vector<std::uint64_t>& budgets, bool singletons) {
+DeviceClasses group_devices(const PlanView& view, const std::vector<std::uint64_t>& budgets,
+                            const std::vector<bool>& usable, bool singletons) {
   DeviceClasses classes;
   std::vector<bool> alone(view.device_count(), singletons);
   for (std::uint32_t d = 0; d < view.device_count(); ++d) {
@@ -51,7 +56,8 @@ DeviceClasses group_devices(const PlanView& view, const std::vector<std::uint64_
     bool joined = false;
     for (std::size_t c = 0; c < classes.members.size() && !alone[d]; ++c) {
       double intra = 0;
-      if (alone[classes.members[c].front()] || !interchangeable(view, budgets, d, classes.members[c], intra)) continue;
+      if (alone[classes.members[c].front()] || !interchangeable(view, budgets, usable, d, classes.members[c], intra))
+        continue;
       classes.members[c].push_back(d);
       classes.intra_bandwidth[c] = intra;
       joined = true;
@@ -142,7 +148,9 @@ Search prepare(const PlanView& view, const StageSearchOptions& options) {
   std::vector<std::uint64_t> budgets = options.budgets;
   if (budgets.empty())
     for (std::uint32_t d = 0; d < view.device_count(); ++d) budgets.push_back(view.device(d).budget_bytes);
-  search.classes = group_devices(view, budgets, false);
+  std::vector<bool> usable = options.usable;
+  usable.resize(view.device_count(), true);
+  search.classes = group_devices(view, budgets, usable, false);
   for (const auto& members : search.classes.members) {
     search.combos *= members.size() + 1;
     if (search.combos > options.max_states) break;
@@ -151,7 +159,7 @@ Search prepare(const PlanView& view, const StageSearchOptions& options) {
                                                     static_cast<double>(search.classes.members.size()) >
                                                 static_cast<double>(options.max_states)) {
     search.ordered = true;  // every device its own class, used in the request's order
-    search.classes = group_devices(view, budgets, true);
+    search.classes = group_devices(view, budgets, usable, true);
     search.combos = 1;
   }
   search.class_count = static_cast<std::uint32_t>(search.classes.members.size());
@@ -163,23 +171,30 @@ Search prepare(const PlanView& view, const StageSearchOptions& options) {
   for (std::uint32_t u = 0; u < search.units; ++u)
     for (std::uint32_t a = 0; a < K; ++a)
       for (std::uint32_t b = 0; b < K; ++b) {
-        const double rate = a == b
-                                ? search.classes.intra_bandwidth[a]
-                                : view.bandwidth(search.classes.members[a].front(), search.classes.members[b].front());
+        const std::vector<std::uint32_t>& from = search.classes.members[a];
+        const std::vector<std::uint32_t>& to = search.classes.members[b];
+        // Within a class: between two of its members (a class of one never moves to itself).
+        const std::uint32_t x = from.front();
+        const std::uint32_t y = a != b ? to.front() : (from.size() > 1 ? from[1] : from.front());
+        const double rate = a == b ? search.classes.intra_bandwidth[a] : view.bandwidth(x, y);
         search.moves[(static_cast<std::size_t>(u) * K + a) * K + b] =
-            view.request().link_latency + (rate > 0 ? static_cast<double>(view.unit(u).activation_bytes) / rate : 0);
+            view.latency(x, y) + (rate > 0 ? static_cast<double>(view.unit(u).activation_bytes) / rate : 0);
       }
   search.prefix.assign(search.class_count, std::vector<double>(search.units + 1, 0.0));
   search.first.assign(search.class_count, std::vector<std::uint32_t>(search.units + 1, 0));
   for (std::uint32_t k = 0; k < search.class_count; ++k) {
     const std::uint32_t d = search.classes.members[k].front();
-    for (std::uint32_t u = 0; u < search.units; ++u) search.prefix[k][u + 1] = search.prefix[k][u] + view.seconds(u, d);
+    // A unit the device does not run, or whose time there is unknown, ends every run before it.
+    auto blocked = [&](std::uint32_t u) { return !usable[d] || !view.runs(u, d) || !view.timed(u, d); };
+    for (std::uint32_t u = 0; u < search.units; ++u)
+      search.prefix[k][u + 1] = search.prefix[k][u] + (blocked(u) ? 0.0 : view.seconds(u, d));
     // A run that fits keeps fitting when its first unit goes, so the first fitting start only
     // moves forward as the end does.
     std::vector<std::uint32_t> run_end(search.units);
     for (std::uint32_t u = 0; u < search.units; ++u) run_end[u] = longest_fitting_run(view, d, budgets[d], u);
     std::uint32_t i = 0;
     for (std::uint32_t j = 1; j <= search.units; ++j) {
+      if (blocked(j - 1)) i = j;
       while (i < j && run_end[i] < j) ++i;
       search.first[k][j] = i;  // i == j: no run ending at j fits
     }
@@ -276,7 +291,7 @@ std::optional<StageSearchResult> least_latency(const Search& s, double limit) {
   std::reverse(stages.begin(), stages.end());
   StageSearchResult result;
   result.assignment.assign(s.units, STRATA_PLAN_NONE);
-  result.value = best;
+  result.latency = best;
   result.any_order = !s.ordered;
   std::vector<std::size_t> handed(K, 0);
   for (std::size_t stage = 0; stage < stages.size(); ++stage) {
@@ -288,143 +303,150 @@ std::optional<StageSearchResult> least_latency(const Search& s, double limit) {
   return result;
 }
 
-// The memory of reachable_within, kept across the bisection's checks.
-struct ReachBuffers {
-  std::vector<std::uint8_t> reach;
-  std::vector<std::vector<std::uint32_t>> count;
-};
-
-// Whether some stage plan keeps every stage and transfer within `limit`.
-bool reachable_within(const Search& s, double limit, ReachBuffers& buffers) {
-  const std::uint32_t K = s.class_count;
-  std::vector<std::uint8_t>& reach = buffers.reach;
-  reach.assign((s.units + 1) * s.combos * K, 0);
-  std::vector<std::vector<std::uint32_t>> window_start(K);
-  for (std::uint32_t k = 0; k < K; ++k) window_start[k] = s.first_within(k, limit);
-  // Per (combo before the run, class of the run): how many starts i' < i may begin such a run.
-  std::vector<std::vector<std::uint32_t>>& count = buffers.count;
-  count.resize(s.combos * K);
-  for (auto& c : count) c.assign(s.units + 1, 0);
-  for (std::uint32_t j = 1; j <= s.units; ++j) {
-    const std::uint32_t i = j - 1;
-    for (std::size_t combo = 0; combo < s.combos; ++combo) {
-      for (std::uint32_t next = 0; next < K; ++next) {
-        bool ok = false;
-        if (i == 0) {
-          ok = combo == 0 && s.may_follow(combo, K, next);
-        } else {
-          for (std::uint32_t k = 0; k < K && !ok; ++k)
-            ok = reach[s.at(i, combo, k)] && s.may_follow(combo, k, next) && s.transfer(i - 1, k, next) <= limit;
-        }
-        std::vector<std::uint32_t>& c = count[combo * K + next];
-        c[j] = c[i] + (ok ? 1 : 0);
-      }
-    }
-    for (std::size_t combo = 0; combo < s.combos; ++combo)
-      for (std::uint32_t next = 0; next < K; ++next) {
-        const std::vector<std::uint32_t>& c = count[combo * K + next];
-        if (c[j] > c[window_start[next][j]]) reach[s.at(j, s.after(combo, next), next)] = 1;
-      }
-  }
-  for (std::size_t combo = 0; combo < s.combos; ++combo)
-    for (std::uint32_t k = 0; k < K; ++k)
-      if (reach[s.at(s.units, combo, k)]) return true;
-  return false;
-}
-
 }  // namespace
 
-std::optional<StageSearchResult> search_stages(const PlanView& view, const StageSearchOptions& options) {
-  const Search search = prepare(view, options);
-  if (options.objective == StageObjective::latency) return least_latency(search, options.stage_limit);
+std::optional<StageSearchResult> least_latency_plan(const PlanView& view, const StageSearchOptions& options) {
+  return least_latency(prepare(view, options), options.stage_limit);
+}
 
-  // The least bottleneck, bracketed: no plan beats the slowest unit on its fastest class, and the
-  // least-latency plan's bottleneck is achievable. Bisection over the bits of B (positive
-  // doubles order as their bit patterns) then closes in until the bracket is within 1e-12 of
-  // its top: exact up to rounding.
-  ReachBuffers buffers;
-  std::optional<StageSearchResult> fastest = least_latency(search, options.stage_limit);
-  if (!fastest) return std::nullopt;
-  double high = 0;
-  {
-    std::vector<double> busy(view.device_count(), 0.0);
-    for (std::uint32_t u = 0; u < search.units; ++u) {
-      busy[fastest->assignment[u]] += view.seconds(u, fastest->assignment[u]);
-      if (u + 1 < search.units && fastest->assignment[u + 1] != fastest->assignment[u])
-        high = std::max(high, view.transfer_seconds(u, fastest->assignment[u], fastest->assignment[u + 1]));
-    }
-    for (double time : busy) high = std::max(high, time);
-  }
+std::optional<StageSearchResult> best_pipelined_plan(const PlanView& view, const StageSearchOptions& options,
+                                                     std::int64_t micro_batches) {
+  const Search search = prepare(view, options);
+  std::optional<StageSearchResult> fastest = least_latency(search, infinity);
+  if (!fastest || micro_batches <= 1) return fastest;
+  const auto m = static_cast<double>(micro_batches);
+  // L*(B) <= m B holds at B = the least latency (a plan's bottleneck is at most its latency); no
+  // plan's bottleneck is below its slowest unit on the quickest class that runs it.
+  double high = fastest->latency;
   double low = 0;
   for (std::uint32_t u = 0; u < search.units; ++u) {
     double quickest = infinity;
     for (std::uint32_t k = 0; k < search.class_count; ++k)
-      quickest = std::min(quickest, search.prefix[k][u + 1] - search.prefix[k][u]);
-    low = std::max(low, quickest);
+      if (search.first[k][u + 1] <= u) quickest = std::min(quickest, search.prefix[k][u + 1] - search.prefix[k][u]);
+    if (quickest < infinity) low = std::max(low, quickest);
   }
   low = std::min(low * (1 - 1e-9), high);
-  while (!reachable_within(search, high, buffers))
-    high = std::nextafter(high * (1 + 1e-12), infinity);  // sums' rounding
+  auto within = [&](double limit) {
+    const std::optional<StageSearchResult> plan = least_latency(search, limit);
+    return plan && plan->latency <= m * limit;
+  };
   double bottleneck = high;
-  if (!reachable_within(search, low, buffers)) {
+  if (within(low)) {
+    bottleneck = low;
+  } else {
+    // Positive doubles order as their bit patterns: bisect the bits until the bracket is within
+    // 1e-12 of its top.
     std::uint64_t low_bits = std::bit_cast<std::uint64_t>(low);
     std::uint64_t high_bits = std::bit_cast<std::uint64_t>(high);
     while (high_bits - low_bits > 1 && std::bit_cast<double>(high_bits) - std::bit_cast<double>(low_bits) >
                                            1e-12 * std::bit_cast<double>(high_bits)) {
       const std::uint64_t middle = low_bits + (high_bits - low_bits) / 2;
-      if (reachable_within(search, std::bit_cast<double>(middle), buffers))
+      if (within(std::bit_cast<double>(middle)))
         high_bits = middle;
       else
         low_bits = middle;
     }
     bottleneck = std::bit_cast<double>(high_bits);
-  } else {
-    bottleneck = low;
   }
-  // Among plans within the bottleneck (a hair of slack for sums taken in another order), the
-  // least latency.
+  // Among plans within the bottleneck (a hair of slack for sums taken in another order), the least
+  // latency.
   std::optional<StageSearchResult> result = least_latency(search, bottleneck * (1 + 1e-12));
-  if (result) result->value = bottleneck;
-  return result;
+  return result ? result : fastest;
 }
 
-Assignment plan_stages(const PlanView& view, StageObjective objective) {
+namespace {
+
+// The plan for one set of usable devices, with the host memory that disk units' KV cache and
+// workspace take kept back from their memory device. The reserve a plan needs depends on the
+// plan: it is raised until a plan's need is covered, then lowered to each valid plan's own need
+// while that still gives a valid plan (room given back may let the host take a disk unit); the
+// best valid plan is kept.
+std::optional<StageSearchResult> search_with_disk_reserve(const PlanView& view, const std::vector<bool>& usable,
+                                                          std::int64_t micro_batches) {
   std::uint32_t disk = STRATA_PLAN_NONE;
   for (std::uint32_t d = 0; d < view.device_count(); ++d)
     if (view.is_disk(d) && view.memory_device(d) != d) disk = d;
-  std::vector<std::uint64_t> budgets;
-  for (std::uint32_t d = 0; d < view.device_count(); ++d) budgets.push_back(view.device(d).budget_bytes);
-
-  // Disk units keep their KV cache in host memory: plan with that much kept back from it,
-  // raising the reserve until the plan's own need is covered (each round the reserve grows, and
-  // it is bounded by the whole model's KV cache).
-  std::uint64_t reserve = 0;
-  for (int round = 0; round < 64; ++round) {
+  auto search = [&](std::uint64_t reserve) {
     StageSearchOptions options;
-    options.objective = objective;
-    options.budgets = budgets;
+    options.usable = usable;
+    for (std::uint32_t d = 0; d < view.device_count(); ++d) options.budgets.push_back(view.device(d).budget_bytes);
     if (disk != STRATA_PLAN_NONE) {
       std::uint64_t& host = options.budgets[view.memory_device(disk)];
       host -= std::min(host, reserve);
     }
-    std::optional<StageSearchResult> found = search_stages(view, options);
-    if (!found) break;
-    std::uint64_t need = 0;
-    std::uint64_t workspace = 0;
-    for (std::uint32_t u = 0; u < view.unit_count(); ++u) {
-      if (found->assignment[u] != disk) continue;
-      need += view.unit(u).kv_bytes;
-      workspace = std::max(workspace, view.unit(u).workspace_bytes);
-    }
-    need += workspace;
+    return best_pipelined_plan(view, options, micro_batches);
+  };
+  // What the disk units add to their memory device: their KV cache, and a workspace larger than
+  // the device's own units need.
+  auto need_of = [&](const StageSearchResult& plan) -> std::uint64_t {
+    if (disk == STRATA_PLAN_NONE) return 0;
+    Assignment without = plan.assignment;
+    for (std::uint32_t& device : without)
+      if (device == disk) device = STRATA_PLAN_NONE;
+    const std::uint32_t holder = view.memory_device(disk);
+    return detail::MemoryLoads(view, plan.assignment).load(holder).used() -
+           detail::MemoryLoads(view, without).load(holder).used();
+  };
+  const auto m = std::max<std::int64_t>(micro_batches, 1);
+  std::optional<StageSearchResult> best;
+  std::uint64_t reserve = 0;
+  for (int round = 0; round < 64; ++round) {  // raise: bounded by the whole model's KV cache
+    std::optional<StageSearchResult> found = search(reserve);
+    if (!found) return std::nullopt;
+    const std::uint64_t need = need_of(*found);
     if (need <= reserve) {
-      if (!found->any_order)
-        log_message(STRATA_LOG_INFO, fmt::format("{} devices are too many to try every order of stages: searched the "
-                                                 "plans that keep the devices' order",
-                                                 view.device_count()));
-      return found->assignment;
+      best = std::move(found);
+      break;
     }
     reserve = need;
+  }
+  for (int round = 0; best && round < 64; ++round) {  // lower: the need only falls
+    const std::uint64_t need = need_of(*best);
+    if (need >= reserve) break;
+    reserve = need;
+    std::optional<StageSearchResult> found = search(reserve);
+    if (!found || need_of(*found) > reserve) break;
+    if (detail::evaluate(view, found->assignment).cycle(m) <= detail::evaluate(view, best->assignment).cycle(m))
+      best = std::move(found);
+  }
+  return best;
+}
+
+}  // namespace
+
+Assignment plan_stages(const PlanView& view, std::int64_t micro_batches) {
+  // The devices of the host's cores are alternatives: search once with each (the others unused),
+  // and once with none when there is none.
+  std::vector<std::uint32_t> host_devices;
+  for (std::uint32_t d = 0; d < view.device_count(); ++d)
+    if (view.shares_host(d)) host_devices.push_back(d);
+  std::vector<std::vector<bool>> choices;
+  for (std::uint32_t chosen : host_devices) {
+    std::vector<bool> usable(view.device_count(), true);
+    for (std::uint32_t other : host_devices) usable[other] = other == chosen;
+    choices.push_back(std::move(usable));
+  }
+  if (choices.empty()) choices.emplace_back(view.device_count(), true);
+
+  // The best by the objective, then (within the search's own slack) by latency.
+  std::optional<StageSearchResult> best;
+  double best_cycle = infinity;
+  for (const std::vector<bool>& usable : choices) {
+    std::optional<StageSearchResult> found = search_with_disk_reserve(view, usable, micro_batches);
+    if (!found) continue;
+    const double cycle = detail::evaluate(view, found->assignment).cycle(std::max<std::int64_t>(micro_batches, 1));
+    const bool tied = best && std::abs(cycle - best_cycle) <= 1e-12 * best_cycle;
+    if ((!tied && cycle < best_cycle) || (tied && found->latency < best->latency)) {
+      best_cycle = std::min(cycle, best_cycle);
+      best = std::move(found);
+    }
+  }
+  if (best) {
+    if (!best->any_order)
+      log_message(STRATA_LOG_INFO, fmt::format("{} devices are too many to try every order of stages: searched the "
+                                               "plans that keep the devices' order",
+                                               view.device_count()));
+    return best->assignment;
   }
 
   // No stage plan fits (units too uneven for one run per device): place first-fit instead.

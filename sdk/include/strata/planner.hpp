@@ -76,9 +76,10 @@ struct STRATA_API PlanOptions {
   // Options of the strategy itself, as a JSON object ("{}" when none).
   std::string planner_options_json = "{}";
   // Whether a device runs an op: asked for every op of a unit, with the workload's shapes and the
-  // checkpoint's dtypes, before the unit may go there. Empty: every device runs every op (devices
-  // described by hand). plan(graph, runtime, ...) asks the runtime's devices (device_support()).
-  std::function<bool(const std::string& device, const Op& op)> supports;
+  // dtypes the device stores, before the unit may go there. Empty: every device runs every op
+  // (devices described by hand). plan(graph, runtime, ...) asks the runtime's devices.
+  using Supports = std::function<bool(const std::string& device, const Op& op)>;
+  Supports supports;
 };
 
 // One device's share of a plan.
@@ -149,7 +150,7 @@ STRATA_API PlanResult plan_with_map(const ModelGraph& graph, const Runtime& runt
 
 // PlanOptions::supports for the devices of `runtime`: asks each device by name (Device::supports).
 // The runtime must outlive the function.
-STRATA_API std::function<bool(const std::string& device, const Op& op)> device_support(const Runtime& runtime);
+STRATA_API PlanOptions::Supports device_support(const Runtime& runtime);
 
 // "opencl:0=10GiB,cpu=30GB,disk=1TB" or the JSON object {"0": "10GiB", "cpu": "30GB"}; sizes as
 // parse_size() reads them ("10GiB", "10GB", "500MiB", plain bytes). Throws Error(invalid_argument).

@@ -34,42 +34,33 @@ std::uint64_t default_budget(const DeviceInfo& info, const PlanOptions& options,
   return *available > reserve ? *available - reserve : 0;
 }
 
+// Devices that run on the host's cores are views of the same cores and memory: a planner that does
+// not choose among them gets one, the CPU device when it is there.
+void keep_one_host_device(DeviceSelection& selection) {
+  auto& devices = selection.devices;
+  auto keep = std::find_if(devices.begin(), devices.end(),
+                           [](const SelectedDevice& d) { return d.shares_host_cores() && d.info.backend == "cpu"; });
+  if (keep == devices.end())
+    keep = std::find_if(devices.begin(), devices.end(), [](const SelectedDevice& d) { return d.shares_host_cores(); });
+  if (keep == devices.end()) return;
+  const std::string kept = keep->name();
+  std::vector<std::string> dropped;
+  for (const SelectedDevice& device : devices) {
+    if (!device.shares_host_cores() || device.name() == kept) continue;
+    dropped.push_back(device.name());
+    selection.left_out.emplace_back(device.name(), fmt::format("it runs on the host's cores, as {} does", kept));
+  }
+  if (dropped.empty()) return;
+  std::erase_if(devices, [&](const SelectedDevice& d) { return d.shares_host_cores() && d.name() != kept; });
+  selection.notes.push_back(
+      fmt::format("{} run{} on the host's cores, as {} does: this strategy uses {} alone "
+                  "(latency and throughput choose among them)",
+                  fmt::join(dropped, ", "), dropped.size() == 1 ? "s" : "", kept, kept));
+}
+
 }  // namespace
 
-double default_peak_flops(DeviceKind kind) {
-  switch (kind) {
-    case DeviceKind::cpu:
-      return 200e9;
-    case DeviceKind::igpu:
-      return 1e12;
-    default:
-      return 10e12;
-  }
-}
-
-double default_memory_bandwidth(DeviceKind kind) {
-  switch (kind) {
-    case DeviceKind::cpu:
-      return 20e9;
-    case DeviceKind::igpu:
-      return 50e9;
-    default:
-      return 300e9;
-  }
-}
-
-double default_host_link_bandwidth(DeviceKind kind) {
-  switch (kind) {
-    case DeviceKind::cpu:
-      return 20e9;  // host to host: a memory copy
-    case DeviceKind::igpu:
-      return 50e9;
-    default:
-      return 16e9;
-  }
-}
-
-DeviceSelection select_devices(const std::vector<DeviceInfo>& infos, const PlanOptions& options) {
+DeviceSelection select_devices(const std::vector<DeviceInfo>& infos, const PlanOptions& options, bool one_host_device) {
   DeviceSelection selection;
 
   // One physical GPU seen through two backends is one pool of memory: keep the first name.
@@ -132,8 +123,7 @@ DeviceSelection select_devices(const std::vector<DeviceInfo>& infos, const PlanO
 
   auto add = [&](const DeviceInfo& info) {
     SelectedDevice device;
-    device.name = info.name;
-    device.kind = info.kind;
+    device.info = info;
     device.offload = !is_accelerator(info);
     const auto limit = limits.find(info.name);
     if (limit != limits.end()) {
@@ -147,21 +137,7 @@ DeviceSelection select_devices(const std::vector<DeviceInfo>& infos, const PlanO
     } else {
       device.budget = default_budget(info, options, selection.notes);
     }
-    auto pick = [&](double reported, double fallback, const char* what, const char* unit, double scale) {
-      if (reported > 0) return reported;
-      selection.notes.push_back(
-          fmt::format("{} does not report its {}: assuming {:g} {}", info.name, what, fallback / scale, unit));
-      return fallback;
-    };
-    device.peak_flops = pick(info.peak_flops, default_peak_flops(info.kind), "peak FLOP/s", "GFLOP/s", 1e9);
-    device.memory_bandwidth =
-        pick(info.memory_bandwidth, default_memory_bandwidth(info.kind), "memory bandwidth", "GB/s", 1e9);
-    device.host_link_bandwidth =
-        info.kind == DeviceKind::cpu
-            ? (info.host_link_bandwidth > 0 ? info.host_link_bandwidth : device.memory_bandwidth)
-            : pick(info.host_link_bandwidth, default_host_link_bandwidth(info.kind), "host link bandwidth", "GB/s",
-                   1e9);
-    selection.devices.push_back(device);
+    selection.devices.push_back(std::move(device));
   };
   for (const DeviceInfo* info : unique) {
     if (restricted && !limits.contains(info->name)) {
@@ -172,24 +148,40 @@ DeviceSelection select_devices(const std::vector<DeviceInfo>& infos, const PlanO
   }
   for (const DeviceInfo* info : unique)
     if (!is_accelerator(*info) && (!restricted || limits.contains(info->name))) add(*info);
+  if (one_host_device) keep_one_host_device(selection);
 
-  // Disk units compute on a CPU and keep their KV cache in its memory.
-  const auto cpu = std::find_if(selection.devices.begin(), selection.devices.end(),
-                                [](const SelectedDevice& device) { return device.kind == DeviceKind::cpu; });
+  // Disk units compute on a CPU and keep their KV cache and workspace in its memory: when
+  // max_memory leaves the CPU out, it holds just those.
   if (options.allow_disk) {
+    // The Session runs disk units on the device named "cpu".
+    auto cpu = std::find_if(selection.devices.begin(), selection.devices.end(),
+                            [](const SelectedDevice& device) { return device.name() == "cpu"; });
+    const auto host =
+        std::find_if(unique.begin(), unique.end(), [](const DeviceInfo* info) { return info->name == "cpu"; });
+    if (cpu == selection.devices.end() && host != unique.end()) {
+      SelectedDevice holder;
+      holder.info = **host;
+      holder.offload = true;
+      holder.memory_only = true;
+      holder.budget = default_budget(**host, options, selection.notes);
+      selection.notes.push_back(fmt::format(
+          "max_memory lists no {0}: disk units compute on {0} and keep their KV cache and workspace in its free "
+          "memory ({1}), and it takes no units of its own",
+          holder.name(), size_text(holder.budget)));
+      std::erase_if(selection.left_out, [&](const auto& entry) { return entry.first == holder.name(); });
+      selection.devices.push_back(std::move(holder));
+      cpu = selection.devices.end() - 1;
+    }
     if (cpu == selection.devices.end()) {
       selection.notes.emplace_back("no CPU device to plan on, so no disk tier (disk units compute on the CPU)");
     } else {
       SelectedDevice disk;
-      disk.name = "disk";
-      disk.kind = DeviceKind::cpu;
+      disk.info = cpu->info;
+      disk.info.name = "disk";
       disk.offload = true;
       disk.disk = true;
       disk.budget = disk_limit.value_or(UINT64_MAX);
-      disk.peak_flops = cpu->peak_flops;
-      disk.memory_bandwidth = options.disk_bandwidth;
-      disk.host_link_bandwidth = cpu->host_link_bandwidth;
-      selection.devices.push_back(disk);
+      selection.devices.push_back(std::move(disk));
     }
   }
   if (selection.devices.empty())

@@ -1,6 +1,7 @@
 // Which devices a plan may use and how much of each: merges one GPU seen through two backends,
 // applies max_memory (Hugging Face's semantics: only the devices it lists), computes budgets,
-// fills in speeds a device does not report, and adds the "disk" tier.
+// keeps one device of the host's cores for planners that do not choose among them, and adds the
+// "disk" tier.
 #pragma once
 
 #include <strata/device.hpp>
@@ -14,14 +15,16 @@
 namespace strata::detail {
 
 struct SelectedDevice {
-  std::string name;
-  DeviceKind kind = DeviceKind::cpu;
+  DeviceInfo info;       // as given; for "disk", the CPU's that computes its units (named "disk")
   bool offload = false;  // "cpu" tier (a CPU device) or "disk"
   bool disk = false;
+  // Holds the disk units' KV cache and workspace but runs no unit: the CPU when max_memory leaves
+  // it out but the disk tier is in use.
+  bool memory_only = false;
   std::uint64_t budget = 0;
-  double peak_flops = 0;
-  double memory_bandwidth = 0;
-  double host_link_bandwidth = 0;
+
+  const std::string& name() const { return info.name; }
+  bool shares_host_cores() const { return !disk && info.shares_host_cores(); }
 };
 
 struct DeviceSelection {
@@ -30,11 +33,9 @@ struct DeviceSelection {
   std::vector<std::pair<std::string, std::string>> left_out;  // name, why
 };
 
-DeviceSelection select_devices(const std::vector<DeviceInfo>& devices, const PlanOptions& options);
-
-// The speeds assumed for a device that does not report its own.
-double default_peak_flops(DeviceKind kind);
-double default_memory_bandwidth(DeviceKind kind);
-double default_host_link_bandwidth(DeviceKind kind);
+// `one_host_device`: of the devices that run on the host's cores, keep only the CPU device (or
+// the first of them), for planners that do not choose among them themselves.
+DeviceSelection select_devices(const std::vector<DeviceInfo>& devices, const PlanOptions& options,
+                               bool one_host_device);
 
 }  // namespace strata::detail

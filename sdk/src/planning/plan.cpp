@@ -1,5 +1,5 @@
 // strata::plan and strata::plan_with_map: build the request, run the strategy, check the answer
-// against the budgets, keep the offload rule, and report.
+// against the budgets and what each device runs, keep the offload rule, and report.
 #include "planning/offload_fill.hpp"
 #include "planning/plan_problem.hpp"
 #include "planning/plan_report.hpp"
@@ -8,6 +8,7 @@
 
 #include <strata/error.hpp>
 #include <strata/planner.hpp>
+#include <strata/runtime.hpp>
 
 #include <fmt/format.h>
 
@@ -27,10 +28,36 @@ std::string lower(std::string_view text) {
   return out;
 }
 
+// Why unit u may not go to device d, as an error names it; "" when it may.
+std::string refusal_message(const detail::PlanProblem& problem, std::uint32_t u, std::uint32_t d) {
+  const std::string& why = problem.refusal(u, d);
+  if (why.empty()) return {};
+  if (why.starts_with("nothing")) return fmt::format("{} runs {}", problem.device_names[d], why);
+  return fmt::format("{} cannot run on {}: the device does not support {}", problem.unit_names[u],
+                     problem.device_names[d], why);
+}
+
+// A unit no device runs: nothing can be planned.
+void check_every_unit_runs_somewhere(const detail::PlanProblem& problem) {
+  const detail::PlanView view = problem.view();
+  for (std::uint32_t u = 0; u < view.unit_count(); ++u) {
+    std::vector<std::string> reasons;
+    for (std::uint32_t d = 0; d < view.device_count() && reasons.size() == d; ++d)
+      if (!view.runs(u, d))
+        reasons.push_back(fmt::format("{} does not support {}", problem.device_names[d], problem.refusal(u, d)));
+    if (reasons.size() == view.device_count())
+      throw Error(StatusCode::unsupported,
+                  fmt::format("planning: no device runs {}: {}", problem.unit_names[u], fmt::join(reasons, "; ")));
+  }
+}
+
 // Every unit on one device; fails with what is missing there.
 Assignment single_device(const detail::PlanProblem& problem, std::uint32_t device) {
   const detail::PlanView view = problem.view();
   Assignment assignment(view.unit_count(), device);
+  for (std::uint32_t u = 0; u < view.unit_count(); ++u)
+    if (const std::string why = refusal_message(problem, u, device); !why.empty())
+      throw Error(StatusCode::unsupported, fmt::format("planning: {}", why));
   const detail::MemoryLoads loads(view, assignment);
   if (loads.first_over_budget() < view.device_count())
     does_not_fit(fmt::format("the model does not fit on {}: {}", problem.device_names[device],
@@ -40,10 +67,13 @@ Assignment single_device(const detail::PlanProblem& problem, std::uint32_t devic
 
 void check_answer(const detail::PlanProblem& problem, const Assignment& assignment, std::string_view planner) {
   const detail::PlanView view = problem.view();
-  for (std::uint32_t u = 0; u < view.unit_count(); ++u)
+  for (std::uint32_t u = 0; u < view.unit_count(); ++u) {
     if (assignment[u] >= view.device_count())
       throw Error(StatusCode::internal, fmt::format("planner {} left unit {} without a valid device (index {})",
                                                     planner, problem.unit_names[u], assignment[u]));
+    if (const std::string why = refusal_message(problem, u, assignment[u]); !why.empty())
+      throw Error(StatusCode::internal, fmt::format("planner {} placed a unit where it cannot run: {}", planner, why));
+  }
   const detail::MemoryLoads loads(view, assignment);
   if (loads.first_over_budget() < view.device_count())
     throw Error(StatusCode::internal, fmt::format("planner {} returned a plan over budget: {}", planner,
@@ -61,30 +91,34 @@ std::string strategies_text(const detail::PlanProblem& problem) {
 
 PlanResult plan(const ModelGraph& graph, const std::vector<DeviceInfo>& devices, std::string_view strategy_name,
                 const PlanOptions& options) {
-  const std::unique_ptr<detail::PlanProblem> problem = detail::build_problem(graph, devices, options);
-  const detail::PlanView view = problem->view();
   std::string strategy = lower(strategy_name);
   if (strategy == "auto") strategy = "balanced";
+  const std::optional<detail::RegisteredPlanner> planner = detail::PlannerRegistry::instance().find(strategy);
+  // Planners that do not choose among the devices of the host's cores get one of them.
+  const bool one_host_device = planner && !planner->chooses_host_device();
+  const std::unique_ptr<detail::PlanProblem> problem = detail::build_problem(graph, devices, options, one_host_device);
+  const detail::PlanView view = problem->view();
 
   // A device name puts everything there, as device_map="cuda:0" does.
   const std::uint32_t device = problem->device_index(strategy_name);
-  if (device < view.device_count())
+  if (!planner && device < view.device_count())
     return detail::make_result(*problem, single_device(*problem, device), std::string(strategy_name), {});
   for (const auto& [name, why] : problem->left_out)
-    if (name == strategy_name)
+    if (!planner && name == strategy_name)
       throw Error(StatusCode::invalid_argument, fmt::format("planning: {} is not planned on: {}", name, why));
-
-  const std::optional<detail::RegisteredPlanner> planner = detail::PlannerRegistry::instance().find(strategy);
   if (!planner)
     throw Error(StatusCode::invalid_argument,
                 fmt::format("planning: unknown strategy '{}'; {}", strategy_name, strategies_text(*problem)));
 
+  check_every_unit_runs_somewhere(*problem);
   if (const std::string shortfall = detail::capacity_shortfall(view); !shortfall.empty()) does_not_fit(shortfall);
   Assignment assignment = detail::run_planner(*planner, problem->request);
   check_answer(*problem, assignment, strategy);
 
+  // The offload rule is Hugging Face's memory rule; a planner that places by speed over every
+  // device keeps its answer (moving a unit it kept on purpose could only make the plan slower).
   std::vector<std::string> notes;
-  if (options.fill_offload_gaps) {
+  if (options.fill_offload_gaps && !planner->chooses_host_device()) {
     const std::size_t moved = detail::fill_offload_gaps(view, assignment);
     if (moved > 0)
       notes.push_back(fmt::format("moved {} unit{} from an offload tier into room left on a faster device", moved,
@@ -95,7 +129,7 @@ PlanResult plan(const ModelGraph& graph, const std::vector<DeviceInfo>& devices,
 
 PlanResult plan_with_map(const ModelGraph& graph, const std::vector<DeviceInfo>& devices, const DeviceMap& map,
                          const PlanOptions& options) {
-  const std::unique_ptr<detail::PlanProblem> problem = detail::build_problem(graph, devices, options);
+  const std::unique_ptr<detail::PlanProblem> problem = detail::build_problem(graph, devices, options, false);
   const detail::PlanView view = problem->view();
   const std::vector<std::string> targets = map.resolve(graph);
   Assignment assignment(view.unit_count());
@@ -109,12 +143,42 @@ PlanResult plan_with_map(const ModelGraph& graph, const std::vector<DeviceInfo>&
                   fmt::format("device map: {} goes to '{}', but {}; the devices are {}", problem->unit_names[u],
                               targets[u], why, fmt::join(problem->device_names, ", ")));
     }
+    if (const std::string why = refusal_message(*problem, u, device); !why.empty())
+      throw Error(StatusCode::unsupported,
+                  fmt::format("device map: {}; send {} to another device", why, problem->unit_names[u]));
     assignment[u] = device;
   }
   const detail::MemoryLoads loads(view, assignment);
   if (loads.first_over_budget() < view.device_count())
     does_not_fit(fmt::format("the device map does not fit: {}", detail::over_budget_message(view, loads)));
   return detail::make_result(*problem, assignment, "map", {});
+}
+
+namespace {
+
+std::vector<DeviceInfo> infos_of(const Runtime& runtime) {
+  std::vector<DeviceInfo> infos;
+  for (const Device& device : runtime.devices()) infos.push_back(device.info());
+  return infos;
+}
+
+}  // namespace
+
+PlanOptions::Supports device_support(const Runtime& runtime) {
+  return [&runtime](const std::string& name, const Op& op) {
+    const std::optional<Device> device = runtime.find_device(name);
+    return device && device->supports(op);
+  };
+}
+
+PlanResult plan(const ModelGraph& graph, const Runtime& runtime, std::string_view strategy, PlanOptions options) {
+  if (!options.supports) options.supports = device_support(runtime);
+  return plan(graph, infos_of(runtime), strategy, options);
+}
+
+PlanResult plan_with_map(const ModelGraph& graph, const Runtime& runtime, const DeviceMap& map, PlanOptions options) {
+  if (!options.supports) options.supports = device_support(runtime);
+  return plan_with_map(graph, infos_of(runtime), map, options);
 }
 
 }  // namespace strata

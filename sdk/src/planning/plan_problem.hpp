@@ -2,12 +2,14 @@
 // strata_plan_request (planner.h), with the storage its pointers point into.
 #pragma once
 
+#include "planning/cost_model.hpp"
 #include "planning/plan_view.hpp"
 
 #include <strata/planner.h>
 #include <strata/planner.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,7 +21,7 @@ struct PlanProblem {
   PlanProblem& operator=(const PlanProblem&) = delete;
 
   const ModelGraph* graph = nullptr;
-  Workload workload;  // context resolved
+  Workload workload;  // context, KV dtype and prompt resolved
   std::vector<std::string> unit_names;
   std::vector<std::string> device_names;
   std::vector<DeviceKind> device_kinds;
@@ -27,8 +29,11 @@ struct PlanProblem {
   std::vector<strata_plan_device> devices;
   std::vector<double> unit_seconds;
   std::vector<bool> compute_bound;  // per unit x device: compute time >= memory time
+  // Per unit x device: "" when the device runs every op of the unit, else why not (the op).
+  std::vector<std::string> refusals;
   std::vector<double> link_bandwidth;
   std::vector<double> link_latencies;
+  std::unique_ptr<CostModel> costs;
   std::string options_json;
   strata_plan_request request{};
   std::vector<std::string> notes;
@@ -37,9 +42,14 @@ struct PlanProblem {
 
   PlanView view() const { return PlanView(request); }
   std::uint32_t device_index(std::string_view name) const;  // device_count() when absent
+  const std::string& refusal(std::uint32_t u, std::uint32_t d) const {
+    return refusals[static_cast<std::size_t>(u) * device_names.size() + d];
+  }
 };
 
+// `one_host_device`: keep one device of the host's cores (planners without
+// STRATA_PLANNER_CHOOSES_HOST_DEVICE, and checks of explicit maps need them all).
 std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::vector<DeviceInfo>& devices,
-                                           const PlanOptions& options);
+                                           const PlanOptions& options, bool one_host_device);
 
 }  // namespace strata::detail

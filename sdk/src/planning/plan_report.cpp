@@ -1,8 +1,64 @@
 #include "planning/plan_report.hpp"
 
+#include "planning/name_lists.hpp"
+
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
+#include <map>
+
 namespace strata::detail {
+namespace {
+
+// Seconds to prefill the workload's prompt on `assignment`: the prompt in pieces of at most
+// max_batch_tokens, each through every unit (the final norm and lm_head only for the last
+// piece's last token) and the transfers between devices.
+double prefill_seconds(const PlanProblem& problem, const Assignment& assignment) {
+  const Workload& workload = problem.workload;
+  const CostModel& costs = *problem.costs;
+  const PlanView view = problem.view();
+  const std::int64_t piece = std::min(workload.max_batch_tokens, workload.context_length);
+  double total = 0;
+  for (std::int64_t start = 0; start < workload.prompt_tokens; start += piece) {
+    const std::int64_t tokens = std::min(piece, workload.prompt_tokens - start);
+    const bool last = start + tokens == workload.prompt_tokens;
+    const StepShape step{tokens, start + tokens, last ? 1 : 0, workload.batch_size};
+    for (std::uint32_t u = 0; u < view.unit_count(); ++u) {
+      total += costs.seconds(u, assignment[u], step);
+      if (u + 1 == view.unit_count() || assignment[u + 1] == assignment[u]) continue;
+      const UnitKind next = problem.graph->units[u + 1].kind;
+      if (!last && (next == UnitKind::final_norm || next == UnitKind::lm_head)) continue;
+      const double bytes = static_cast<double>(problem.graph->units[u].activation_bytes) *
+                           static_cast<double>(tokens * workload.batch_size);
+      total +=
+          view.latency(assignment[u], assignment[u + 1]) + bytes / view.bandwidth(assignment[u], assignment[u + 1]);
+    }
+  }
+  return total;
+}
+
+// "sample:0 does not run model.layers.0-7 (rope (...))": why a device was passed over.
+std::vector<std::string> refusal_notes(const PlanProblem& problem) {
+  std::vector<std::string> notes;
+  const PlanView view = problem.view();
+  for (std::uint32_t d = 0; d < view.device_count(); ++d) {
+    std::vector<std::string> units;
+    std::string first_reason;
+    for (std::uint32_t u = 0; u < view.unit_count(); ++u) {
+      const std::string& why = problem.refusal(u, d);
+      if (why.empty() || why.starts_with("nothing")) continue;
+      units.push_back(problem.unit_names[u]);
+      if (first_reason.empty()) first_reason = why;
+    }
+    if (!units.empty())
+      notes.push_back(fmt::format("{} does not run {} (it does not support {}{})", problem.device_names[d],
+                                  summarize_names(units), first_reason, units.size() > 1 ? ", among others" : ""));
+  }
+  return notes;
+}
+
+}  // namespace
 
 PlanResult make_result(const PlanProblem& problem, const Assignment& assignment, std::string strategy,
                        std::vector<std::string> notes) {
@@ -17,11 +73,13 @@ PlanResult make_result(const PlanProblem& problem, const Assignment& assignment,
   PlanReport& report = result.report;
   report.strategy = std::move(strategy);
   report.workload = problem.workload;
+  std::vector<std::string> host_devices;
   for (std::uint32_t d = 0; d < view.device_count(); ++d) {
     DevicePlan device;
     device.name = problem.device_names[d];
     device.kind = problem.device_kinds[d];
     device.offload_tier = view.is_offload(d);
+    device.shares_host_cores = view.shares_host(d);
     device.weight_bytes = loads.load(d).weights;
     device.kv_bytes = loads.load(d).kv;
     device.workspace_bytes = loads.load(d).workspace;
@@ -35,20 +93,39 @@ PlanResult make_result(const PlanProblem& problem, const Assignment& assignment,
       (problem.compute_bound[static_cast<std::size_t>(u) * view.device_count() + d] ? compute : memory) +=
           view.seconds(u, d);
     }
-    if (!device.units.empty()) device.bound = compute > memory ? "compute" : "memory";
+    if (!device.units.empty()) {
+      device.bound = compute > memory ? "compute" : "memory";
+      if (device.shares_host_cores) host_devices.push_back(device.name);
+    }
     report.devices.push_back(std::move(device));
   }
   const double batch = static_cast<double>(problem.workload.batch_size);
+  const double micro_batches = static_cast<double>(problem.workload.micro_batches);
   report.latency_ms = evaluation.latency * 1e3;
   report.transfer_ms = evaluation.transfer * 1e3;
   report.bottleneck_ms = evaluation.bottleneck * 1e3;
-  report.bottleneck = evaluation.bottleneck_from == evaluation.bottleneck_to
-                          ? problem.device_names[evaluation.bottleneck_from]
-                          : fmt::format("{}->{}", problem.device_names[evaluation.bottleneck_from],
-                                        problem.device_names[evaluation.bottleneck_to]);
-  report.tokens_per_second = evaluation.latency > 0 ? batch / evaluation.latency : 0;
+  if (evaluation.bottleneck_on_host && host_devices.size() > 1)
+    report.bottleneck = fmt::format("{}", fmt::join(host_devices, "+"));
+  else if (evaluation.bottleneck_from == evaluation.bottleneck_to)
+    report.bottleneck = problem.device_names[evaluation.bottleneck_from];
+  else
+    report.bottleneck = fmt::format("{}->{}", problem.device_names[evaluation.bottleneck_from],
+                                    problem.device_names[evaluation.bottleneck_to]);
+  const double cycle = evaluation.cycle(problem.workload.micro_batches);
+  report.tokens_per_second = cycle > 0 ? batch * micro_batches / cycle : 0;
   report.pipelined_tokens_per_second = evaluation.bottleneck > 0 ? batch / evaluation.bottleneck : 0;
+  const double prefill = prefill_seconds(problem, assignment);
+  report.prefill_tokens_per_second =
+      prefill > 0 ? static_cast<double>(problem.workload.prompt_tokens) * batch / prefill : 0;
+  if (std::isnan(prefill) || std::isnan(cycle)) {
+    report.tokens_per_second = report.prefill_tokens_per_second = std::nan("");
+    if (std::isnan(evaluation.bottleneck)) report.pipelined_tokens_per_second = std::nan("");
+  }
   report.notes = problem.notes;
+  for (std::string& note : refusal_notes(problem)) report.notes.push_back(std::move(note));
+  if (host_devices.size() > 1)
+    report.notes.push_back(fmt::format("{} run on the same host cores: their times add up, in a pipeline too",
+                                       fmt::join(host_devices, ", ")));
   for (std::string& note : notes) report.notes.push_back(std::move(note));
   return result;
 }

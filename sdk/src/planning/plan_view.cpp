@@ -4,6 +4,9 @@
 #include <strata/types.hpp>
 
 #include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
 
 namespace strata::detail {
 
@@ -19,11 +22,21 @@ std::uint32_t PlanView::memory_device(std::uint32_t d) const {
   return holder < device_count() ? holder : d;
 }
 
+bool PlanView::runs(std::uint32_t u, std::uint32_t d) const { return !std::isinf(seconds(u, d)); }
+bool PlanView::timed(std::uint32_t u, std::uint32_t d) const { return !std::isnan(seconds(u, d)); }
+
+double PlanView::latency(std::uint32_t from, std::uint32_t to) const {
+  if (request_->struct_size >= offsetof(strata_plan_request, link_latencies) + sizeof(void*) &&
+      request_->link_latencies != nullptr)
+    return request_->link_latencies[static_cast<std::size_t>(from) * device_count() + to];
+  return request_->link_latency;
+}
+
 double PlanView::transfer_seconds(std::uint32_t u, std::uint32_t from, std::uint32_t to) const {
   if (from == to) return 0;
   const double bytes = static_cast<double>(unit(u).activation_bytes);
   const double rate = bandwidth(from, to);
-  return request_->link_latency + (rate > 0 ? bytes / rate : 0);
+  return latency(from, to) + (rate > 0 ? bytes / rate : 0);
 }
 
 MemoryLoads::MemoryLoads(const PlanView& view) : view_(&view), loads_(view.device_count()) {}
@@ -110,20 +123,41 @@ Evaluation evaluate(const PlanView& view, const Assignment& assignment) {
       result.latency += move;
     }
   }
+  std::uint32_t first_host = devices;
   for (std::uint32_t d = 0; d < devices; ++d) {
-    if (result.device_seconds[d] > result.bottleneck) {
+    if (view.shares_host(d)) {
+      result.host_seconds += result.device_seconds[d];
+      if (first_host == devices || result.device_seconds[d] > result.device_seconds[first_host]) first_host = d;
+    } else if (result.device_seconds[d] > result.bottleneck) {
       result.bottleneck = result.device_seconds[d];
       result.bottleneck_from = result.bottleneck_to = d;
     }
+  }
+  if (first_host < devices && result.host_seconds > result.bottleneck) {
+    result.bottleneck = result.host_seconds;
+    result.bottleneck_on_host = true;
+    result.bottleneck_from = result.bottleneck_to = first_host;
   }
   for (std::uint32_t a = 0; a < devices; ++a)
     for (std::uint32_t b = 0; b < devices; ++b)
       if (result.link_seconds[static_cast<std::size_t>(a) * devices + b] > result.bottleneck) {
         result.bottleneck = result.link_seconds[static_cast<std::size_t>(a) * devices + b];
+        result.bottleneck_on_host = false;
         result.bottleneck_from = a;
         result.bottleneck_to = b;
       }
+  // A device whose time is unknown leaves the bottleneck unknown too.
+  for (std::uint32_t d = 0; d < devices; ++d)
+    if (std::isnan(result.device_seconds[d])) {
+      result.bottleneck = std::numeric_limits<double>::quiet_NaN();
+      result.bottleneck_from = result.bottleneck_to = d;
+      result.bottleneck_on_host = false;
+    }
   return result;
+}
+
+double Evaluation::cycle(std::int64_t micro_batches) const {
+  return std::max(latency, static_cast<double>(micro_batches) * bottleneck);
 }
 
 std::string size_text(std::uint64_t bytes) { return bytes == UINT64_MAX ? "unlimited" : format_size(bytes); }

@@ -28,15 +28,22 @@ class PlanView {
 
   bool is_offload(std::uint32_t d) const { return (device(d).flags & STRATA_PLAN_DEVICE_OFFLOAD) != 0; }
   bool is_disk(std::uint32_t d) const { return (device(d).flags & STRATA_PLAN_DEVICE_DISK) != 0; }
+  bool shares_host(std::uint32_t d) const { return (device(d).flags & STRATA_PLAN_DEVICE_SHARES_HOST) != 0; }
   // The device whose memory holds d's KV cache and workspace (itself, or "cpu" for "disk").
   std::uint32_t memory_device(std::uint32_t d) const;
 
   double seconds(std::uint32_t u, std::uint32_t d) const {
     return request_->unit_seconds[static_cast<std::size_t>(u) * device_count() + d];
   }
+  // Whether device d runs every op of unit u (its time is not INFINITY).
+  bool runs(std::uint32_t u, std::uint32_t d) const;
+  // Whether unit u's time on device d is known (not NaN: the device has speed figures).
+  bool timed(std::uint32_t u, std::uint32_t d) const;
   double bandwidth(std::uint32_t from, std::uint32_t to) const {
     return request_->link_bandwidth[static_cast<std::size_t>(from) * device_count() + to];
   }
+  // The fixed cost of a transfer from one device to another (link_latencies, else link_latency).
+  double latency(std::uint32_t from, std::uint32_t to) const;
   // Moving unit u's output from device `from` to device `to`: 0 on the same device.
   double transfer_seconds(std::uint32_t u, std::uint32_t from, std::uint32_t to) const;
 
@@ -90,9 +97,18 @@ struct Evaluation {
   std::vector<double> device_seconds;  // per device: its units' time
   // Per ordered pair of devices: the time of the transfers over that link, [from * D + to].
   std::vector<double> link_seconds;
-  double bottleneck = 0;  // the largest of device_seconds and link_seconds
+  // The devices that run on the host's cores, as one resource: their times add up.
+  double host_seconds = 0;
+  // The busiest resource: the largest of the devices' times (those on the host's cores counted
+  // together), and the links'.
+  double bottleneck = 0;
+  bool bottleneck_on_host = false;  // the host's cores together
   std::uint32_t bottleneck_from = 0;
   std::uint32_t bottleneck_to = 0;  // == bottleneck_from for a device
+
+  // Seconds per step of every batch with `micro_batches` of them in flight: max(latency, m x
+  // bottleneck).
+  double cycle(std::int64_t micro_batches) const;
 };
 
 Evaluation evaluate(const PlanView& view, const Assignment& assignment);

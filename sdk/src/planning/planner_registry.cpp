@@ -60,6 +60,8 @@ PlannerInfo PlannerRegistry::add(strata_planner_entry_fn entry, std::shared_ptr<
   planner.info.version = text_or_empty(api->version);
   planner.info.builtin = planner.library == nullptr;
   planner.info.path = origin;
+  // A 1.0 plugin's table ends before `flags`: it gets the 1.0 behaviour.
+  if (api->struct_size >= offsetof(strata_planner_api, flags) + sizeof(api->flags)) planner.flags = api->flags;
 
   std::lock_guard lock(mutex_);
   for (const RegisteredPlanner& known : planners_)

@@ -19,6 +19,9 @@ struct RegisteredPlanner {
   const strata_planner_api* api = nullptr;
   std::shared_ptr<SharedLibrary> library;  // null for built-in planners
   PlannerInfo info;
+  strata_planner_flags flags = 0;  // planner ABI 1.1; 0 for a 1.0 plugin
+
+  bool chooses_host_device() const { return (flags & STRATA_PLANNER_CHOOSES_HOST_DEVICE) != 0; }
 };
 
 class PlannerRegistry {

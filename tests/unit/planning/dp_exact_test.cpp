@@ -1,7 +1,8 @@
 // The latency and throughput planners against a brute-force optimiser: on small random cases
-// (up to 12 units, 4 devices, random speeds, sizes and links) their plans must be exactly as
-// good as the best of all stage plans (every device holds at most one contiguous run of units,
-// in any order), by a cost model written here from the documented formulas.
+// (up to 12 units, 4 devices, random speeds, sizes, links, micro-batches and devices that run on
+// the host's cores) their plans must be exactly as good as the best of all stage plans (every
+// device holds at most one contiguous run of units, in any order, and at most one device of the
+// host's cores is used), by a cost model written here from the documented formulas.
 #include "planning_fixtures.hpp"
 
 #include <strata/error.hpp>
@@ -55,18 +56,16 @@ Costs costs_of(const Case& c) {
     costs.unit_seconds.push_back(row);
     costs.activation.push_back(static_cast<double>(unit.activation_bytes) * batch);
   }
+  // A CPU's link to the host is a copy within host memory. Activations go through host memory:
+  // read back from one device, written to the other.
   auto host_link = [&](std::size_t d) {
-    return c.devices[d].kind == DeviceKind::cpu ? c.devices[d].memory_bandwidth : c.devices[d].host_link_bandwidth;
+    return c.devices[d].kind == DeviceKind::cpu && c.devices[d].host_link_bandwidth == 0
+               ? c.devices[d].memory_bandwidth
+               : c.devices[d].host_link_bandwidth;
   };
   costs.bandwidth.assign(devices, std::vector<double>(devices, 0));
   for (std::size_t a = 0; a < devices; ++a)
-    for (std::size_t b = 0; b < devices; ++b) {
-      const bool a_host = c.devices[a].kind == DeviceKind::cpu;
-      const bool b_host = c.devices[b].kind == DeviceKind::cpu;
-      costs.bandwidth[a][b] = a_host   ? host_link(b)
-                              : b_host ? host_link(a)
-                                       : 1.0 / (1.0 / host_link(a) + 1.0 / host_link(b));
-    }
+    for (std::size_t b = 0; b < devices; ++b) costs.bandwidth[a][b] = 1.0 / (1.0 / host_link(a) + 1.0 / host_link(b));
   for (const Link& link : c.options.links) {
     std::size_t a = 0;
     std::size_t b = 0;
@@ -82,10 +81,12 @@ Costs costs_of(const Case& c) {
 
 struct Score {
   double latency = 0;
-  double bottleneck = 0;
+  double bottleneck = 0;  // the devices of the host's cores counted as one
+  double cycle = 0;       // max(latency, micro-batches x bottleneck)
 };
 
-Score score(const Costs& costs, const std::vector<std::size_t>& assignment, std::size_t devices) {
+Score score(const Case& c, const Costs& costs, const std::vector<std::size_t>& assignment) {
+  const std::size_t devices = c.devices.size();
   Score result;
   std::vector<double> busy(devices, 0);
   std::vector<std::vector<double>> link(devices, std::vector<double>(devices, 0));
@@ -98,11 +99,25 @@ Score score(const Costs& costs, const std::vector<std::size_t>& assignment, std:
       link[assignment[u]][assignment[u + 1]] += move;
     }
   }
+  double host = 0;
   for (std::size_t a = 0; a < devices; ++a) {
-    result.bottleneck = std::max(result.bottleneck, busy[a]);
+    if (c.devices[a].shares_host_cores())
+      host += busy[a];
+    else
+      result.bottleneck = std::max(result.bottleneck, busy[a]);
     for (std::size_t b = 0; b < devices; ++b) result.bottleneck = std::max(result.bottleneck, link[a][b]);
   }
+  result.bottleneck = std::max(result.bottleneck, host);
+  result.cycle = std::max(result.latency, static_cast<double>(c.options.workload.micro_batches) * result.bottleneck);
   return result;
+}
+
+// At most one device of the host's cores: they are views of the same cores.
+bool one_host_device(const Case& c, const std::vector<std::size_t>& assignment) {
+  std::vector<std::size_t> used;
+  for (std::size_t d : assignment)
+    if (c.devices[d].shares_host_cores() && std::find(used.begin(), used.end(), d) == used.end()) used.push_back(d);
+  return used.size() <= 1;
 }
 
 bool fits(const Case& c, const std::vector<std::size_t>& assignment) {
@@ -116,8 +131,8 @@ bool fits(const Case& c, const std::vector<std::size_t>& assignment) {
 
 struct Best {
   double latency = std::numeric_limits<double>::infinity();
-  double bottleneck = std::numeric_limits<double>::infinity();
-  double latency_at_best_bottleneck = std::numeric_limits<double>::infinity();
+  double cycle = std::numeric_limits<double>::infinity();
+  double latency_at_best_cycle = std::numeric_limits<double>::infinity();
   std::size_t plans = 0;
 };
 
@@ -145,18 +160,18 @@ Best brute_force(const Case& c) {
         const std::size_t end = s + 1 < starts.size() ? starts[s + 1] : units;
         for (std::size_t u = starts[s]; u < end; ++u) assignment[u] = chosen[s];
       }
-      if (fits(c, assignment)) feasible.push_back(score(costs, assignment, devices));
+      if (fits(c, assignment) && one_host_device(c, assignment)) feasible.push_back(score(c, costs, assignment));
     } while (std::next_permutation(order.begin(), order.end()));
   }
   Best best;
   best.plans = feasible.size();
   for (const Score& s : feasible) {
     best.latency = std::min(best.latency, s.latency);
-    best.bottleneck = std::min(best.bottleneck, s.bottleneck);
+    best.cycle = std::min(best.cycle, s.cycle);
   }
   for (const Score& s : feasible)
-    if (s.bottleneck <= best.bottleneck * (1 + 1e-9))
-      best.latency_at_best_bottleneck = std::min(best.latency_at_best_bottleneck, s.latency);
+    if (s.cycle <= best.cycle * (1 + 1e-9))
+      best.latency_at_best_cycle = std::min(best.latency_at_best_cycle, s.latency);
   return best;
 }
 
@@ -175,6 +190,8 @@ Case random_case(std::mt19937& random) {
   }
 
   c.options.workload.batch_size = 1 + static_cast<std::int64_t>(random() % 4);
+  const std::int64_t micro_batches[] = {1, 2, 3, 8, 1000};
+  c.options.workload.micro_batches = micro_batches[random() % 5];
   c.options.workload.context_length = 1 + static_cast<std::int64_t>(random() % 512);
   c.options.workload.max_batch_tokens = 1 + static_cast<std::int64_t>(random() % 8);
   c.options.workspace_factor = static_cast<double>(random() % 3);
@@ -190,7 +207,8 @@ Case random_case(std::mt19937& random) {
   for (const Unit& unit : c.graph.units) {
     total += unit.parameter_bytes() +
              unit.kv_bytes_per_token *
-                 static_cast<std::uint64_t>(c.options.workload.context_length * c.options.workload.batch_size);
+                 static_cast<std::uint64_t>(c.options.workload.context_length * c.options.workload.batch_size *
+                                            c.options.workload.micro_batches);
     workspace = std::max(workspace, static_cast<std::uint64_t>(static_cast<double>(unit.activation_bytes * tokens) *
                                                                c.options.workspace_factor));
   }
@@ -200,9 +218,11 @@ Case random_case(std::mt19937& random) {
     DeviceInfo info = is_cpu ? testing::cpu(1ull << 40, uniform(1e10, 5e11), uniform(1e10, 1e11))
                              : testing::gpu("sim:" + std::to_string(d), 1ull << 40, uniform(1e12, 2e13),
                                             uniform(1e11, 2e12), uniform(4e9, 3e10));
+    // Sometimes a device that runs on the host's cores (as PoCL or lavapipe do), besides the CPU.
+    if (is_cpu || random() % 5 == 0) info.sharing = DeviceSharing::host_cores;
     // Tight enough that memory decides much of the plan, loose enough that most cases fit.
     const auto budget =
-        static_cast<std::uint64_t>(uniform(0.5, 1.5) * 1.5 * static_cast<double>(total) / devices) + workspace;
+        static_cast<std::uint64_t>(uniform(0.6, 1.6) * 1.5 * static_cast<double>(total) / devices) + workspace;
     // Sometimes a twin of the previous GPU: the search groups interchangeable devices.
     if (!is_cpu && d > 0 && c.devices.back().kind != DeviceKind::cpu && random() % 3 == 0) {
       const std::string name = info.name;
@@ -269,7 +289,8 @@ TEST(StagePlanners, LatencyAndThroughputAreExactAgainstBruteForce) {
     const auto fastest = indices(c, latency);
     EXPECT_TRUE(is_stage_plan(fastest));
     EXPECT_TRUE(fits(c, fastest));
-    const Score fastest_score = score(costs, fastest, c.devices.size());
+    EXPECT_TRUE(one_host_device(c, fastest));
+    const Score fastest_score = score(c, costs, fastest);
     expect_near_relative(fastest_score.latency, best.latency, "latency");
     expect_near_relative(latency.report.latency_ms * 1e-3, fastest_score.latency, "reported latency");
 
@@ -277,12 +298,16 @@ TEST(StagePlanners, LatencyAndThroughputAreExactAgainstBruteForce) {
     const auto pipelined = indices(c, throughput);
     EXPECT_TRUE(is_stage_plan(pipelined));
     EXPECT_TRUE(fits(c, pipelined));
-    const Score pipelined_score = score(costs, pipelined, c.devices.size());
-    expect_near_relative(pipelined_score.bottleneck, best.bottleneck, "bottleneck");
-    expect_near_relative(pipelined_score.latency, best.latency_at_best_bottleneck, "latency at the best bottleneck");
+    EXPECT_TRUE(one_host_device(c, pipelined));
+    const Score pipelined_score = score(c, costs, pipelined);
+    expect_near_relative(pipelined_score.cycle, best.cycle, "cycle");
+    expect_near_relative(pipelined_score.latency, best.latency_at_best_cycle, "latency at the best cycle");
     expect_near_relative(throughput.report.bottleneck_ms * 1e-3, pipelined_score.bottleneck, "reported bottleneck");
+    const double sequences = static_cast<double>(c.options.workload.batch_size * c.options.workload.micro_batches);
+    expect_near_relative(throughput.report.tokens_per_second, sequences / pipelined_score.cycle, "reported tokens/s");
+    if (c.options.workload.micro_batches == 1) expect_near_relative(pipelined_score.latency, best.latency, "m = 1");
   }
-  EXPECT_GT(compared, 3 * infeasible);
+  EXPECT_GT(compared, 2 * infeasible);  // most cases fit, so the comparisons above ran
 }
 
 TEST(StagePlanners, ManyDistinctDevicesStillGiveValidPlans) {
@@ -301,7 +326,6 @@ TEST(StagePlanners, ManyDistinctDevicesStillGiveValidPlans) {
   for (const char* strategy : {"latency", "throughput"}) {
     const PlanResult result = plan(graph, devices, strategy, options);
     EXPECT_EQ(testing::over_budget(result, graph), "") << strategy;
-    EXPECT_EQ(testing::offload_violation(result, graph), "") << strategy;
   }
 }
 

@@ -49,8 +49,21 @@ TEST(Sequential, LeavesRoomForTheKvCacheOfTheStatedContext) {
   EXPECT_EQ(result.report.devices[0].kv_bytes, 8 * 20 * MiB);
 }
 
-TEST(Sequential, ReturnsToADeviceItSkipped) {
+TEST(Sequential, StaysOnItsAcceleratorRatherThanHoppingBack) {
+  // The last unit would fit in the room left on opencl:0 too: going back there would only add
+  // two transfers.
   const ModelGraph graph = testing::chain_graph({UnitSpec{60 * MiB}, UnitSpec{60 * MiB}, UnitSpec{10 * MiB}}, false);
+  const auto devices = gpus_and_cpu(2);
+  const PlanResult result =
+      plan(graph, devices, "sequential", budgets({{"0", 100 * MiB}, {"1", 100 * MiB}, {"cpu", GiB}}));
+  EXPECT_EQ(result.targets, (std::vector<std::string>{"opencl:0", "opencl:1", "opencl:1"}));
+}
+
+TEST(Sequential, ReturnsToAnAcceleratorItSkippedBeforeOffloading) {
+  // The second unit is too large for what opencl:0 has left; the third fits neither opencl:1 nor a
+  // later GPU, but opencl:0 still has room: it goes there, not to the CPU (accelerate would
+  // offload it).
+  const ModelGraph graph = testing::chain_graph({UnitSpec{60 * MiB}, UnitSpec{90 * MiB}, UnitSpec{30 * MiB}}, false);
   const auto devices = gpus_and_cpu(2);
   const PlanResult result =
       plan(graph, devices, "sequential", budgets({{"0", 100 * MiB}, {"1", 100 * MiB}, {"cpu", GiB}}));
@@ -145,7 +158,7 @@ TEST(AllStrategies, AcceptADiskKeyAndOffloadToDiskOnlyWhenNeeded) {
 }
 
 TEST(AllStrategies, CountOneGpuSeenThroughTwoBackendsOnce) {
-  std::vector<UnitSpec> specs(10, UnitSpec{GiB});
+  std::vector<UnitSpec> specs(10, UnitSpec{GiB, 0, GiB});  // each reads its weights once per token
   const ModelGraph graph = testing::chain_graph(specs);
   std::vector<DeviceInfo> devices{testing::gpu("opencl:0", 8 * GiB, 10e12, 300e9, 16e9, "0000:65:00.0"),
                                   testing::gpu("vulkan:0", 8 * GiB, 10e12, 300e9, 16e9, "0000:65:00.0"),
@@ -246,7 +259,8 @@ TEST(Report, PredictsTheRooflineOfEachUnit) {
   std::vector<DeviceInfo> devices{testing::gpu("opencl:0", 8 * GiB, 10e12, 100e9), testing::cpu(8 * GiB)};
   const PlanResult result = plan(graph, devices, "opencl:0", budgets({}));
   const DevicePlan& gpu = result.report.devices[0];
-  EXPECT_NEAR(gpu.ms_per_token, 1e3 * (static_cast<double>(GiB) / 100e9 + 1e12 / 10e12), 1e-9);
+  // The lm_head also reads its logits back: 4096 bytes over the 16 GB/s host link.
+  EXPECT_NEAR(gpu.ms_per_token, 1e3 * (static_cast<double>(GiB) / 100e9 + 1e12 / 10e12 + 4096 / 16e9), 1e-9);
   EXPECT_NEAR(result.report.latency_ms, gpu.ms_per_token, 1e-9);
   EXPECT_EQ(result.report.transfer_ms, 0.0);
 }
@@ -279,7 +293,14 @@ TEST(OffloadRule, HoldsForEveryStrategyOnRandomModels) {
       }
       ++planned;
       EXPECT_EQ(testing::over_budget(result, graph, options.workspace_factor), "");
-      EXPECT_EQ(testing::offload_violation(result, graph, options.workspace_factor), "");
+      // latency and throughput place by speed over every device: the rule is not theirs (their
+      // exactness is proven in dp_exact_test.cpp).
+      const std::string_view name = strategy;
+      if (name != "latency" && name != "throughput") {
+        EXPECT_EQ(testing::offload_violation(result, graph, options.workspace_factor,
+                                             testing::latency_of(graph, gpus_and_cpu(gpus), options)),
+                  "");
+      }
     }
   }
   EXPECT_GT(planned, 5 * did_not_fit);  // the cases mostly fit, so the checks above ran

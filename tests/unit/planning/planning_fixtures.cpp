@@ -90,7 +90,7 @@ std::map<std::string, Usage> memory_by_target(const ModelGraph& graph, const std
     Usage& memory = usage[holder];
     const std::uint64_t kv_per_token = (unit.kv_bytes_per_token * kv_size + 3) / 4;
     memory.kv += kv_per_token * static_cast<std::uint64_t>(workload.context_length) *
-                 static_cast<std::uint64_t>(workload.batch_size);
+                 static_cast<std::uint64_t>(workload.batch_size * workload.micro_batches);
     const double factor = unit.kind == UnitKind::lm_head ? 1.0 : workspace_factor;
     memory.workspace = std::max(
         memory.workspace, static_cast<std::uint64_t>(static_cast<double>(unit.activation_bytes * tokens) * factor));
@@ -110,7 +110,14 @@ std::string over_budget(const PlanResult& result, const ModelGraph& graph, doubl
   return {};
 }
 
-std::string offload_violation(const PlanResult& result, const ModelGraph& graph, double workspace_factor) {
+LatencyOf latency_of(const ModelGraph& graph, const std::vector<DeviceInfo>& devices, const PlanOptions& options) {
+  return [&graph, devices, options](const std::vector<std::string>& targets) {
+    return plan_with_map(graph, devices, DeviceMap::from_targets(graph, targets), options).report.latency_ms;
+  };
+}
+
+std::string offload_violation(const PlanResult& result, const ModelGraph& graph, double workspace_factor,
+                              const LatencyOf& latency) {
   auto fits_after_move = [&](std::size_t u, const std::string& to) {
     std::vector<std::string> moved = result.targets;
     moved[u] = to;
@@ -123,8 +130,13 @@ std::string offload_violation(const PlanResult& result, const ModelGraph& graph,
     if (at != "cpu" && at != "disk") continue;
     for (const DevicePlan& device : result.report.devices) {
       const bool faster = !device.offload_tier || (at == "disk" && device.name == "cpu");
-      if (faster && device.name != at && fits_after_move(u, device.name))
-        return fmt::format("{} is on {} but fits on {}", graph.units[u].name, at, device.name);
+      if (!faster || device.name == at || !fits_after_move(u, device.name)) continue;
+      if (latency) {
+        std::vector<std::string> moved = result.targets;
+        moved[u] = device.name;
+        if (!(latency(moved) < latency(result.targets))) continue;  // the move would not make it faster
+      }
+      return fmt::format("{} is on {} but fits on {}", graph.units[u].name, at, device.name);
     }
   }
   return {};

@@ -7,6 +7,7 @@
 #include <strata/planner.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -48,8 +49,16 @@ std::map<std::string, Usage> memory_by_target(const ModelGraph& graph, const std
 // Every device within the budget the report states; returns "" or what is over.
 std::string over_budget(const PlanResult& result, const ModelGraph& graph, double workspace_factor = 8.0);
 
-// The offload rule: no unit on "cpu"/"disk" that would fit in an accelerator's room (or on
-// "disk" fitting on "cpu"), by the independent accounting. Returns "" or the first violation.
-std::string offload_violation(const PlanResult& result, const ModelGraph& graph, double workspace_factor = 8.0);
+// The predicted latency (ms per token) of a placement, one target per unit.
+using LatencyOf = std::function<double(const std::vector<std::string>& targets)>;
+// plan_with_map's prediction on `devices` with `options`.
+LatencyOf latency_of(const ModelGraph& graph, const std::vector<DeviceInfo>& devices, const PlanOptions& options);
+
+// The offload rule of the memory-driven strategies: no unit on "cpu"/"disk" that would fit in an
+// accelerator's room (or on "disk" fitting on "cpu"), by the independent accounting - unless, when
+// `latency` is given, the move would not make the predicted latency lower. Returns "" or the
+// first violation.
+std::string offload_violation(const PlanResult& result, const ModelGraph& graph, double workspace_factor = 8.0,
+                              const LatencyOf& latency = {});
 
 }  // namespace strata::testing
