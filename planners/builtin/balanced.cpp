@@ -6,8 +6,9 @@
 //     when the walk reaches its accelerator, from what is left to place;
 //  2. units go in order to the pool's accelerators, moving on when the next unit would take one
 //     further past its target than short of it;
-//  3. what is left goes first-fit to every accelerator (GPU 0 included) and only then to cpu and
-//     disk. accelerate's version instead caps GPU 0 and spills to the CPU while GPU 0 sits empty.
+//  3. what is left (units too large for the targets, or that the walk's device does not run) goes
+//     first-fit to every accelerator that runs it (GPU 0 included) and only then to cpu and disk.
+//     accelerate's version instead caps GPU 0 and spills to the CPU while GPU 0 sits empty.
 #include "first_fit.hpp"
 
 #include <algorithm>
@@ -73,6 +74,7 @@ Assignment plan_balanced(const PlanView& view, bool low_zero) {
     bool placed = false;
     while (g < pool.size()) {
       const std::uint32_t d = pool[g];
+      if (!view.runs(u, d)) break;  // the unit goes first-fit below; the walk stays on d
       const bool last = g + 1 == pool.size();
       const bool within_target = share == 0 || last || share + bytes / 2 <= target;
       if (within_target && loads.fits(u, d, assignment)) {

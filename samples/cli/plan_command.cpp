@@ -3,6 +3,7 @@
 //
 //   strata plan --config llama-3-70b/config.json --devices 4x24.json --strategy latency --svg plan.svg
 #include "commands.hpp"
+#include "measure_devices.hpp"
 
 #include <strata/checkpoint.hpp>
 #include <strata/error.hpp>
@@ -37,6 +38,7 @@ struct PlanCommandOptions {
   std::vector<std::string> planner_plugins;
   std::vector<std::string> planner_options;  // key=value
   std::int64_t batch = 1;
+  std::int64_t micro_batches = 1;
   std::int64_t context = 0;
   std::string kv_dtype;  // "": the model's
   bool no_disk = false;
@@ -72,25 +74,32 @@ ModelGraph load_graph(const PlanCommandOptions& options, std::string& title) {
   return build_model_graph(read_model_config(path));
 }
 
-// The devices to plan on, and the links a simulated-devices file describes.
-std::vector<DeviceInfo> planning_devices(const PlanCommandOptions& options, std::vector<Link>& links) {
-  const bool simulated = options.devices.ends_with(".json");
-  nlohmann::json host;  // a simulated-devices file may describe the host CPU too: {"host": {...}}
-  if (simulated) {
-    const std::filesystem::path file = std::filesystem::absolute(options.devices);
-    const std::string text = read_file(file);
-    links = parse_links_json(text);
-    const nlohmann::json document = nlohmann::json::parse(text, nullptr, false);
-    if (document.is_object() && document.contains("host")) host = document["host"];
-    if (!host.is_null() && !host.is_object()) usage_error("\"host\" must be an object: {\"memory_gib\": 64, ...}");
-    ::setenv("STRATA_SIM_DEVICES", file.c_str(), 1);
-  }
-  const Runtime runtime;
+bool simulated(const PlanCommandOptions& options) { return options.devices.ends_with(".json"); }
+
+// A simulated-devices file: its links, and its "host" object (what-if figures for the CPU). The
+// sim plugin reads the devices from it when the Runtime starts.
+nlohmann::json read_simulated_devices(const PlanCommandOptions& options, std::vector<Link>& links) {
+  const std::filesystem::path file = std::filesystem::absolute(options.devices);
+  const std::string text = read_file(file);
+  links = parse_links_json(text);
+  nlohmann::json host;
+  const nlohmann::json document = nlohmann::json::parse(text, nullptr, false);
+  if (document.is_object() && document.contains("host")) host = document["host"];
+  if (!host.is_null() && !host.is_object()) usage_error("\"host\" must be an object: {\"memory_gib\": 64, ...}");
+  ::setenv("STRATA_SIM_DEVICES", file.c_str(), 1);
+  return host;
+}
+
+// The devices to plan on.
+std::vector<DeviceInfo> planning_devices(const PlanCommandOptions& options, const Runtime& runtime,
+                                         const nlohmann::json& host) {
+  const bool simulated = ::strata::cli::simulated(options);
   std::vector<DeviceInfo> devices;
   for (const Device& device : runtime.devices()) {
     const DeviceInfo& info = device.info();
-    // With simulated devices, plan on them and the host's CPU tier, not on this machine's GPUs.
-    if (simulated && info.backend != "sim" && info.kind != DeviceKind::cpu) continue;
+    // With simulated devices, plan on them and the host's CPU tier, not on this machine's GPUs
+    // nor its other views of the host's cores (PoCL, lavapipe).
+    if (simulated && info.backend != "sim" && info.name != "cpu") continue;
     devices.push_back(info);
   }
   if (simulated &&
@@ -125,9 +134,15 @@ std::vector<DeviceInfo> planning_devices(const PlanCommandOptions& options, std:
     if (info.kind != DeviceKind::cpu) continue;
     if (const auto memory = host_number("memory_gib", 1073741824.0))
       info.memory_total = info.memory_free = static_cast<std::uint64_t>(*memory);
-    if (const auto flops = host_number("tflops", 1e12)) info.peak_flops = *flops;
-    if (const auto bandwidth = host_number("memory_gbps", 1e9))
-      info.memory_bandwidth = info.host_link_bandwidth = *bandwidth;
+    const auto flops = host_number("tflops", 1e12);
+    const auto bandwidth = host_number("memory_gbps", 1e9);
+    if (flops) info.peak_flops = *flops;
+    if (bandwidth) info.memory_bandwidth = info.host_link_bandwidth = *bandwidth;
+    // The described host is planned as described, not as this machine's CPU measured.
+    if (flops || bandwidth) {
+      info.measured.reset();
+      info.caps.exact_speeds = true;
+    }
   }
   if (!options.host_memory.empty()) {
     const std::uint64_t bytes = parse_size(options.host_memory);
@@ -170,8 +185,17 @@ void run_plan(const PlanCommandOptions& options) {
   std::string title;
   const ModelGraph graph = load_graph(options, title);
   PlanOptions plan_options;
-  const std::vector<DeviceInfo> devices = planning_devices(options, plan_options.links);
+  const nlohmann::json host = simulated(options) ? read_simulated_devices(options, plan_options.links) : nullptr;
+  Runtime runtime;
+  // Real devices are measured before they are planned on (once: the figures are cached), and
+  // asked which ops they run. Simulated ones run everything at the speeds their file gives.
+  if (!simulated(options)) {
+    calibrate_unmeasured(runtime);
+    plan_options.supports = device_support(runtime);
+  }
+  const std::vector<DeviceInfo> devices = planning_devices(options, runtime, host);
   plan_options.workload.batch_size = options.batch;
+  plan_options.workload.micro_batches = options.micro_batches;
   plan_options.workload.context_length = options.context;
   if (!options.kv_dtype.empty()) {
     const std::optional<DType> kv_dtype = parse_dtype(options.kv_dtype);
@@ -230,6 +254,11 @@ void add_plan_command(CLI::App& app) {
                       "budgets, Hugging Face style: DEVICE=SIZE,... or JSON (e.g. 0=20GiB,1=20GiB,cpu=64GB,disk=1TB)");
   command->add_option("--host-memory", options->host_memory, "plan as if the CPU had this much memory (e.g. 64GiB)");
   command->add_option("--batch", options->batch, "sequences decoded together")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command
+      ->add_option("--micro-batches", options->micro_batches,
+                   "batches in flight through a split model at once (throughput's pipeline; 1: one request)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   command->add_option("--context", options->context, "tokens each KV cache holds (default: min(4096, the model's))")

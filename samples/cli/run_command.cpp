@@ -2,6 +2,7 @@
 // progress bar, generate, and report the placement and the speed. With no arguments it runs the
 // demo model (tiny-llama-pystdlib) installed next to the executable.
 #include "commands.hpp"
+#include "measure_devices.hpp"
 
 #include <strata/checkpoint.hpp>
 #include <strata/error.hpp>
@@ -13,10 +14,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
 
@@ -92,6 +95,11 @@ std::string read_file(const std::filesystem::path& path) {
   return text.str();
 }
 
+// A predicted rate as text: "unknown" when a device had no measured figures.
+std::string detail_rate(double tokens_per_second) {
+  return std::isfinite(tokens_per_second) ? fmt::format("{:.0f}", tokens_per_second) : std::string("unknown");
+}
+
 // --kv-dtype: f32, f16, or "" for the model's own width.
 std::optional<DType> kv_dtype_option(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -100,37 +108,42 @@ std::optional<DType> kv_dtype_option(const std::string& text) {
   return text == "f16" ? DType::f16 : DType::f32;
 }
 
-// --device-map: a planner strategy, a device name, or a Hugging Face device_map JSON file.
-PlanResult make_plan(const RunOptions& options, const ModelGraph& graph, const Runtime& runtime, std::int64_t context) {
-  std::vector<DeviceInfo> devices;
+// --device-map: a planner strategy, a device name, or a Hugging Face device_map JSON file. The plan
+// is made on the runtime's devices, with their measured figures and their own answers to which
+// ops they run, for the workload this run is: one sequence, this prompt, this context.
+PlanResult make_plan(const RunOptions& options, const ModelGraph& graph, const Runtime& runtime, std::int64_t context,
+                     std::int64_t prompt_tokens) {
   std::vector<std::string> gpu_names;
-  for (const Device& device : runtime.devices()) {
-    devices.push_back(device.info());
+  for (const Device& device : runtime.devices())
     if (device.info().kind != DeviceKind::cpu) gpu_names.push_back(device.name());
-  }
   PlanOptions plan_options;
   plan_options.workload.context_length = context;
+  plan_options.workload.prompt_tokens = prompt_tokens;
   plan_options.workload.kv_dtype = kv_dtype_option(options.kv_dtype);
   if (!options.max_memory.empty()) plan_options.max_memory = parse_max_memory(options.max_memory);
   if (options.device_map.ends_with(".json"))
-    return plan_with_map(graph, devices, DeviceMap::from_json(read_file(options.device_map), gpu_names), plan_options);
-  return plan(graph, devices, options.device_map, plan_options);
+    return plan_with_map(graph, runtime, DeviceMap::from_json(read_file(options.device_map), gpu_names), plan_options);
+  return plan(graph, runtime, options.device_map, plan_options);
 }
 
-// "model.embed_tokens, model.layers.0-3" rather than six names.
+// "model.embed_tokens, model.layers.0-3, model.layers.5" rather than six names: a range only
+// where the layer numbers follow each other.
 std::string summarize_units(const std::vector<std::string>& units) {
-  std::vector<std::string> parts;
   constexpr std::string_view layer_prefix = "model.layers.";
+  auto layer_number = [&](const std::string& name) -> std::optional<long> {
+    if (!name.starts_with(layer_prefix)) return std::nullopt;
+    const std::string digits = name.substr(layer_prefix.size());
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 9)
+      return std::nullopt;
+    return std::stol(digits);
+  };
+  std::vector<std::string> parts;
   for (std::size_t i = 0; i < units.size();) {
-    if (!units[i].starts_with(layer_prefix)) {
-      parts.push_back(units[i++]);
-      continue;
-    }
-    const std::string first = units[i].substr(layer_prefix.size());
+    const std::optional<long> first = layer_number(units[i]);
     std::size_t j = i;
-    while (j + 1 < units.size() && units[j + 1].starts_with(layer_prefix)) ++j;
-    const std::string last = units[j].substr(layer_prefix.size());
-    parts.push_back(i == j ? units[i] : fmt::format("{}{}-{}", layer_prefix, first, last));
+    while (first && j + 1 < units.size() && layer_number(units[j + 1]) == *first + static_cast<long>(j + 1 - i)) ++j;
+    parts.push_back(j == i ? units[i]
+                           : fmt::format("{}{}-{}", layer_prefix, *first, *first + static_cast<long>(j - i)));
     i = j + 1;
   }
   std::string text;
@@ -169,12 +182,18 @@ class LoadReporter {
   int last_quarter_ = 0;
 };
 
+// The placement goes to stderr with the other reports, so that stdout carries the text alone.
 void print_placement(const std::vector<TargetPlacement>& placement, std::string_view strategy) {
-  fmt::print("placement (device map: {}):\n", strategy);
-  fmt::print("  {:<12} {:>10} {:>10} {:>10}  units\n", "device", "weights", "mapped", "KV cache");
+  fmt::print(stderr, "placement (device map: {}):\n", strategy);
+  fmt::print(stderr, "  {:<12} {:>10} {:>10} {:>10}  units\n", "device", "weights", "mapped", "KV cache");
   for (const TargetPlacement& target : placement)
-    fmt::print("  {:<12} {:>10} {:>10} {:>10}  {}\n", target.target, format_size(target.weight_bytes),
+    fmt::print(stderr, "  {:<12} {:>10} {:>10} {:>10}  {}\n", target.target, format_size(target.weight_bytes),
                format_size(target.mapped_bytes), format_size(target.kv_bytes), summarize_units(target.units));
+}
+
+// null where the plan could not predict (a device without measured figures).
+nlohmann::json rate_json(double tokens_per_second) {
+  return std::isfinite(tokens_per_second) ? nlohmann::json(tokens_per_second) : nlohmann::json(nullptr);
 }
 
 nlohmann::json placement_json(const std::vector<TargetPlacement>& placement) {
@@ -200,8 +219,14 @@ void run(const RunOptions& options) {
                           : std::min(config.context_limit(), static_cast<std::int64_t>(prompt.size()) +
                                                                  std::max<std::int64_t>(options.max_new_tokens, 1));
 
-  const Runtime runtime;
-  const PlanResult plan_result = make_plan(options, checkpoint.graph(), runtime, context);
+  Runtime runtime;
+  // The plan is made from measured figures: the devices it may use that were never measured on
+  // this machine are measured now (a device name as the map: that one alone).
+  const bool one_device = runtime.find_device(options.device_map).has_value();
+  calibrate_unmeasured(runtime, one_device ? std::vector<std::string>{options.device_map} : std::vector<std::string>{});
+  const PlanResult plan_result =
+      make_plan(options, checkpoint.graph(), runtime, context, static_cast<std::int64_t>(prompt.size()));
+  const PlanReport& predicted = plan_result.report;
 
   LoadReporter reporter(options.json);
   SessionOptions session_options;
@@ -215,11 +240,13 @@ void run(const RunOptions& options) {
   generation.sampling = {options.temperature, options.top_k, options.top_p, options.seed};
   const bool bytes = has_byte_vocabulary(config);
   if (!options.json) {
-    fmt::print("model: {} ({}, {} layers, {} of weights)\n", model_dir.filename().string(), config.architecture,
+    fmt::print(stderr, "model: {} ({}, {} layers, {} of weights)\n", model_dir.filename().string(), config.architecture,
                config.num_hidden_layers, format_size(checkpoint.graph().parameter_bytes()));
     print_placement(session.placement(), options.device_map);
-    for (const std::string& note : plan_result.report.notes) fmt::print("  note: {}\n", note);
-    fmt::print("\n");
+    for (const std::string& note : predicted.notes) fmt::print(stderr, "  note: {}\n", note);
+    fmt::print(stderr, "predicted: prefill {} tokens/s, decode {} tokens/s\n\n",
+               detail_rate(predicted.prefill_tokens_per_second), detail_rate(predicted.tokens_per_second));
+    std::fflush(stderr);
     if (bytes) fmt::print("{}", byte_tokens_to_text(prompt));
     std::fflush(stdout);
     // Stream the text as it comes.
@@ -251,6 +278,11 @@ void run(const RunOptions& options) {
          {{"tokens", result.decode_steps},
           {"seconds", result.decode_seconds},
           {"tokens_per_second", result.decode_tokens_per_second()}}},
+        // What the plan predicted for this run, beside what it measured.
+        {"predicted",
+         {{"prefill_tokens_per_second", rate_json(predicted.prefill_tokens_per_second)},
+          {"decode_tokens_per_second", rate_json(predicted.tokens_per_second)}}},
+        {"notes", predicted.notes},
     };
     if (bytes) {
       out["prompt"] = byte_tokens_to_text(prompt);
@@ -259,10 +291,13 @@ void run(const RunOptions& options) {
     fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
     return;
   }
-  fmt::print("\n\nprefill: {} tokens in {:.1f} ms ({:.0f} tokens/s)\n", result.prompt_tokens,
-             result.prefill_seconds * 1e3, result.prefill_tokens_per_second());
-  fmt::print("decode:  {} tokens in {:.1f} ms ({:.0f} tokens/s)\n", result.decode_steps, result.decode_seconds * 1e3,
-             result.decode_tokens_per_second());
+  fmt::print("\n");
+  std::fflush(stdout);
+  fmt::print(stderr, "\nprefill: {} tokens in {:.1f} ms ({:.0f} tokens/s; predicted {})\n", result.prompt_tokens,
+             result.prefill_seconds * 1e3, result.prefill_tokens_per_second(),
+             detail_rate(predicted.prefill_tokens_per_second));
+  fmt::print(stderr, "decode:  {} tokens in {:.1f} ms ({:.0f} tokens/s; predicted {})\n", result.decode_steps,
+             result.decode_seconds * 1e3, result.decode_tokens_per_second(), detail_rate(predicted.tokens_per_second));
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 
 #include <algorithm>
 #include <charconv>
+#include <optional>
 #include <set>
+#include <string_view>
 
 namespace strata {
 namespace {
@@ -24,6 +26,14 @@ std::string gpu_by_ordinal(std::uint64_t ordinal, const std::string& key, const 
                         gpu_names.empty() ? std::string("there are no GPUs to number")
                                           : fmt::format("the GPUs are {}", fmt::join(gpu_names, ", "))));
   return gpu_names[ordinal];
+}
+
+// "3" -> 3; nullopt for anything but plain decimal digits.
+std::optional<std::uint64_t> ordinal_of(std::string_view text) {
+  std::uint64_t ordinal = 0;
+  const auto [stop, error] = std::from_chars(text.data(), text.data() + text.size(), ordinal);
+  if (text.empty() || error != std::errc() || stop != text.data() + text.size()) return std::nullopt;
+  return ordinal;
 }
 
 }  // namespace
@@ -61,14 +71,13 @@ DeviceMap DeviceMap::from_json(std::string_view json, const std::vector<std::str
     } else if (value.is_string()) {
       target = value.get<std::string>();
       if (target.empty()) bad_map(fmt::format("key '{}' has an empty device name", key));
-      if (target.starts_with("cuda:")) {
-        std::uint64_t ordinal = 0;
-        const char* begin = target.data() + 5;
-        const char* end = target.data() + target.size();
-        const auto [stop, error] = std::from_chars(begin, end, ordinal);
-        if (error != std::errc() || stop != end || begin == end)
-          bad_map(fmt::format("key '{}': '{}' is not a GPU ordinal", key, target));
-        target = gpu_by_ordinal(ordinal, key, gpu_names);
+      // Ordinals written as strings ("0"), as Hugging Face users often do, and "cuda:N".
+      if (const auto ordinal = ordinal_of(target)) {
+        target = gpu_by_ordinal(*ordinal, key, gpu_names);
+      } else if (target.starts_with("cuda:")) {
+        const auto cuda = ordinal_of(std::string_view(target).substr(5));
+        if (!cuda) bad_map(fmt::format("key '{}': '{}' is not a GPU ordinal", key, target));
+        target = gpu_by_ordinal(*cuda, key, gpu_names);
       }
     } else {
       bad_map(fmt::format("key '{}' must map to a device name or a GPU ordinal, not {}", key, value.type_name()));

@@ -12,26 +12,39 @@ namespace {
 
 std::string budget_text(std::uint64_t bytes) { return detail::size_text(bytes); }
 
+using detail::figure;
+
+std::string workload_text(const Workload& workload) {
+  std::string text = fmt::format("batch {}", workload.batch_size);
+  if (workload.micro_batches > 1) text += fmt::format(" x {} micro-batches", workload.micro_batches);
+  text += fmt::format(", context {} tokens", workload.context_length);
+  if (workload.kv_dtype) text += fmt::format(", {} KV cache", to_string(*workload.kv_dtype));
+  return text;
+}
+
 }  // namespace
 
 std::string format_plan_table(const PlanReport& report) {
-  std::string text = fmt::format("strategy {}: batch {}, context {} tokens\n", report.strategy,
-                                 report.workload.batch_size, report.workload.context_length);
+  std::string text = fmt::format("strategy {}: {}\n", report.strategy, workload_text(report.workload));
   text += fmt::format("{:<12} {:<34} {:>11} {:>11} {:>11} {:>11} {:>10} {:>8}\n", "device", "units", "weights",
                       "kv cache", "workspace", "budget", "ms/token", "bound");
   for (const DevicePlan& device : report.devices) {
     std::string units = device.units.empty() ? "-" : detail::summarize_names(device.units);
     if (units.size() > 34) units = units.substr(0, 31) + "...";
-    text +=
-        fmt::format("{:<12} {:<34} {:>11} {:>11} {:>11} {:>11} {:>10.3f} {:>8}\n", device.name, units,
-                    format_size(device.weight_bytes), format_size(device.kv_bytes), format_size(device.workspace_bytes),
-                    budget_text(device.budget_bytes), device.ms_per_token, device.bound.empty() ? "-" : device.bound);
+    text += fmt::format("{:<12} {:<34} {:>11} {:>11} {:>11} {:>11} {:>10} {:>8}\n", device.name, units,
+                        format_size(device.weight_bytes), format_size(device.kv_bytes),
+                        format_size(device.workspace_bytes), budget_text(device.budget_bytes),
+                        figure(device.ms_per_token, "{:.3f}"), device.bound.empty() ? "-" : device.bound);
   }
   text += fmt::format(
-      "predicted: {:.3f} ms per token ({:.3f} ms in transfers), {:.3g} tokens/s; pipelined: "
-      "bottleneck {} at {:.3f} ms, {:.3g} tokens/s\n",
-      report.latency_ms, report.transfer_ms, report.tokens_per_second, report.bottleneck, report.bottleneck_ms,
-      report.pipelined_tokens_per_second);
+      "predicted decode: {} ms per token ({} ms in transfers), {} tokens/s for the workload; prefill of {} tokens: {} "
+      "tokens/s\n",
+      figure(report.latency_ms, "{:.3f}"), figure(report.transfer_ms, "{:.3f}"),
+      figure(report.tokens_per_second, "{:.4g}"), report.workload.prompt_tokens,
+      figure(report.prefill_tokens_per_second, "{:.4g}"));
+  text += fmt::format("pipeline: bottleneck {} at {} ms; {} tokens/s with enough micro-batches in flight\n",
+                      report.bottleneck, figure(report.bottleneck_ms, "{:.3f}"),
+                      figure(report.pipelined_tokens_per_second, "{:.4g}"));
   for (const std::string& note : report.notes) text += fmt::format("note: {}\n", note);
   return text;
 }
@@ -52,8 +65,9 @@ std::string plan_to_json(const PlanResult& result) {
       entry["budget_bytes"] = nullptr;
     else
       entry["budget_bytes"] = device.budget_bytes;
-    entry["ms_per_token"] = device.ms_per_token;
+    entry["ms_per_token"] = device.ms_per_token;  // NaN (unknown) is written as null
     entry["bound"] = device.bound;
+    entry["shares_host_cores"] = device.shares_host_cores;
     devices.push_back(std::move(entry));
   }
   nlohmann::ordered_json document;
@@ -61,7 +75,11 @@ std::string plan_to_json(const PlanResult& result) {
   nlohmann::ordered_json& out = document["report"];
   out["strategy"] = report.strategy;
   out["batch_size"] = report.workload.batch_size;
+  out["micro_batches"] = report.workload.micro_batches;
   out["context_length"] = report.workload.context_length;
+  out["prompt_tokens"] = report.workload.prompt_tokens;
+  out["kv_dtype"] = report.workload.kv_dtype ? nlohmann::ordered_json(std::string(to_string(*report.workload.kv_dtype)))
+                                             : nlohmann::ordered_json(nullptr);
   out["devices"] = std::move(devices);
   out["latency_ms"] = report.latency_ms;
   out["transfer_ms"] = report.transfer_ms;
@@ -69,6 +87,7 @@ std::string plan_to_json(const PlanResult& result) {
   out["bottleneck"] = report.bottleneck;
   out["bottleneck_ms"] = report.bottleneck_ms;
   out["pipelined_tokens_per_second"] = report.pipelined_tokens_per_second;
+  out["prefill_tokens_per_second"] = report.prefill_tokens_per_second;
   out["notes"] = report.notes;
   return document.dump(2);
 }

@@ -78,10 +78,11 @@ std::string plan_to_svg(const PlanResult& result, std::string_view title) {
                                             : fmt::format("{} - strategy {}", title, report.strategy);
   svg += fmt::format("<text x=\"20\" y=\"28\" font-size=\"16\" font-weight=\"bold\">{}</text>\n", escape(heading));
   svg += fmt::format(
-      "<text x=\"20\" y=\"48\">batch {}, context {} tokens: {:.2f} ms/token ({:.3g} tokens/s); pipelined bottleneck "
-      "{} {:.2f} ms</text>\n",
-      report.workload.batch_size, report.workload.context_length, report.latency_ms, report.tokens_per_second,
-      escape(report.bottleneck), report.bottleneck_ms);
+      "<text x=\"20\" y=\"48\">batch {}, context {} tokens: {} ms/token ({} tokens/s); pipeline bottleneck "
+      "{} {} ms</text>\n",
+      report.workload.batch_size, report.workload.context_length, detail::figure(report.latency_ms, "{:.2f}"),
+      detail::figure(report.tokens_per_second, "{:.3g}"), escape(report.bottleneck),
+      detail::figure(report.bottleneck_ms, "{:.2f}"));
 
   // The units in execution order.
   const double strip_width = width - 40;
@@ -140,8 +141,9 @@ std::string plan_to_svg(const PlanResult& result, std::string_view title) {
     std::string units = device.units.empty() ? "no units" : detail::summarize_names(device.units);
     if (units.size() > 26) units = fmt::format("{} units", device.units.size());
     svg += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\">{}</text>\n", x, label_y + 32, escape(units));
-    svg += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\">{:.2f} ms/token{}</text>\n", x, label_y + 48,
-                       device.ms_per_token, device.bound.empty() ? "" : fmt::format(" ({})", device.bound));
+    svg += fmt::format("<text x=\"{:.0f}\" y=\"{:.0f}\">{} ms/token{}</text>\n", x, label_y + 48,
+                       detail::figure(device.ms_per_token, "{:.2f}"),
+                       device.bound.empty() ? "" : fmt::format(" ({})", device.bound));
   }
   svg += "</svg>\n";
   return svg;

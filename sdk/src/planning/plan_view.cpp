@@ -3,6 +3,8 @@
 #include <strata/error.hpp>
 #include <strata/types.hpp>
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
@@ -161,5 +163,9 @@ double Evaluation::cycle(std::int64_t micro_batches) const {
 }
 
 std::string size_text(std::uint64_t bytes) { return bytes == UINT64_MAX ? "unlimited" : format_size(bytes); }
+
+std::string figure(double value, const char* format) {
+  return std::isnan(value) ? std::string("unknown") : fmt::format(fmt::runtime(format), value);
+}
 
 }  // namespace strata::detail

@@ -114,5 +114,7 @@ struct Evaluation {
 Evaluation evaluate(const PlanView& view, const Assignment& assignment);
 
 std::string size_text(std::uint64_t bytes);  // format_size, with "unlimited" for UINT64_MAX
+// A prediction in `format` ("{:.3f}"), or "unknown" where a figure it needs is missing (NaN).
+std::string figure(double value, const char* format);
 
 }  // namespace strata::detail

@@ -95,6 +95,22 @@ TEST(DeviceMapJson, ReadsNamesOrdinalsAndCudaNames) {
   EXPECT_EQ(map.entries().at("lm_head"), "cpu");
 }
 
+TEST(DeviceMapJson, ReadsOrdinalsWrittenAsStrings) {
+  // Hugging Face users write {"model.layers": "0"} as often as {"model.layers": 0}.
+  const DeviceMap map = DeviceMap::from_json(R"({"model.embed_tokens": "0", "model.layers": "1", "lm_head": "cpu"})",
+                                             {"opencl:0", "vulkan:0"});
+  EXPECT_EQ(map.entries().at("model.embed_tokens"), "opencl:0");
+  EXPECT_EQ(map.entries().at("model.layers"), "vulkan:0");
+  EXPECT_EQ(map.entries().at("lm_head"), "cpu");
+  try {
+    DeviceMap::from_json(R"({"": "2"})", {"opencl:0"});
+    ADD_FAILURE() << "GPU 2 of one was accepted";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("names GPU 2, but the GPUs are opencl:0"), std::string::npos)
+        << error.what();
+  }
+}
+
 TEST(DeviceMapJson, MalformedInputNamesTheProblem) {
   auto message = [](std::string_view json) {
     try {
