@@ -32,6 +32,7 @@ SmallAdd make_small_add(const StepContext& context) {
                 Tensor(context.device, DType::f32, Shape{small_elements}),
                 Tensor(context.device, DType::f32, Shape{small_elements}), Op{}};
   made.op = ops::add(made.a, made.b, made.out);
+  const DrainOnExit drain(context.queue);
   const auto values = host_pattern(DType::f32, made.a.bytes());
   fill_buffer(context.queue, made.a.buffer(), made.a.bytes(), values);
   fill_buffer(context.queue, made.b.buffer(), made.b.bytes(), values);
@@ -42,6 +43,7 @@ SmallAdd make_small_add(const StepContext& context) {
 
 double measure_op_seconds(const StepContext& context) {
   const SmallAdd add = make_small_add(context);
+  const DrainOnExit drain(context.queue);
   const std::vector<Op> batch(ops_per_submit, add.op);
   const double per_submit = best_seconds_per_unit(context.budget_seconds, 1, [&](int count) {
     for (int i = 0; i < count; ++i) context.queue.submit(batch);
@@ -52,6 +54,7 @@ double measure_op_seconds(const StepContext& context) {
 
 double measure_round_trip_seconds(const StepContext& context) {
   const SmallAdd add = make_small_add(context);
+  const DrainOnExit drain(context.queue);
   std::array<std::byte, 4> result{};
   return median_seconds(context.budget_seconds, round_trip_samples, [&] {
     context.queue.submit(add.op);

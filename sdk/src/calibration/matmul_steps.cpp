@@ -38,6 +38,7 @@ MatmulCase make_case(const StepContext& context, std::int64_t rows, std::int64_t
   MatmulCase made{Tensor(context.device, DType::f32, Shape{rows, k}), Tensor(context.device, weight_dtype, Shape{n, k}),
                   Tensor(context.device, DType::f32, Shape{rows, n}), Op{}};
   made.op = ops::matmul(made.x, made.weights, std::nullopt, made.out);
+  const DrainOnExit drain(context.queue);
   const auto weight_chunk = host_pattern(
       weight_dtype, static_cast<std::size_t>(std::min<std::uint64_t>(fill_chunk_bytes, made.weights.bytes())));
   fill_buffer(context.queue, made.weights.buffer(), made.weights.bytes(), weight_chunk);
@@ -58,6 +59,7 @@ double measure_matvec_bandwidth(const StepContext& context, DType weight_dtype) 
   const std::int64_t k = context.sizes.matvec_columns;
   const std::int64_t n = static_cast<std::int64_t>(context.sizes.weight_bytes / (dtype_size(weight_dtype) * k));
   const MatmulCase matvec = make_case(context, 1, n, k, weight_dtype);
+  const DrainOnExit drain(context.queue);
   return static_cast<double>(matvec.weights.bytes()) / seconds_per_op(context, matvec.op);
 }
 
@@ -65,6 +67,7 @@ double measure_matmul_flops(const StepContext& context, DType weight_dtype) {
   const std::int64_t rows = context.sizes.matmul_rows;
   const std::int64_t dim = context.sizes.matmul_dim;
   const MatmulCase matmul = make_case(context, rows, dim, dim, weight_dtype);
+  const DrainOnExit drain(context.queue);
   return 2.0 * static_cast<double>(rows) * static_cast<double>(dim) * static_cast<double>(dim) /
          seconds_per_op(context, matmul.op);
 }

@@ -36,8 +36,13 @@ struct Step {
 // The weight dtypes worth measuring: those of the three a checkpoint holds that the device stores.
 std::vector<DType> weight_dtypes(const DeviceInfo& device) {
   std::vector<DType> dtypes;
-  for (DType dtype : {DType::f32, DType::f16, DType::bf16})
-    if (device.stores(dtype)) dtypes.push_back(dtype);
+  for (DType dtype : {DType::f32, DType::f16, DType::bf16}) {
+    if (device.stores(dtype))
+      dtypes.push_back(dtype);
+    else
+      detail::logger().debug("{}: matvec and matmul {} not measured: the device does not store {}", device.name,
+                             to_string(dtype), to_string(dtype));
+  }
   return dtypes;
 }
 
@@ -48,11 +53,12 @@ std::vector<Step> plan_steps(const DeviceInfo& device, DeviceMeasurements& m) {
                      m.host_to_device = copies.host_to_device;
                      m.device_to_host = copies.device_to_host;
                    }});
-  for (DType dtype : weight_dtypes(device))
+  const std::vector<DType> dtypes = weight_dtypes(device);
+  for (DType dtype : dtypes)
     steps.push_back({fmt::format("matvec {}", to_string(dtype)), [&m, dtype](const detail::StepContext& context) {
                        m.matvec_bandwidth[dtype] = detail::measure_matvec_bandwidth(context, dtype);
                      }});
-  for (DType dtype : weight_dtypes(device))
+  for (DType dtype : dtypes)
     steps.push_back({fmt::format("matmul {}", to_string(dtype)), [&m, dtype](const detail::StepContext& context) {
                        m.matmul_flops[dtype] = detail::measure_matmul_flops(context, dtype);
                      }});

@@ -17,6 +17,25 @@ struct StepContext {
   double budget_seconds = 0.2;
 };
 
+// Waits for the queue when a step ends, before the step's buffers are freed, even when it ends
+// by an exception while work is in flight. Declare it after the buffers.
+class DrainOnExit {
+ public:
+  explicit DrainOnExit(Queue& queue) : queue_(queue) {}
+  ~DrainOnExit() {
+    try {
+      queue_.finish();
+    } catch (...) {
+      // The step's own error is the one to report.
+    }
+  }
+  DrainOnExit(const DrainOnExit&) = delete;
+  DrainOnExit& operator=(const DrainOnExit&) = delete;
+
+ private:
+  Queue& queue_;
+};
+
 // The device cannot do this step (an op it does not support): its figure stays absent.
 struct StepRefused : std::runtime_error {
   using std::runtime_error::runtime_error;

@@ -16,6 +16,7 @@ CopyBandwidth measure_copy_bandwidth(const StepContext& context) {
   const Buffer buffer = context.device.allocate(bytes);
   // Host memory written before timing, so its page faults are not counted as the device's.
   std::vector<std::byte> host = host_pattern(DType::f32, static_cast<std::size_t>(bytes));
+  const DrainOnExit drain(context.queue);
   // Half the budget for each direction: together they are one step.
   const double budget = context.budget_seconds / 2;
   CopyBandwidth bandwidth;
