@@ -50,8 +50,6 @@ TEST(MeasureDevice, GivesEveryFigureOfTheCpuDevice) {
   EXPECT_TRUE(positive_finite(*m.device_to_host));
   EXPECT_TRUE(positive_finite(*m.op_seconds));
   EXPECT_TRUE(positive_finite(*m.round_trip_seconds));
-  // A round trip includes at least one op.
-  EXPECT_GT(*m.round_trip_seconds, *m.op_seconds);
   EXPECT_TRUE(positive_finite(m.seconds_taken));
   // UTC, ISO 8601: 2025-06-01T12:00:00Z.
   ASSERT_EQ(m.measured_at.size(), 20u) << m.measured_at;

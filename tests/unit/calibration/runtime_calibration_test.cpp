@@ -128,7 +128,7 @@ TEST(RuntimeCalibration, ExactSpeedsAreNeverMeasured) {
 }
 
 // A sim device marked as reporting exact speeds (as the sim plugin of ABI 1.1 marks its
-// devices itself) is skipped by calibrate, even forced; the cpu beside it is measured.
+// devices itself) is skipped by calibrate, even named and forced.
 TEST(RuntimeCalibration, CalibrateSkipsADeviceWithExactSpeeds) {
   const strata_test::ScopedEnv sim_devices("STRATA_SIM_DEVICES", one_sim_gpu);
   const strata_test::TempDir dir;
@@ -138,9 +138,10 @@ TEST(RuntimeCalibration, CalibrateSkipsADeviceWithExactSpeeds) {
   std::set<std::string> measured;
   CalibrationOptions options = quick_options(dir.path(), &measured);
   options.force = true;
-  runtime.calibrate(options);
-  EXPECT_EQ(measured, std::set<std::string>{"cpu"});
+  runtime.calibrate(options, {"sim:0"});
+  EXPECT_TRUE(measured.empty());
   EXPECT_FALSE(sim.info().measured);
+  EXPECT_TRUE(fs::is_empty(dir.path()));
   EXPECT_DOUBLE_EQ(sim.info().memory_bandwidth, 500e9);
 }
 
