@@ -5,6 +5,7 @@
 
 namespace strata::cli {
 
+void add_calibrate_command(CLI::App& app);
 void add_devices_command(CLI::App& app);
 void add_plan_command(CLI::App& app);
 void add_run_command(CLI::App& app);

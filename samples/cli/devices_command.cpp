@@ -1,5 +1,8 @@
-// `strata devices`: every device found, and with --verbose the plugins skipped and why.
+// `strata devices`: every device found, and with --verbose its speeds (reported and measured),
+// its plugin and driver, and the plugins skipped and why. Measures nothing: the measured figures
+// are those of the calibration cache (`strata calibrate` takes them).
 #include "commands.hpp"
+#include "measurement_text.hpp"
 
 #include <strata/runtime.hpp>
 
@@ -29,6 +32,7 @@ std::string caps_text(const DeviceCaps& caps) {
   add(caps.host_visible, "host-visible");
   add(caps.unified_memory, "unified");
   add(caps.import_host, "import-host");
+  add(caps.exact_speeds, "exact-speeds");
   return text.empty() ? "-" : text;
 }
 
@@ -40,6 +44,29 @@ std::string dtypes_text(const DeviceInfo& info) {
 
 nlohmann::json optional_bytes(const std::optional<std::uint64_t>& bytes) {
   return bytes ? nlohmann::json(*bytes) : nlohmann::json(nullptr);
+}
+
+// The cached measurements, marked with where they came from, or null.
+nlohmann::json measured_json(const DeviceInfo& info) {
+  if (!info.measured) return nullptr;
+  nlohmann::json measured = measurements_json(*info.measured);
+  measured["source"] = "cache";
+  return measured;
+}
+
+void print_speeds(const DeviceInfo& info) {
+  constexpr const char* indent = "           ";
+  fmt::print("{}plugin version {}; driver {}; sharing {}\n", indent,
+             info.plugin_version.empty() ? "not reported" : info.plugin_version,
+             info.driver.empty() ? "not reported" : info.driver, sharing_text(info));
+  fmt::print("{}reported: {}{}\n", indent, reported_text(info),
+             info.caps.exact_speeds ? " (exact: used as they are, never measured)" : "");
+  if (info.measured) {
+    fmt::print("{}measured {}, cached:\n", indent, info.measured->measured_at);
+    print_measurements(*info.measured, std::string(indent) + "  ");
+  } else if (!info.caps.exact_speeds) {
+    fmt::print("{}not measured (run strata calibrate)\n", indent);
+  }
 }
 
 nlohmann::json to_json(const Runtime& runtime) {
@@ -62,10 +89,17 @@ nlohmann::json to_json(const Runtime& runtime) {
                          {"events", info.caps.events},
                          {"host_visible", info.caps.host_visible},
                          {"unified_memory", info.caps.unified_memory},
-                         {"import_host", info.caps.import_host}}},
+                         {"import_host", info.caps.import_host},
+                         {"exact_speeds", info.caps.exact_speeds}}},
+                       {"plugin_version", info.plugin_version},
+                       {"driver", info.driver},
+                       {"sharing", sharing_name(info.sharing)},
+                       {"sharing_inferred", info.sharing_inferred},
                        {"peak_flops", info.peak_flops},
                        {"memory_bandwidth", info.memory_bandwidth},
-                       {"host_link_bandwidth", info.host_link_bandwidth}});
+                       {"host_link_bandwidth", info.host_link_bandwidth},
+                       {"reported", reported_json(info)},
+                       {"measured", measured_json(info)}});
   }
   nlohmann::json plugins = nlohmann::json::array();
   for (const PluginReport& report : runtime.plugins()) {
@@ -90,9 +124,8 @@ void print_table(const Runtime& runtime, bool verbose) {
                memory_text(info.memory_free), dtypes_text(info), caps_text(info.caps));
     if (verbose) {
       const std::string physical = info.physical_id();
-      fmt::print("           stable id {}; physical {}; {:.1f} GFLOP/s, {:.1f} GB/s memory, {:.1f} GB/s link\n",
-                 info.stable_id, physical.empty() ? "unknown" : physical, info.peak_flops / 1e9,
-                 info.memory_bandwidth / 1e9, info.host_link_bandwidth / 1e9);
+      fmt::print("           stable id {}; physical {}\n", info.stable_id, physical.empty() ? "unknown" : physical);
+      print_speeds(info);
     }
   }
   for (const PluginReport& report : runtime.plugins()) {
@@ -111,7 +144,8 @@ void print_table(const Runtime& runtime, bool verbose) {
 void add_devices_command(CLI::App& app) {
   auto options = std::make_shared<DevicesOptions>();
   auto* command = app.add_subcommand("devices", "List the devices of every backend plugin found");
-  command->add_flag("-v,--verbose", options->verbose, "Also show ids, speeds, and the plugins skipped and why");
+  command->add_flag("-v,--verbose", options->verbose,
+                    "Also show ids, speeds (reported and measured), drivers, and the plugins skipped and why");
   command->add_flag("--json", options->json, "Print the devices and plugins as JSON");
   command->callback([options] {
     Runtime runtime;

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   strata::cli::add_devices_command(app);
   strata::cli::add_plan_command(app);
+  strata::cli::add_calibrate_command(app);
   strata::cli::add_run_command(app);
   try {
     app.parse(argc, argv);

@@ -24,9 +24,9 @@
 namespace strata {
 
 struct STRATA_API CalibrationProgress {
-  std::string_view device;  // "opencl:0"
-  std::string_view step;    // what is being measured: "matvec f16", "copies", ...
-  std::size_t step_index = 0;
+  std::string_view device;     // "opencl:0"
+  std::string_view step;       // what is being measured: "matvec f16", "copies", ...
+  std::size_t step_index = 0;  // 0-based: this is step step_index + 1 of step_count
   std::size_t step_count = 0;
 };
 
@@ -36,7 +36,9 @@ struct STRATA_API CalibrationOptions {
   // Read and write the calibration cache (calibration_cache_dir(), or cache_dir when set).
   bool use_cache = true;
   std::optional<std::filesystem::path> cache_dir;
-  // Time spent on each measurement, at most (a slow device takes at least one round of each).
+  // Time spent on each measurement, at most (a slow device takes at least one round of each);
+  // each figure is the best of the rounds that fit (the round trip: their median). About 2 s per
+  // CPU-class device in all.
   double seconds_per_step = 0.2;
   std::function<void(const CalibrationProgress&)> on_progress;
 };
@@ -55,12 +57,15 @@ STRATA_API DeviceMeasurements measure_device(const Device& device, const Calibra
 STRATA_API std::optional<std::filesystem::path> calibration_cache_dir();
 
 // The cached measurements of `device` in `dir`, when an entry exists for the same stable id,
-// plugin, plugin version and driver, is the user's own, and reads back whole; nullopt otherwise
-// (a corrupt or foreign entry is ignored, and logged).
+// plugin, plugin version, driver and description, is a regular file of the user's own that no one
+// else may write (in a folder likewise), and reads back whole with positive finite figures;
+// nullopt otherwise (a corrupt, foreign or symlinked entry is ignored, and logged).
 STRATA_API std::optional<DeviceMeasurements> read_cached_measurements(const DeviceInfo& device,
                                                                       const std::filesystem::path& dir);
-// Stores `measurements` for `device` in `dir`: written to a new private file, then renamed into
-// place, so a reader never sees half an entry. Throws Error(unavailable) when it cannot.
+// Stores `measurements` for `device` in `dir` (which must exist and be private to the user):
+// written to a new private file, then renamed into place, so a reader never sees half an entry
+// and a symlink planted in its place is replaced, never followed. Throws Error(unavailable) when
+// it cannot.
 STRATA_API void write_cached_measurements(const DeviceInfo& device, const DeviceMeasurements& measurements,
                                           const std::filesystem::path& dir);
 

@@ -27,7 +27,8 @@ struct STRATA_API RuntimeOptions {
   bool load_environment_plugins = true;
   // Plugin files to load as well, by explicit path.
   std::vector<std::filesystem::path> plugin_files;
-  // Fill DeviceInfo::measured from the calibration cache (reading it measures nothing).
+  // Fill DeviceInfo::measured from the calibration cache (reading it measures nothing and creates
+  // no folder).
   bool read_calibration_cache = true;
   // The cache folder to read; default: calibration_cache_dir().
   std::optional<std::filesystem::path> calibration_cache_dir;
@@ -61,7 +62,8 @@ class STRATA_API Runtime {
   void load_plugin(const std::filesystem::path& path);
 
   // Measures the named devices (every device when `names` is empty) that have no measurements
-  // yet (all of them with options.force), stores the figures in the cache and in each device's
+  // yet, in this Runtime or in the cache (all of them with options.force), stores the figures in
+  // the cache (a failure to write it is logged, not thrown) and in each device's
   // DeviceInfo::measured. Devices whose plugin reports exact speeds (simulators) are not
   // measured. Changes what info() returns: call it before the devices are used from other
   // threads. Throws Error(invalid_argument) for an unknown name.

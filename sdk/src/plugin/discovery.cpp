@@ -1,9 +1,10 @@
 #include "plugin/discovery.hpp"
 
+#include "core/environment.hpp"
+
 #include <dlfcn.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <string_view>
 
 namespace strata::detail {
@@ -62,9 +63,6 @@ std::vector<PluginCandidate> plugins_from_path_list(const std::string& list) {
   return candidates;
 }
 
-std::string plugin_path_variable() {
-  const char* value = secure_getenv("STRATA_PLUGIN_PATH");
-  return value != nullptr ? value : "";
-}
+std::string plugin_path_variable() { return environment_variable("STRATA_PLUGIN_PATH").value_or(""); }
 
 }  // namespace strata::detail

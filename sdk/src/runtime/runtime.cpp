@@ -1,3 +1,5 @@
+#include "calibration/cache_dir.hpp"
+#include "calibration/calibration_rules.hpp"
 #include "core/log.hpp"
 #include "plugin/discovery.hpp"
 #include "runtime/state.hpp"
@@ -7,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 namespace strata {
@@ -16,6 +19,8 @@ struct RuntimeState {
   std::vector<Device> devices;
   std::vector<PluginReport> plugins;
   std::set<std::filesystem::path> loaded_files;
+  // Where devices' measurements are read from as they are added; nullopt: not read.
+  std::optional<std::filesystem::path> calibration_cache;
 
   // Loads one plugin file; returns its report (also kept in `plugins`).
   const PluginReport& add(const std::filesystem::path& path, const std::string& rejected) {
@@ -38,7 +43,7 @@ struct RuntimeState {
         }
       }
       loaded_files.insert(canonical);
-      add_devices(plugin);
+      add_devices(plugin, report.version);
     }
     plugins.push_back(std::move(report));
     return plugins.back();
@@ -52,7 +57,7 @@ struct RuntimeState {
                                         : "");
   }
 
-  void add_devices(const std::shared_ptr<BackendPlugin>& plugin) {
+  void add_devices(const std::shared_ptr<BackendPlugin>& plugin, const std::string& plugin_version) {
     const auto& handles = plugin->devices();
     const std::string backend = plugin->api().name;
     for (std::size_t i = 0; i < handles.size(); ++i) {
@@ -62,6 +67,10 @@ struct RuntimeState {
       state->plugin = plugin;
       state->handle = handles[i];
       state->info = read_device_info(*plugin, handles[i], std::move(name));
+      // The plugin's version as its table says, where the device properties do not.
+      if (state->info.plugin_version.empty()) state->info.plugin_version = plugin_version;
+      if (calibration_cache && !state->info.caps.exact_speeds)
+        state->info.measured = read_cached_measurements(state->info, *calibration_cache);
       devices.emplace_back(std::move(state));
     }
   }
@@ -70,6 +79,8 @@ struct RuntimeState {
 }  // namespace detail
 
 Runtime::Runtime(const RuntimeOptions& options) : state_(std::make_unique<detail::RuntimeState>()) {
+  if (options.read_calibration_cache)
+    state_->calibration_cache = detail::readable_cache_dir(options.calibration_cache_dir);
   if (options.load_installed_plugins) {
     for (const auto& path : detail::plugins_in(detail::installed_plugin_dir())) state_->add(path, {});
   }
@@ -112,6 +123,33 @@ void Runtime::load_plugin(const std::filesystem::path& path) {
   const PluginReport& report = state_->add_explicit(path);
   if (!report.loaded)
     throw Error(StatusCode::unavailable, fmt::format("cannot use plugin {}: {}", path.string(), report.reason));
+}
+
+void Runtime::calibrate(const CalibrationOptions& options, const std::vector<std::string>& names) {
+  std::vector<Device> chosen = names.empty() ? state_->devices : std::vector<Device>{};
+  for (const std::string& name : names) {
+    const Device device = this->device(name);  // throws for an unknown name, listing the devices
+    if (std::find(chosen.begin(), chosen.end(), device) == chosen.end()) chosen.push_back(device);
+  }
+  std::optional<std::filesystem::path> cache;
+  if (options.use_cache) cache = detail::writable_cache_dir(options.cache_dir);
+  for (const Device& device : chosen) {
+    DeviceInfo& info = device.state()->info;
+    if (info.caps.exact_speeds) {
+      detail::logger().debug("{}: not measured: its plugin reports exact speeds", info.name);
+      continue;
+    }
+    // Figures cached since this Runtime started (or in another cache folder) count as measured.
+    if (!options.force && !info.measured && cache) info.measured = read_cached_measurements(info, *cache);
+    if (!detail::should_measure(info, options)) continue;
+    info.measured = measure_device(device, options);
+    if (!cache) continue;
+    try {
+      write_cached_measurements(info, *info.measured, *cache);
+    } catch (const Error& error) {
+      detail::logger().warn("{}: measured, but not cached: {}", info.name, error.what());
+    }
+  }
 }
 
 std::filesystem::path Runtime::installed_plugin_dir() { return detail::installed_plugin_dir(); }

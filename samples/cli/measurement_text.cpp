@@ -1,0 +1,91 @@
+#include "measurement_text.hpp"
+
+#include <fmt/format.h>
+
+#include <map>
+
+namespace strata::cli {
+namespace {
+
+template <typename Format>
+std::string per_dtype_text(const std::map<DType, double>& figures, Format format) {
+  std::string text;
+  for (const auto& [dtype, value] : figures)
+    text += fmt::format("{}{} {}", text.empty() ? "" : ", ", to_string(dtype), format(value));
+  return text.empty() ? "not measured (the device runs none of f32, f16, bf16)" : text;
+}
+
+nlohmann::json per_dtype_json(const std::map<DType, double>& figures) {
+  nlohmann::json object = nlohmann::json::object();
+  for (const auto& [dtype, value] : figures) object[std::string(to_string(dtype))] = value;
+  return object;
+}
+
+nlohmann::json optional_json(const std::optional<double>& value) {
+  return value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+}
+
+std::string optional_text(const std::optional<double>& value, std::string (*format)(double)) {
+  return value ? format(*value) : "not measured";
+}
+
+std::string reported(double value, std::string (*format)(double)) { return value > 0 ? format(value) : "not reported"; }
+
+}  // namespace
+
+std::string bandwidth_text(double bytes_per_second) { return fmt::format("{:.1f} GB/s", bytes_per_second / 1e9); }
+std::string flops_text(double flops) { return fmt::format("{:.1f} GFLOP/s", flops / 1e9); }
+std::string microseconds_text(double seconds) { return fmt::format("{:.1f} µs", seconds * 1e6); }
+
+std::string_view sharing_name(DeviceSharing sharing) {
+  switch (sharing) {
+    case DeviceSharing::host_memory:
+      return "host_memory";
+    case DeviceSharing::host_cores:
+      return "host_cores";
+    default:
+      return "none";
+  }
+}
+
+std::string sharing_text(const DeviceInfo& device) {
+  std::string text(sharing_name(device.sharing));
+  for (char& c : text)
+    if (c == '_') c = ' ';
+  return device.sharing_inferred ? text + " (inferred)" : text;
+}
+
+std::string reported_text(const DeviceInfo& device) {
+  return fmt::format("compute {} (f32), memory {}, host link {}", reported(device.peak_flops, flops_text),
+                     reported(device.memory_bandwidth, bandwidth_text),
+                     reported(device.host_link_bandwidth, bandwidth_text));
+}
+
+void print_measurements(const DeviceMeasurements& m, std::string_view indent) {
+  fmt::print("{}matvec      {}\n", indent, per_dtype_text(m.matvec_bandwidth, bandwidth_text));
+  fmt::print("{}matmul      {}\n", indent, per_dtype_text(m.matmul_flops, flops_text));
+  fmt::print("{}copies      {} to the device, {} to the host\n", indent,
+             optional_text(m.host_to_device, bandwidth_text), optional_text(m.device_to_host, bandwidth_text));
+  fmt::print("{}op cost     {} per small op among many, {} for a round trip\n", indent,
+             optional_text(m.op_seconds, microseconds_text), optional_text(m.round_trip_seconds, microseconds_text));
+}
+
+nlohmann::json reported_json(const DeviceInfo& device) {
+  return {{"peak_flops", device.peak_flops},
+          {"memory_bandwidth", device.memory_bandwidth},
+          {"host_link_bandwidth", device.host_link_bandwidth},
+          {"exact", device.caps.exact_speeds}};
+}
+
+nlohmann::json measurements_json(const DeviceMeasurements& m) {
+  return {{"matvec_bandwidth", per_dtype_json(m.matvec_bandwidth)},
+          {"matmul_flops", per_dtype_json(m.matmul_flops)},
+          {"host_to_device", optional_json(m.host_to_device)},
+          {"device_to_host", optional_json(m.device_to_host)},
+          {"op_seconds", optional_json(m.op_seconds)},
+          {"round_trip_seconds", optional_json(m.round_trip_seconds)},
+          {"measured_at", m.measured_at},
+          {"seconds_taken", m.seconds_taken}};
+}
+
+}  // namespace strata::cli

@@ -1,0 +1,26 @@
+// One cache entry: a device's measurements as JSON, with the key that says which device,
+// plugin and driver they were taken on.
+#pragma once
+
+#include <strata/device.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace strata::detail {
+
+inline constexpr int cache_entry_version = 1;
+inline constexpr std::size_t cache_entry_max_bytes = 64 * 1024;
+
+// "<16 hex digits of a hash of the key>.json": the same device, plugin version and driver give
+// the same name; the key itself is stored inside and compared on read.
+std::string cache_entry_file_name(const DeviceInfo& device);
+
+std::string encode_cache_entry(const DeviceInfo& device, const DeviceMeasurements& measurements);
+
+// The measurements of `text` when it is a well-formed entry of this version for `device`'s
+// key; otherwise nullopt with the reason in `why`.
+std::optional<DeviceMeasurements> decode_cache_entry(std::string_view text, const DeviceInfo& device, std::string& why);
+
+}  // namespace strata::detail

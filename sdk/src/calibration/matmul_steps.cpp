@@ -1,0 +1,75 @@
+#include "calibration/host_pattern.hpp"
+#include "calibration/measurement_steps.hpp"
+#include "calibration/timed_rounds.hpp"
+
+#include <strata/ops.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace strata::detail {
+namespace {
+
+// A few ops back to back per round, so an asynchronous device overlaps submitting with work.
+constexpr int ops_per_round = 4;
+constexpr std::size_t fill_chunk_bytes = 1 << 20;
+
+// y[M,N] = x[M,K] (f32) x W[N,K]^T: the product of a layer's Linear.
+struct MatmulCase {
+  Tensor x;
+  Tensor weights;
+  Tensor out;
+  Op op;
+};
+
+void require_support(const Device& device, std::int64_t rows, std::int64_t n, std::int64_t k, DType weight_dtype) {
+  const TensorView x{nullptr, 0, DType::f32, Shape{rows, k}};
+  const TensorView weights{nullptr, 0, weight_dtype, Shape{n, k}};
+  const TensorView out{nullptr, 0, DType::f32, Shape{rows, n}};
+  if (!device.supports(ops::matmul(x, weights, std::nullopt, out)))
+    throw StepRefused(
+        fmt::format("it does not support a {}x{} f32 by {}x{} {} matmul", rows, k, n, k, to_string(weight_dtype)));
+}
+
+MatmulCase make_case(const StepContext& context, std::int64_t rows, std::int64_t n, std::int64_t k,
+                     DType weight_dtype) {
+  require_support(context.device, rows, n, k, weight_dtype);
+  MatmulCase made{Tensor(context.device, DType::f32, Shape{rows, k}), Tensor(context.device, weight_dtype, Shape{n, k}),
+                  Tensor(context.device, DType::f32, Shape{rows, n}), Op{}};
+  made.op = ops::matmul(made.x, made.weights, std::nullopt, made.out);
+  const DrainOnExit drain(context.queue);
+  const auto weight_chunk = host_pattern(
+      weight_dtype, static_cast<std::size_t>(std::min<std::uint64_t>(fill_chunk_bytes, made.weights.bytes())));
+  fill_buffer(context.queue, made.weights.buffer(), made.weights.bytes(), weight_chunk);
+  fill_buffer(context.queue, made.x.buffer(), made.x.bytes(), host_pattern(DType::f32, made.x.bytes()));
+  return made;
+}
+
+double seconds_per_op(const StepContext& context, const Op& op) {
+  return best_seconds_per_unit(context.budget_seconds, ops_per_round, [&](int count) {
+    for (int i = 0; i < count; ++i) context.queue.submit(op);
+    context.queue.finish();
+  });
+}
+
+}  // namespace
+
+double measure_matvec_bandwidth(const StepContext& context, DType weight_dtype) {
+  const std::int64_t k = context.sizes.matvec_columns;
+  const std::int64_t n = static_cast<std::int64_t>(context.sizes.weight_bytes / (dtype_size(weight_dtype) * k));
+  const MatmulCase matvec = make_case(context, 1, n, k, weight_dtype);
+  const DrainOnExit drain(context.queue);
+  return static_cast<double>(matvec.weights.bytes()) / seconds_per_op(context, matvec.op);
+}
+
+double measure_matmul_flops(const StepContext& context, DType weight_dtype) {
+  const std::int64_t rows = context.sizes.matmul_rows;
+  const std::int64_t dim = context.sizes.matmul_dim;
+  const MatmulCase matmul = make_case(context, rows, dim, dim, weight_dtype);
+  const DrainOnExit drain(context.queue);
+  return 2.0 * static_cast<double>(rows) * static_cast<double>(dim) * static_cast<double>(dim) /
+         seconds_per_op(context, matmul.op);
+}
+
+}  // namespace strata::detail

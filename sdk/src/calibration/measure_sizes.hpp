@@ -1,0 +1,23 @@
+// How big each measurement's data is on a device: large enough to leave its caches.
+#pragma once
+
+#include <strata/device.hpp>
+
+#include <cstdint>
+
+namespace strata::detail {
+
+struct MeasureSizes {
+  std::uint64_t weight_bytes = 0;  // the matvec's weights
+  std::uint64_t copy_bytes = 0;    // each copy to or from the device
+  std::int64_t matvec_columns = 4096;
+  std::int64_t matmul_rows = 128;  // a prefill's tokens
+  std::int64_t matmul_dim = 0;     // the matmul's K and N
+};
+
+// A device that works in host memory (a CPU, an integrated GPU, PoCL, lavapipe) leaves the host's
+// caches with 64 MiB; a GPU of its own memory needs more (its L2 holds 50-100 MB): a quarter of
+// that memory, at most 512 MiB.
+MeasureSizes measure_sizes(const DeviceInfo& device);
+
+}  // namespace strata::detail

@@ -1,0 +1,60 @@
+// The measurements measure_device takes, one function each. Each allocates what it needs and
+// frees it when it returns or throws.
+#pragma once
+
+#include "calibration/measure_sizes.hpp"
+
+#include <strata/queue.hpp>
+
+#include <stdexcept>
+
+namespace strata::detail {
+
+struct StepContext {
+  const Device& device;
+  Queue& queue;
+  const MeasureSizes& sizes;
+  double budget_seconds = 0.2;
+};
+
+// Waits for the queue when a step ends, before the step's buffers are freed, even when it ends
+// by an exception while work is in flight. Declare it after the buffers.
+class DrainOnExit {
+ public:
+  explicit DrainOnExit(Queue& queue) : queue_(queue) {}
+  ~DrainOnExit() {
+    try {
+      queue_.finish();
+    } catch (...) {
+      // The step's own error is the one to report.
+    }
+  }
+  DrainOnExit(const DrainOnExit&) = delete;
+  DrainOnExit& operator=(const DrainOnExit&) = delete;
+
+ private:
+  Queue& queue_;
+};
+
+// The device cannot do this step (an op it does not support): its figure stays absent.
+struct StepRefused : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Bytes of `weight_dtype` weights per second through a one-row MATMUL.
+double measure_matvec_bandwidth(const StepContext& context, DType weight_dtype);
+// FLOP/s of a MATMUL of sizes.matmul_rows rows of f32 by `weight_dtype` weights.
+double measure_matmul_flops(const StepContext& context, DType weight_dtype);
+
+struct CopyBandwidth {
+  double host_to_device = 0;  // bytes/s
+  double device_to_host = 0;
+};
+CopyBandwidth measure_copy_bandwidth(const StepContext& context);
+
+// Seconds per small op when many are submitted together.
+double measure_op_seconds(const StepContext& context);
+// Seconds from submitting one small op to having read its result back.
+double measure_round_trip_seconds(const StepContext& context);
+
+}  // namespace strata::detail

@@ -1,0 +1,13 @@
+#include "core/environment.hpp"
+
+#include <cstdlib>
+
+namespace strata::detail {
+
+std::optional<std::string> environment_variable(const char* name) {
+  const char* value = secure_getenv(name);
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  return std::string(value);
+}
+
+}  // namespace strata::detail
