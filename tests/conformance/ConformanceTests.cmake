@@ -23,7 +23,7 @@ endfunction()
 strata_cts_backend_test(cpu EXTRA_ARGS --require-support)
 # sim offers the devices STRATA_SIM_DEVICES describes (inline JSON here): one small GPU.
 strata_cts_backend_test(sim ENVIRONMENT
-  [[STRATA_SIM_DEVICES={"devices": [{"name": "strata-cts simulated GPU", "kind": "gpu", "memory_gib": 2}]}]])
+  [[STRATA_SIM_DEVICES={"devices": [{"name": "strata-cts simulated GPU", "kind": "gpu", "memory_gib": 2, "tflops": 10, "memory_gbps": 300, "link_gbps": 16}]}]])
 strata_cts_backend_test(opencl)
 strata_cts_backend_test(vulkan)
 

@@ -106,14 +106,22 @@ std::optional<strata::Device> pick_reference(const strata::Runtime& runtime, con
   return cpu;
 }
 
+// The ABI the device's plugin was built for, from the loader's report on it.
+std::uint32_t plugin_abi(const strata::Runtime& runtime, const strata::Device& device) {
+  for (const strata::PluginReport& report : runtime.plugins())
+    if (report.loaded && report.name == device.info().backend) return report.abi_version;
+  return 0;
+}
+
 void print_device(const strata::DeviceInfo& info) {
   std::string dtypes;
   for (const strata::DType d : info.dtypes) dtypes += (dtypes.empty() ? "" : " ") + std::string(strata::to_string(d));
-  fmt::print("device {}: {} ({}), dtypes: {}, memory: {}{}{}{}\n", info.name, info.description,
-             strata::to_string(info.kind), dtypes,
+  fmt::print("device {}: {} ({}), dtypes: {}, memory: {}{}{}{}, driver: {}, shares: {}{}\n", info.name,
+             info.description, strata::to_string(info.kind), dtypes,
              info.memory_total ? strata::format_size(*info.memory_total) : std::string("unknown"),
              info.caps.async ? ", async" : "", info.caps.events ? ", events" : "",
-             info.caps.host_visible ? ", host-visible" : "");
+             info.caps.host_visible ? ", host-visible" : "", info.driver.empty() ? "not said" : info.driver,
+             strata::to_string(info.sharing), info.sharing_inferred ? " (inferred)" : "");
 }
 
 int run(const Options& options) {
@@ -134,7 +142,7 @@ int run(const Options& options) {
   for (const strata::Device& device : std::get<Selection>(selection).devices) {
     DeviceReport report{device.info()};
     print_device(report.info);
-    const TestContext context{device, pick_reference(runtime, device, options), options};
+    const TestContext context{device, pick_reference(runtime, device, options), options, plugin_abi(runtime, device)};
     report.reference = context.reference ? context.reference->name() + " device (host code where it refuses)"
                                          : std::string("the suite's host reference");
     run_op_cases(context, cases, report.results);

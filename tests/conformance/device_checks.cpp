@@ -18,6 +18,7 @@ struct Check {
 // Light checks first: if the device breaks in a later one, the earlier results still stand.
 constexpr Check checks[] = {
     {"device/properties", check_properties},
+    {"device/properties-1.1", check_properties_1_1},
     {"device/copies-odd-offsets", check_copies},
     {"device/queue-order", check_queue_order},
     {"device/events-two-queues", check_events},

@@ -17,6 +17,7 @@ void run_device_checks(const TestContext& context, std::vector<Result>& results)
 // The checks themselves. Each returns normally when the device passes, throws CheckFailed when
 // it does not, and CheckSkipped when the device cannot take part.
 void check_properties(const TestContext& context);
+void check_properties_1_1(const TestContext& context);
 void check_memory_returned(const TestContext& context);
 void check_copies(const TestContext& context);
 void check_queue_order(const TestContext& context);

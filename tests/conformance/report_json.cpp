@@ -19,6 +19,9 @@ nlohmann::json device_json(const strata::DeviceInfo& info) {
           {"stable_id", info.stable_id},
           {"kind", std::string(strata::to_string(info.kind))},
           {"dtypes", dtypes},
+          {"driver", info.driver},
+          {"sharing", std::string(strata::to_string(info.sharing))},
+          {"sharing_inferred", info.sharing_inferred},
           {"memory_total", info.memory_total ? nlohmann::json(*info.memory_total) : nlohmann::json(nullptr)}};
 }
 

@@ -61,6 +61,44 @@ TEST(PluginLoader, GoodPluginLoadsAndWorks) {
   expect_round_trip(device);
 }
 
+TEST(PluginLoader, Abi11FieldsAreReadFromAnAbi11Plugin) {
+  strata::Runtime runtime = runtime_with("good");
+  EXPECT_EQ(only_report(runtime).abi_version, STRATA_BACKEND_ABI_VERSION);
+  const strata::DeviceInfo& info = runtime.device("test_good:0").info();
+  EXPECT_EQ(info.plugin_version, "0.0-test");
+  EXPECT_EQ(info.driver, "test driver test_good");
+  EXPECT_EQ(info.sharing, strata::DeviceSharing::none);
+  EXPECT_FALSE(info.sharing_inferred);
+  EXPECT_FALSE(info.caps.exact_speeds);
+}
+
+TEST(PluginLoader, UntrustedAbi11FieldsAreBoundedOrInferred) {
+  strata::Runtime runtime = runtime_with("untrusted_properties");
+  ASSERT_TRUE(only_report(runtime).loaded) << only_report(runtime).reason;
+  const strata::DeviceInfo& info = runtime.device("test_untrusted_properties:0").info();
+  // A driver without its NUL is read to the end of its 64 bytes, never beyond.
+  EXPECT_EQ(info.driver, std::string(64, 'x'));
+  // Sharing 42 is no strata_device_sharing: inferred. Unified memory without a PCI bus id
+  // computes on the host's cores.
+  EXPECT_TRUE(info.sharing_inferred);
+  EXPECT_EQ(info.sharing, strata::DeviceSharing::host_cores);
+  // Exact speeds of 0 are kept (and logged): the device is still usable.
+  EXPECT_TRUE(info.caps.exact_speeds);
+  EXPECT_EQ(info.peak_flops, 0.0);
+  expect_round_trip(runtime.device("test_untrusted_properties:0"));
+}
+
+TEST(PluginLoader, FieldsOf11AreIgnoredFromAPluginThatSaysAbi10) {
+  strata::Runtime runtime = runtime_with("stray_1_1_fields");
+  ASSERT_TRUE(only_report(runtime).loaded) << only_report(runtime).reason;
+  EXPECT_EQ(only_report(runtime).abi_version, STRATA_MAKE_VERSION(1, 0));
+  const strata::DeviceInfo& info = runtime.device("test_stray_1_1_fields:0").info();
+  EXPECT_EQ(info.driver, "");
+  EXPECT_FALSE(info.caps.exact_speeds);
+  EXPECT_TRUE(info.sharing_inferred);
+  EXPECT_EQ(info.sharing, strata::DeviceSharing::host_cores);  // its unified memory and no PCI bus id
+}
+
 TEST(PluginLoader, MemoryIsReturnedWhenBuffersAreFreed) {
   strata::Runtime runtime = runtime_with("good");
   strata::Device device = runtime.device("test_good:0");

@@ -17,6 +17,8 @@
 #define MODE_MISSING_ENTRY 7
 #define MODE_NO_DEVICES 8
 #define MODE_REFUSES_HOST 9
+#define MODE_UNTRUSTED_PROPERTIES 10 /* 1.1 fields a host must not trust */
+#define MODE_STRAY_1_1_FIELDS 11     /* says ABI 1.0, yet sets 1.1 fields a 1.0 plugin could not mean */
 
 #ifndef TEST_MODE
 #error "define TEST_MODE"
@@ -91,6 +93,16 @@ static strata_status* device_properties(strata_device* device, strata_device_pro
   full.caps = STRATA_CAP_HOST_VISIBLE;
   full.memory_total = k_memory_total;
   full.memory_free = k_memory_total - g_device.allocated;
+  /* ABI 1.1: a device of its own, with a driver the loader tests can recognise. */
+  strcpy(full.driver_version, "test driver " TEST_NAME);
+  full.sharing = STRATA_SHARING_NONE;
+  if (TEST_MODE == MODE_UNTRUSTED_PROPERTIES || TEST_MODE == MODE_STRAY_1_1_FIELDS) {
+    /* No NUL in the driver's 64 bytes, a sharing outside the enum, exact speeds of 0, and the
+     * memory of an integrated device without a PCI bus id. */
+    memset(full.driver_version, 'x', sizeof full.driver_version);
+    full.sharing = 42;
+    full.caps |= STRATA_CAP_EXACT_SPEEDS | STRATA_CAP_UNIFIED_MEMORY;
+  }
   /* Write only what the caller's struct can hold. */
   memcpy(props, &full, props->struct_size < sizeof full ? props->struct_size : sizeof full);
   return NULL;
@@ -291,6 +303,7 @@ STRATA_PLUGIN_EXPORT strata_status* ENTRY_NAME(const strata_host_api* host, cons
   if (TEST_MODE == MODE_NEWER_MAJOR) g_api.abi_version = STRATA_MAKE_VERSION(STRATA_BACKEND_ABI_MAJOR + 1, 0);
   if (TEST_MODE == MODE_MALFORMED_SIZE) g_api.struct_size = 16;
   if (TEST_MODE == MODE_MISSING_ENTRY) g_api.queue_submit = NULL;
+  if (TEST_MODE == MODE_STRAY_1_1_FIELDS) g_api.abi_version = STRATA_MAKE_VERSION(STRATA_BACKEND_ABI_MAJOR, 0);
   if (TEST_MODE == MODE_NEWER_MINOR) {
     g_newer_api.base = g_api;
     g_newer_api.base.struct_size = sizeof g_newer_api;

@@ -1,7 +1,8 @@
-// Backend entries: one device, the host CPU, described from /proc and the calibration.
+// Backend entries: one device, the host CPU, described from /proc and the libraries it runs.
+#include <strata_cpu/code_identity.hpp>
+
 #include <strata_plugin/host.hpp>
 
-#include "calibration.hpp"
 #include "cpu_device.hpp"
 #include "entries.hpp"
 #include "host_system.hpp"
@@ -32,12 +33,13 @@ strata_device_properties describe_cpu() {
   const HostMemory memory = host_memory();
   p.memory_total = memory.total.value_or(STRATA_MEMORY_UNKNOWN);
   p.memory_free = memory.available.value_or(STRATA_MEMORY_UNKNOWN);
-  const SpeedProfile& speed = speed_profile();
-  p.peak_flops = speed.peak_flops;
-  p.memory_bandwidth = speed.memory_bandwidth;
-  // Host <-> "device" transfers are memcpy within the same memory: every byte is read and
-  // written once, so about half the streaming bandwidth.
-  p.host_link_bandwidth = speed.memory_bandwidth / 2;
+  // No speed figures (0 = unknown): the SDK measures the device through this interface, the
+  // same way as any other, and caches the figures (keyed by driver_version below).
+  p.peak_flops = 0;
+  p.memory_bandwidth = 0;
+  p.host_link_bandwidth = 0;
+  copy_text(p.driver_version, sizeof(p.driver_version), strata_cpu::code_identity());
+  p.sharing = STRATA_SHARING_HOST_CORES;
   return p;
 }
 

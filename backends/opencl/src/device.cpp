@@ -48,8 +48,10 @@ void Device::properties(strata_device_properties& props) const {
   full.memory_total = description_.global_memory;
   full.memory_free = memory_free();
   full.peak_flops = description_.peak_flops;
-  full.memory_bandwidth = 0;     // not measured by the plugin; the SDK may calibrate
+  full.memory_bandwidth = 0;     // not measured by the plugin: the SDK measures the device
   full.host_link_bandwidth = 0;  // idem
+  copy_text(full.driver_version, driver_text(description_));
+  full.sharing = description_.sharing;
   const std::size_t size = std::min<std::size_t>(props.struct_size, sizeof(full));
   std::memcpy(&props, &full, size);
 }

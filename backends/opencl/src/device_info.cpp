@@ -27,6 +27,14 @@ strata_device_kind kind_of(cl_device_type type, bool unified) {
   return STRATA_DEVICE_ACCEL;
 }
 
+// A CPU device is the host's cores (PoCL); a GPU with host-unified memory has its own compute
+// units but the host's memory.
+strata_device_sharing sharing_of(cl_device_type type, bool unified) {
+  if (type & CL_DEVICE_TYPE_CPU) return STRATA_SHARING_HOST_CORES;
+  if ((type & CL_DEVICE_TYPE_GPU) && unified) return STRATA_SHARING_HOST_MEMORY;
+  return STRATA_SHARING_NONE;
+}
+
 std::string pci_bus_id(const cl::Device& device, const std::string& extensions) {
   if (has_extension(extensions, "cl_khr_pci_bus_info")) {
     cl_device_pci_bus_info_khr info{};
@@ -78,6 +86,20 @@ double peak_flops_factor(const DeviceDescription& description, cl_uint native_fl
   }
 }
 
+std::string driver_text(const DeviceDescription& description) {
+  // Drivers pad some strings with spaces or NULs.
+  const auto trimmed = [](const std::string& text) {
+    const auto first = text.find_first_not_of(std::string(" \t\0", 3));
+    const auto last = text.find_last_not_of(std::string(" \t\0", 3));
+    return first == std::string::npos ? std::string() : text.substr(first, last - first + 1);
+  };
+  const std::string platform = trimmed(description.platform_name);
+  std::string version = trimmed(description.driver_version);
+  if (version.empty()) version = trimmed(description.platform_version);
+  if (platform.empty() || version.empty()) return platform + version;
+  return platform + " " + version;
+}
+
 std::string physical_suffix(const DeviceDescription& description) {
   if (!description.pci_bus_id.empty()) return "pci:" + description.pci_bus_id;
   if (description.uuid) {
@@ -101,7 +123,9 @@ DeviceDescription describe_device(const cl::Platform& platform, const cl::Device
   // Deprecated since OpenCL 2.0 but still answered, and the only portable "shares host RAM".
   cl_bool unified = CL_FALSE;
   d.host_unified_memory = query(device, CL_DEVICE_HOST_UNIFIED_MEMORY, unified) && unified == CL_TRUE;
-  d.kind = kind_of(device.getInfo<CL_DEVICE_TYPE>(), d.host_unified_memory);
+  const cl_device_type type = device.getInfo<CL_DEVICE_TYPE>();
+  d.kind = kind_of(type, d.host_unified_memory);
+  d.sharing = sharing_of(type, d.host_unified_memory);
   d.pci_bus_id = pci_bus_id(device, extensions);
   d.uuid = device_uuid(device, extensions);
   d.global_memory = device.getInfo<CL_DEVICE_GLOBAL_MEM_SIZE>();

@@ -21,6 +21,7 @@ struct DeviceDescription {
   std::string driver_version;
   cl_uint vendor_id = 0;
   strata_device_kind kind = STRATA_DEVICE_ACCEL;
+  strata_device_sharing sharing = STRATA_SHARING_NONE;
   bool host_unified_memory = false;
   std::string pci_bus_id;  // "0000:65:00.0" or ""
   std::optional<std::array<std::uint8_t, 16>> uuid;
@@ -35,6 +36,10 @@ struct DeviceDescription {
 };
 
 DeviceDescription describe_device(const cl::Platform& platform, const cl::Device& device);
+
+// The platform and its driver version as one line: "NVIDIA CUDA 580.159.04",
+// "Portable Computing Language 3.1+debian"; the platform's version when the driver gives none.
+std::string driver_text(const DeviceDescription& description);
 
 // F32 FLOPs one compute unit does per clock, by vendor and device type (documented in
 // docs/opencl-backend.md): NVIDIA SM 128 lanes x FMA; AMD CU 64 lanes x FMA; Intel GPU EU

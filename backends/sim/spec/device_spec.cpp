@@ -9,6 +9,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 namespace strata_sim {
 namespace {
@@ -43,6 +45,41 @@ strata_device_kind kind_of(const nlohmann::json& entry, std::size_t index) {
                   value.dump()));
 }
 
+strata_device_sharing sharing_of(const nlohmann::json& entry, std::size_t index, strata_device_kind kind) {
+  const bool cpu = kind == STRATA_DEVICE_CPU;
+  if (!entry.contains("shares")) return cpu ? STRATA_SHARING_HOST_CORES : STRATA_SHARING_NONE;
+  const nlohmann::json& value = entry["shares"];
+  const std::string text = value.is_string() ? value.get<std::string>() : std::string();
+  if (text == "none" && cpu)
+    bad(
+        fmt::format("device entry {}: a \"cpu\" device computes on the host's cores, so \"shares\" cannot be "
+                    "\"none\" (say \"host_cores\", or leave it out)",
+                    index));
+  if (text == "none") return STRATA_SHARING_NONE;
+  if (text == "host_memory") return STRATA_SHARING_HOST_MEMORY;
+  if (text == "host_cores") return STRATA_SHARING_HOST_CORES;
+  bad(fmt::format("device entry {}: \"shares\" must be \"none\", \"host_memory\" or \"host_cores\", not {}", index,
+                  value.dump()));
+}
+
+// All three speed figures, or none: exact speeds with a figure missing would plan with a 0.
+void read_speeds(const nlohmann::json& entry, std::size_t index, DeviceSpec& spec) {
+  spec.peak_flops = number(entry, "tflops", index, 0, false) * 1e12;
+  spec.memory_bandwidth = number(entry, "memory_gbps", index, 0, false) * 1e9;
+  spec.host_link_bandwidth = number(entry, "link_gbps", index, 0, false) * 1e9;
+  std::vector<std::string> given, missing;
+  for (const auto& [key, value] :
+       {std::pair{"tflops", spec.peak_flops}, std::pair{"memory_gbps", spec.memory_bandwidth},
+        std::pair{"link_gbps", spec.host_link_bandwidth}})
+    (value > 0 ? given : missing).emplace_back(key);
+  if (!given.empty() && !missing.empty())
+    bad(
+        fmt::format("device entry {} gives {} but not {}: give all three of tflops, memory_gbps and link_gbps "
+                    "(above 0; the SDK plans with them as given), or none (the device is then measured)",
+                    index, fmt::join(given, ", "), fmt::join(missing, ", ")));
+  spec.exact_speeds = missing.empty();
+}
+
 }  // namespace
 
 std::vector<DeviceSpec> parse_devices(std::string_view json) {
@@ -54,8 +91,8 @@ std::vector<DeviceSpec> parse_devices(std::string_view json) {
   }
   if (!document.is_object() || !document.contains("devices") || !document["devices"].is_array())
     bad("the devices JSON must be an object with a \"devices\" array");
-  static const std::set<std::string> known{"name",        "kind",      "memory_gib", "tflops",
-                                           "memory_gbps", "link_gbps", "count",      "pci_bus_id"};
+  static const std::set<std::string> known{"name",      "kind",  "memory_gib", "tflops", "memory_gbps",
+                                           "link_gbps", "count", "pci_bus_id", "shares"};
   std::vector<DeviceSpec> devices;
   std::size_t index = 0;
   for (const nlohmann::json& entry : document["devices"]) {
@@ -64,7 +101,7 @@ std::vector<DeviceSpec> parse_devices(std::string_view json) {
       if (!known.contains(key))
         bad(
             fmt::format("device entry {}: unknown field \"{}\" (known: name, kind, memory_gib, tflops, memory_gbps, "
-                        "link_gbps, count, pci_bus_id)",
+                        "link_gbps, count, pci_bus_id, shares)",
                         index, key));
     DeviceSpec spec;
     if (!entry.contains("name") || !entry["name"].is_string() || entry["name"].get<std::string>().empty())
@@ -74,9 +111,8 @@ std::vector<DeviceSpec> parse_devices(std::string_view json) {
     const double gib = number(entry, "memory_gib", index, 0, true);
     if (gib > 1e6) bad(fmt::format("device entry {}: memory_gib {} is out of range", index, gib));
     spec.memory = static_cast<std::uint64_t>(std::llround(gib * 1073741824.0));
-    spec.peak_flops = number(entry, "tflops", index, 0, false) * 1e12;
-    spec.memory_bandwidth = number(entry, "memory_gbps", index, 0, false) * 1e9;
-    spec.host_link_bandwidth = number(entry, "link_gbps", index, 0, false) * 1e9;
+    read_speeds(entry, index, spec);
+    spec.sharing = sharing_of(entry, index, spec.kind);
     if (entry.contains("pci_bus_id")) {
       if (!entry["pci_bus_id"].is_string()) bad(fmt::format("device entry {}: \"pci_bus_id\" must be a string", index));
       spec.pci_bus_id = entry["pci_bus_id"].get<std::string>().substr(0, 31);

@@ -63,11 +63,16 @@ strata_device_properties describe(const DeviceSpec& spec, std::uint32_t index) {
   p.caps = STRATA_CAP_EVENTS;
   if (spec.kind == STRATA_DEVICE_IGPU || spec.kind == STRATA_DEVICE_CPU)
     p.caps |= STRATA_CAP_HOST_VISIBLE | STRATA_CAP_UNIFIED_MEMORY;
+  // The figures describe the device simulated, not the CPU kernels it computes with: measuring
+  // it would plan for the host's CPU instead.
+  if (spec.exact_speeds) p.caps |= STRATA_CAP_EXACT_SPEEDS;
   p.memory_total = spec.memory;
   p.memory_free = spec.memory;
   p.peak_flops = spec.peak_flops;
   p.memory_bandwidth = spec.memory_bandwidth;
   p.host_link_bandwidth = spec.host_link_bandwidth;
+  copy_text(p.driver_version, sizeof(p.driver_version), "sim");
+  p.sharing = spec.sharing;
   return p;
 }
 

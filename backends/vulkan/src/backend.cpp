@@ -71,7 +71,9 @@ void fill_properties(Device& device, strata_device_properties* props) {
   if (physical.kind == STRATA_DEVICE_CPU || physical.kind == STRATA_DEVICE_IGPU) full.caps |= STRATA_CAP_UNIFIED_MEMORY;
   full.memory_total = device.memory_total();
   full.memory_free = device.memory_free();
-  // Speeds are left to the SDK's calibration: Vulkan does not report them.
+  // Speeds are 0 (unknown): Vulkan does not report them, and the SDK measures the device.
+  copy_text(full.driver_version, sizeof(full.driver_version), physical.driver);
+  full.sharing = physical.sharing;
   const std::uint32_t caller_size = props->struct_size;
   std::memcpy(props, &full, std::min<std::size_t>(caller_size, sizeof(full)));
   props->struct_size = caller_size;

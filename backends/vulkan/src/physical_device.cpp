@@ -48,6 +48,35 @@ bool has_f16_product_16x16x16(VkInstance instance, VkPhysicalDevice handle) {
   return false;
 }
 
+// lavapipe computes on the host's cores; an integrated GPU has its own units in host memory.
+strata_device_sharing sharing_of(VkPhysicalDeviceType type) {
+  switch (type) {
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+      return STRATA_SHARING_HOST_CORES;
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+      return STRATA_SHARING_HOST_MEMORY;
+    default:
+      return STRATA_SHARING_NONE;
+  }
+}
+
+// driverVersion's encoding is the vendor's: NVIDIA packs 10.8.8.6 bits, others use Vulkan's.
+std::string decoded_driver_version(const VkPhysicalDeviceProperties& properties) {
+  const std::uint32_t v = properties.driverVersion;
+  if (properties.vendorID == 0x10de)
+    return fmt::format("{}.{}.{}.{}", v >> 22, (v >> 14) & 0xffu, (v >> 6) & 0xffu, v & 0x3fu);
+  return fmt::format("{}.{}.{}", VK_API_VERSION_MAJOR(v), VK_API_VERSION_MINOR(v), VK_API_VERSION_PATCH(v));
+}
+
+// driverName and driverInfo (Vulkan 1.2) where the driver fills them, else the decoded number.
+std::string driver_text(const VkPhysicalDeviceProperties& properties, const VkPhysicalDeviceDriverProperties& driver) {
+  const std::string name(driver.driverName, strnlen(driver.driverName, VK_MAX_DRIVER_NAME_SIZE));
+  const std::string info(driver.driverInfo, strnlen(driver.driverInfo, VK_MAX_DRIVER_INFO_SIZE));
+  if (name.empty())
+    return fmt::format("vendor {:04x} driver {}", properties.vendorID, decoded_driver_version(properties));
+  return info.empty() ? fmt::format("{} {}", name, decoded_driver_version(properties)) : name + " " + info;
+}
+
 std::string hex(const std::uint8_t* bytes, std::size_t count) {
   std::string text;
   for (std::size_t i = 0; i < count; ++i) text += fmt::format("{:02x}", bytes[i]);
@@ -113,11 +142,14 @@ std::optional<PhysicalDevice> inspect_physical_device(VkInstance instance, VkPhy
   auto subgroup = vk_struct<VkPhysicalDeviceSubgroupProperties>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SUBGROUP_PROPERTIES);
   auto maintenance3 =
       vk_struct<VkPhysicalDeviceMaintenance3Properties>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MAINTENANCE_3_PROPERTIES);
+  // Core in Vulkan 1.2, which every device here has (checked above).
+  auto driver = vk_struct<VkPhysicalDeviceDriverProperties>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES);
   auto properties = vk_struct<VkPhysicalDeviceProperties2>(VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2);
   properties.pNext = &id;
   id.pNext = &subgroup;
   subgroup.pNext = &maintenance3;
-  if (pci_extension) maintenance3.pNext = &pci;
+  maintenance3.pNext = &driver;
+  if (pci_extension) driver.pNext = &pci;
   vkGetPhysicalDeviceProperties2(handle, &properties);
 
   std::memcpy(device.device_uuid.data(), id.deviceUUID, VK_UUID_SIZE);
@@ -160,6 +192,8 @@ std::optional<PhysicalDevice> inspect_physical_device(VkInstance instance, VkPhy
 
   vkGetPhysicalDeviceMemoryProperties(handle, &device.memory);
   device.kind = kind_of(device.properties.deviceType);
+  device.sharing = sharing_of(device.properties.deviceType);
+  device.driver = driver_text(device.properties, driver);
   device.stable_id = fmt::format("{:04x}:{:04x}:{}", device.properties.vendorID, device.properties.deviceID,
                                  device.has_pci ? device.pci_bus_id : hex(device.device_uuid.data(), 16));
   return device;

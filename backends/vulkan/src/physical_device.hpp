@@ -1,6 +1,6 @@
 // What Strata needs to know about one VkPhysicalDevice, read once without creating a VkDevice:
-// identity (name, UUID, PCI address), kind, queues, subgroup support, 16-bit arithmetic,
-// cooperative matrices, memory and limits.
+// identity (name, UUID, PCI address, driver), kind and what it shares with the host, queues, subgroup support, 16-bit
+// arithmetic, cooperative matrices, memory and limits.
 #pragma once
 
 #include <strata/backend.h>
@@ -32,8 +32,10 @@ struct PhysicalDevice {
   std::uint32_t compute_queue_count = 0;
   std::uint64_t max_memory_allocation = 0;
   strata_device_kind kind = STRATA_DEVICE_GPU;
+  strata_device_sharing sharing = STRATA_SHARING_NONE;
   std::string name;
   std::string stable_id;
+  std::string driver;  // "NVIDIA 580.159.04", "llvmpipe Mesa 22.3.6 (LLVM 15.0.6)"
 
   const VkPhysicalDeviceLimits& limits() const { return properties.limits; }
 };

@@ -1,4 +1,7 @@
 // What the device says about itself, and which ops it runs.
+//
+// Built against backend.h 1.1 it fills the fields 1.1 added; built against a 1.0 header (an older
+// SDK) the #if leaves them out, and the host infers them (tests/plugins builds it that way).
 #include "sample.hpp"
 
 #include <algorithm>
@@ -19,9 +22,19 @@ strata_status* device_properties(strata_device* device, strata_device_properties
       p.memory_total = device->memory_total;
       p.memory_free = device->memory_total - device->memory_used;
     }
-    p.peak_flops = 1e9;  // a guess; the SDK can calibrate by measurement
-    p.memory_bandwidth = 5e9;
-    p.host_link_bandwidth = 5e9;
+    // Speeds: 0 = not reported. Do not guess: the SDK measures every device through this
+    // interface and plans with what it measured (a simulator whose figures are exact would set
+    // STRATA_CAP_EXACT_SPEEDS and report them instead).
+    p.peak_flops = 0;
+    p.memory_bandwidth = 0;
+    p.host_link_bandwidth = 0;
+#if STRATA_BACKEND_ABI_MINOR >= 1
+    // ABI 1.1. The SDK keys its cached measurements by the driver: name the code that runs, and
+    // change the text when its speed may change. This device computes on one of the host's
+    // cores, in host memory: planners must not count it as a device of its own beside "cpu".
+    std::strncpy(p.driver_version, "sample reference kernels 1.0", sizeof p.driver_version - 1);
+    p.sharing = STRATA_SHARING_HOST_CORES;
+#endif
     // The caller says how much of the struct it knows: an older host has a shorter one. Write
     // only that much, and leave its struct_size as it was.
     const std::uint32_t caller_size = inout_props->struct_size;

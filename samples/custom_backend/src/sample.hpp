@@ -2,8 +2,9 @@
 //
 // It is a plain, single-threaded reference device: buffers are host memory, and every queue
 // runs its work at once on the caller's thread, so events are complete as soon as they exist.
-// It stores f32 and i32 only and runs a subset of the op set; supports_op says which, and the
-// SDK never sends it anything else.
+// So it computes on the host's own cores, and says so (STRATA_SHARING_HOST_CORES); it reports no
+// speed figures, which the SDK measures. It stores f32 and i32 only and runs a subset of the op
+// set; supports_op says which, and the SDK never sends it anything else.
 #pragma once
 
 #include <strata/backend.h>

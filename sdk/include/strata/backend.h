@@ -248,7 +248,8 @@ enum {
 
 /* ABI 1.1: what a device shares with the host, so that the planners do not count the same cores
  * or memory twice. A 1.0 plugin leaves UNKNOWN, and the host infers it: a device of kind CPU, or
- * with unified memory and no PCI bus id, computes on the host's cores. */
+ * with unified memory and no PCI bus id, computes on the host's cores. A 1.1 plugin says it (a
+ * device of kind CPU is never NONE); a value outside this enum is treated as UNKNOWN. */
 typedef int32_t strata_device_sharing;
 enum {
   STRATA_SHARING_UNKNOWN = 0,
@@ -277,8 +278,9 @@ typedef struct strata_device_properties {
   double memory_bandwidth;    /* device memory bytes/s, 0 when unknown */
   double host_link_bandwidth; /* host <-> device bytes/s, 0 when unknown */
   /* ---- ABI 1.1 ---- */
-  /* The driver and its version ("NVIDIA 580.159.04", "PoCL 3.1", "Mesa 22.3.6"), "" when unknown:
-   * measurements the SDK caches for the device are taken again when it changes. */
+  /* The driver and its version ("NVIDIA 580.159.04", "PoCL 3.1", "Mesa 22.3.6"), NUL-terminated
+   * within the field, "" when unknown: measurements the SDK caches for the device are taken again
+   * when it changes. */
   char driver_version[64];
   strata_device_sharing sharing;
   uint32_t reserved1;

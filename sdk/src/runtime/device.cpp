@@ -1,3 +1,4 @@
+#include "core/log.hpp"
 #include "plugin/host_table.hpp"
 #include "runtime/state.hpp"
 
@@ -9,6 +10,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <mutex>
+#include <set>
+#include <vector>
 
 namespace strata {
 namespace detail {
@@ -22,17 +26,84 @@ std::optional<std::uint64_t> known(std::uint64_t bytes) {
   return bytes == STRATA_MEMORY_UNKNOWN ? std::nullopt : std::optional<std::uint64_t>(bytes);
 }
 
+// Logs `message` once per process for `key`: a Runtime made again (or several at once) must not
+// repeat what is wrong with a plugin.
+void warn_once(const std::string& key, const std::string& message) {
+  static std::mutex mutex;
+  static std::set<std::string> warned;
+  {
+    const std::lock_guard lock(mutex);
+    if (!warned.insert(key).second) return;
+  }
+  logger().warn("{}", message);
+}
+
+// A plugin built for ABI 1.0 never writes the fields 1.1 appended, and bit 5 of its caps meant
+// nothing: the host reads them only from plugins of 1.1 or later.
+bool writes_abi_1_1_fields(const strata_backend_api& api) { return STRATA_VERSION_MINOR(api.abi_version) >= 1; }
+
+bool valid_sharing(strata_device_sharing sharing) {
+  return sharing == STRATA_SHARING_NONE || sharing == STRATA_SHARING_HOST_MEMORY ||
+         sharing == STRATA_SHARING_HOST_CORES;
+}
+
+// backend.h's rule for a device whose plugin does not say: a CPU, or a device with unified memory
+// and no PCI bus id (PoCL, lavapipe seen by an old plugin), computes on the host's cores.
+DeviceSharing inferred_sharing(const DeviceInfo& info) {
+  const bool on_host_cores = info.kind == DeviceKind::cpu || (info.caps.unified_memory && info.pci_bus_id.empty());
+  return on_host_cores ? DeviceSharing::host_cores : DeviceSharing::none;
+}
+
+// The plugin's value when it is one of the enum's (plugins are not trusted), else inferred.
+void fill_sharing(DeviceInfo& info, bool plugin_says, strata_device_sharing said) {
+  if (plugin_says && valid_sharing(said)) {
+    info.sharing = static_cast<DeviceSharing>(said);
+    info.sharing_inferred = false;
+    return;
+  }
+  info.sharing = inferred_sharing(info);
+  info.sharing_inferred = true;
+  if (plugin_says && said != STRATA_SHARING_UNKNOWN)
+    warn_once(info.backend + "/" + info.stable_id + "/sharing",
+              fmt::format("{} ({} plugin {}): sharing = {} is not a strata_device_sharing value; inferred {}. The "
+                          "plugin should report STRATA_SHARING_NONE, _HOST_MEMORY or _HOST_CORES",
+                          info.name, info.backend, info.plugin_version, said, to_string(info.sharing)));
+}
+
+// Exact speeds are used as they are, so a figure of 0 there means a plan made without it.
+void warn_if_exact_speeds_missing(const DeviceInfo& info) {
+  if (!info.caps.exact_speeds) return;
+  std::vector<const char*> missing;
+  if (!(info.peak_flops > 0)) missing.push_back("peak_flops");
+  if (!(info.memory_bandwidth > 0)) missing.push_back("memory_bandwidth");
+  if (!(info.host_link_bandwidth > 0)) missing.push_back("host_link_bandwidth");
+  if (missing.empty()) return;
+  warn_once(info.backend + "/" + info.stable_id + "/exact_speeds",
+            fmt::format("{} ({} plugin {}) claims STRATA_CAP_EXACT_SPEEDS but reports {} = 0, so the SDK has no "
+                        "figure for {}: the plugin should report every speed figure with that flag, or leave the "
+                        "flag off and let the SDK measure the device",
+                        info.name, info.backend, info.plugin_version, fmt::join(missing, ", "),
+                        missing.size() == 1 ? "it" : "them"));
+}
+
 }  // namespace
 
 DeviceInfo read_device_info(const BackendPlugin& plugin, strata_device* device, std::string name) {
+  const strata_backend_api& api = plugin.api();
+  // Every field starts as "not said", so a plugin that writes less of the struct (an older
+  // minor version) leaves unknowns, not zeros that look like answers.
   strata_device_properties props{};
   props.struct_size = sizeof(props);
   props.memory_total = STRATA_MEMORY_UNKNOWN;
   props.memory_free = STRATA_MEMORY_UNKNOWN;
-  check(plugin.api().device_properties(device, &props), fmt::format("{}: reading device properties", name));
+  props.driver_version[0] = '\0';
+  props.sharing = STRATA_SHARING_UNKNOWN;
+  check(api.device_properties(device, &props), fmt::format("{}: reading device properties", name));
+  const bool abi_1_1 = writes_abi_1_1_fields(api);
   DeviceInfo info;
   info.name = std::move(name);
-  info.backend = plugin.api().name;
+  info.backend = api.name;
+  info.plugin_version = api.version != nullptr ? bounded_string(api.version, 256) : std::string();
   info.description = bounded_string(props.name, sizeof(props.name));
   info.stable_id = bounded_string(props.stable_id, sizeof(props.stable_id));
   info.pci_bus_id = bounded_string(props.pci_bus_id, sizeof(props.pci_bus_id));
@@ -52,13 +123,29 @@ DeviceInfo read_device_info(const BackendPlugin& plugin, strata_device* device, 
   info.caps.host_visible = (props.caps & STRATA_CAP_HOST_VISIBLE) != 0;
   info.caps.unified_memory = (props.caps & STRATA_CAP_UNIFIED_MEMORY) != 0;
   info.caps.import_host = (props.caps & STRATA_CAP_IMPORT_HOST) != 0;
+  info.caps.exact_speeds = abi_1_1 && (props.caps & STRATA_CAP_EXACT_SPEEDS) != 0;
   info.peak_flops = props.peak_flops;
   info.memory_bandwidth = props.memory_bandwidth;
   info.host_link_bandwidth = props.host_link_bandwidth;
+  if (abi_1_1) info.driver = bounded_string(props.driver_version, sizeof(props.driver_version));
+  fill_sharing(info, abi_1_1, props.sharing);
+  warn_if_exact_speeds_missing(info);
   return info;
 }
 
 }  // namespace detail
+
+std::string_view to_string(DeviceSharing sharing) {
+  switch (sharing) {
+    case DeviceSharing::none:
+      return "none";
+    case DeviceSharing::host_memory:
+      return "host_memory";
+    case DeviceSharing::host_cores:
+      return "host_cores";
+  }
+  return "unknown";
+}
 
 std::string DeviceInfo::physical_id() const {
   if (!pci_bus_id.empty()) return "pci:" + pci_bus_id;

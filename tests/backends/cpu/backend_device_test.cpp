@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <fstream>
 #include <limits>
@@ -64,10 +63,27 @@ TEST_F(CpuDeviceTest, DescribesTheHostCpu) {
   EXPECT_TRUE(info.caps.import_host);
   EXPECT_TRUE(info.caps.events);
   EXPECT_FALSE(info.caps.async);
-  // Calibrated at startup: known, and finite.
-  EXPECT_GT(info.peak_flops, 0.0);
-  EXPECT_GT(info.memory_bandwidth, 0.0);
-  EXPECT_TRUE(std::isfinite(info.peak_flops) && std::isfinite(info.memory_bandwidth));
+  // The plugin measures nothing at start: the SDK measures the device through its interface.
+  EXPECT_EQ(info.peak_flops, 0.0);
+  EXPECT_EQ(info.memory_bandwidth, 0.0);
+  EXPECT_EQ(info.host_link_bandwidth, 0.0);
+  EXPECT_FALSE(info.caps.exact_speeds);
+}
+
+TEST_F(CpuDeviceTest, SaysItRunsOnTheHostCoresAndWhichCode) {
+  const strata::DeviceInfo& info = cpu().info();
+  EXPECT_EQ(info.sharing, strata::DeviceSharing::host_cores);
+  EXPECT_FALSE(info.sharing_inferred);
+  const auto& plugins = runtime_->plugins();
+  const auto cpu_plugin = std::find_if(plugins.begin(), plugins.end(), [](const auto& p) { return p.name == "cpu"; });
+  ASSERT_NE(cpu_plugin, plugins.end());
+  EXPECT_FALSE(info.plugin_version.empty());
+  EXPECT_EQ(info.plugin_version, cpu_plugin->version);
+  // "avx2 kernels, OpenBLAS 0.3.21 Haswell, oneTBB 2021.8.0": the code whose speed is measured.
+  EXPECT_TRUE(info.driver.starts_with("avx2 kernels, ") || info.driver.starts_with("generic kernels, ")) << info.driver;
+  EXPECT_NE(info.driver.find("OpenBLAS "), std::string::npos) << info.driver;
+  EXPECT_NE(info.driver.find("oneTBB "), std::string::npos) << info.driver;
+  EXPECT_LT(info.driver.size(), 64u);
 }
 
 TEST_F(CpuDeviceTest, PluginLoadedWithTheCurrentAbi) {

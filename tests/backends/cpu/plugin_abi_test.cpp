@@ -114,8 +114,24 @@ TEST_F(PluginAbiTest, PropertiesWriteOnlyWhatTheCallersStructHolds) {
   EXPECT_EQ(props.caps,
             STRATA_CAP_HOST_VISIBLE | STRATA_CAP_UNIFIED_MEMORY | STRATA_CAP_IMPORT_HOST | STRATA_CAP_EVENTS);
   EXPECT_EQ(props.dtypes, 0xFu);
-  EXPECT_GT(props.peak_flops, 0.0);
-  EXPECT_GT(props.memory_bandwidth, 0.0);
+  EXPECT_EQ(props.peak_flops, 0.0);  // not measured by the plugin
+  EXPECT_EQ(props.memory_bandwidth, 0.0);
+  EXPECT_EQ(props.sharing, STRATA_SHARING_HOST_CORES);
+  EXPECT_NE(std::memchr(props.driver_version, '\0', sizeof(props.driver_version)), nullptr);
+  EXPECT_GT(std::strlen(props.driver_version), 0u);
+}
+
+TEST_F(PluginAbiTest, AHostOfAbi10GetsOnlyThe10Fields) {
+  strata_device_properties props;
+  std::memset(&props, 0xCD, sizeof(props));
+  props.struct_size = STRATA_DEVICE_PROPERTIES_SIZE_1_0;
+  ASSERT_EQ(code_of(api_->device_properties(device_, &props)), STRATA_STATUS_OK);
+  EXPECT_EQ(props.struct_size, STRATA_DEVICE_PROPERTIES_SIZE_1_0);
+  EXPECT_EQ(props.kind, STRATA_DEVICE_CPU);
+  EXPECT_EQ(props.host_link_bandwidth, 0.0);  // the last field of 1.0 is written
+  const auto* bytes = reinterpret_cast<const unsigned char*>(&props);
+  for (std::size_t i = STRATA_DEVICE_PROPERTIES_SIZE_1_0; i < sizeof(props); ++i)
+    ASSERT_EQ(bytes[i], 0xCD) << "byte " << i << " written past a 1.0 host's struct";
 }
 
 TEST_F(PluginAbiTest, BuffersRefuseZeroAndHugeSizesWithoutOutput) {

@@ -4,7 +4,9 @@
 
 #include <CL/cl.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <vector>
@@ -16,6 +18,8 @@ struct ClFacts {
   cl_device_type type = 0;
   cl_bool unified = CL_FALSE;
   cl_ulong max_allocation = 0;
+  std::string platform_name;
+  std::string driver_version;
 };
 
 // The OpenCL device with this name, asked directly (not through the plugin).
@@ -38,6 +42,11 @@ std::optional<ClFacts> facts_for(const std::string& name) {
       clGetDeviceInfo(device, CL_DEVICE_HOST_UNIFIED_MEMORY, sizeof(facts.unified), &facts.unified, nullptr);
       clGetDeviceInfo(device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof(facts.max_allocation), &facts.max_allocation,
                       nullptr);
+      clGetPlatformInfo(platform, CL_PLATFORM_NAME, sizeof(text) - 1, text, nullptr);
+      facts.platform_name = text;
+      std::fill(std::begin(text), std::end(text), '\0');
+      clGetDeviceInfo(device, CL_DRIVER_VERSION, sizeof(text) - 1, text, nullptr);
+      facts.driver_version = text;
       return facts;
     }
   }
@@ -72,6 +81,21 @@ TEST_F(OpenCLTest, DeviceReportsTheKindOpenCLGives) {
   EXPECT_GT(info.peak_flops, 0.0);
   ASSERT_TRUE(info.memory_total);
   EXPECT_GT(*info.memory_total, 0u);
+}
+
+TEST_F(OpenCLTest, DeviceSaysItsDriverAndWhatItSharesWithTheHost) {
+  const strata::DeviceInfo& info = device().info();
+  const std::optional<ClFacts> facts = facts_for(info.description);
+  ASSERT_TRUE(facts) << "no OpenCL device named " << info.description;
+  strata::DeviceSharing want = strata::DeviceSharing::none;
+  if (facts->type & CL_DEVICE_TYPE_CPU)
+    want = strata::DeviceSharing::host_cores;  // PoCL: the same cores as the cpu device
+  else if ((facts->type & CL_DEVICE_TYPE_GPU) && facts->unified)
+    want = strata::DeviceSharing::host_memory;
+  EXPECT_EQ(info.sharing, want);
+  EXPECT_FALSE(info.sharing_inferred);
+  // "Portable Computing Language 3.1+debian", "NVIDIA CUDA 580.159.04" (cut to the field's 63).
+  EXPECT_EQ(info.driver, (facts->platform_name + " " + facts->driver_version).substr(0, 63));
 }
 
 TEST_F(OpenCLTest, AllocationsBeyondTheDeviceAreOutOfMemory) {

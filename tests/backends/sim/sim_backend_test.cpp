@@ -39,6 +39,27 @@ TEST(SimBackend, OffersTheDevicesOfTheFile) {
   EXPECT_TRUE(slow.caps.host_visible);
 }
 
+TEST(SimBackend, ReportsExactSpeedsAndWhatEachDeviceShares) {
+  const Runtime runtime = test::sim_runtime(R"({"devices": [
+      {"name": "gpu", "memory_gib": 0.0625, "tflops": 80, "memory_gbps": 900, "link_gbps": 25, "count": 2},
+      {"name": "apu", "kind": "igpu", "memory_gib": 0.0625, "shares": "host_memory"},
+      {"name": "host", "kind": "cpu", "memory_gib": 0.0625}]})");
+  ASSERT_EQ(runtime.devices().size(), 4u);
+  for (const char* name : {"sim:0", "sim:1"}) {
+    const DeviceInfo& gpu = runtime.device(name).info();
+    EXPECT_TRUE(gpu.caps.exact_speeds) << name;  // the figures describe the device simulated
+    EXPECT_EQ(gpu.sharing, DeviceSharing::none) << name;
+    EXPECT_FALSE(gpu.sharing_inferred) << name;
+    EXPECT_EQ(gpu.driver, "sim") << name;
+  }
+  const DeviceInfo& apu = runtime.device("sim:2").info();
+  EXPECT_FALSE(apu.caps.exact_speeds);  // no figures: measured like any device
+  EXPECT_EQ(apu.sharing, DeviceSharing::host_memory);
+  const DeviceInfo& host = runtime.device("sim:3").info();
+  EXPECT_EQ(host.sharing, DeviceSharing::host_cores);
+  EXPECT_FALSE(host.sharing_inferred);
+}
+
 TEST(SimBackend, WithoutTheVariableItOffersNothingAndSaysWhy) {
   const Runtime runtime = test::sim_runtime("");
   EXPECT_TRUE(runtime.devices().empty());

@@ -35,7 +35,24 @@ TEST(SimSpec, ReadsDevicesWithUnitsInTheirNames) {
   EXPECT_EQ(devices[2].kind, STRATA_DEVICE_CPU);
   EXPECT_EQ(devices[2].memory, 512ull << 20);
   EXPECT_EQ(devices[2].pci_bus_id, "0000:01:00.0");
-  EXPECT_DOUBLE_EQ(devices[2].peak_flops, 0);  // unknown
+  EXPECT_DOUBLE_EQ(devices[2].peak_flops, 0);                // unknown
+  EXPECT_TRUE(devices[0].exact_speeds);                      // all three figures given
+  EXPECT_FALSE(devices[2].exact_speeds);                     // none given: measured like a real device
+  EXPECT_EQ(devices[0].sharing, STRATA_SHARING_NONE);        // four 24 GiB GPUs stay four devices
+  EXPECT_EQ(devices[2].sharing, STRATA_SHARING_HOST_CORES);  // a "cpu" entry is the host's cores
+}
+
+TEST(SimSpec, SharesSaysWhatTheDeviceSharesWithTheHost) {
+  const auto devices = strata_sim::parse_devices(R"({"devices": [
+      {"name": "a", "memory_gib": 1, "shares": "none"},
+      {"name": "b", "kind": "igpu", "memory_gib": 1, "shares": "host_memory"},
+      {"name": "c", "memory_gib": 1, "shares": "host_cores"},
+      {"name": "d", "kind": "cpu", "memory_gib": 1, "shares": "host_memory"}]})");
+  ASSERT_EQ(devices.size(), 4u);
+  EXPECT_EQ(devices[0].sharing, STRATA_SHARING_NONE);
+  EXPECT_EQ(devices[1].sharing, STRATA_SHARING_HOST_MEMORY);
+  EXPECT_EQ(devices[2].sharing, STRATA_SHARING_HOST_CORES);
+  EXPECT_EQ(devices[3].sharing, STRATA_SHARING_HOST_MEMORY);
 }
 
 TEST(SimSpec, NamesWhatIsWrong) {
@@ -53,6 +70,16 @@ TEST(SimSpec, NamesWhatIsWrong) {
   EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": 1, "count": 2.5}]})").find("whole number"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": 1, "count": 65}]})").find("whole number"),
+            std::string::npos);
+  EXPECT_NE(
+      error_of(R"({"devices": [{"name": "a", "memory_gib": 1}, {"name": "b", "memory_gib": 1, "shares": "gpu"}]})")
+          .find("device entry 1: \"shares\" must be \"none\", \"host_memory\" or \"host_cores\", not \"gpu\""),
+      std::string::npos);
+  EXPECT_NE(error_of(R"({"devices": [{"name": "a", "kind": "cpu", "memory_gib": 1, "shares": "none"}]})")
+                .find("device entry 0: a \"cpu\" device computes on the host's cores"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": 1, "tflops": 80, "link_gbps": 25}]})")
+                .find("device entry 0 gives tflops, link_gbps but not memory_gbps"),
             std::string::npos);
 }
 

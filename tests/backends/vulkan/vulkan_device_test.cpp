@@ -50,7 +50,16 @@ TEST(VulkanDevice, PropertiesAreTruthful) {
   if (info.description.find("llvmpipe") != std::string::npos) {
     EXPECT_EQ(info.kind, strata::DeviceKind::cpu) << "lavapipe is a CPU device";
     EXPECT_TRUE(info.caps.unified_memory);
+    EXPECT_EQ(info.sharing, strata::DeviceSharing::host_cores) << "lavapipe runs on the host's cores";
+    EXPECT_TRUE(info.driver.starts_with("llvmpipe Mesa ")) << info.driver;  // driverName + driverInfo
   }
+  const strata::DeviceSharing want_sharing = info.kind == strata::DeviceKind::cpu ? strata::DeviceSharing::host_cores
+                                             : info.kind == strata::DeviceKind::igpu
+                                                 ? strata::DeviceSharing::host_memory
+                                                 : strata::DeviceSharing::none;
+  EXPECT_EQ(info.sharing, want_sharing);
+  EXPECT_FALSE(info.sharing_inferred);
+  EXPECT_FALSE(info.driver.empty());
   for (DType dtype : {DType::f32, DType::f16, DType::bf16, DType::i32}) EXPECT_TRUE(info.stores(dtype));
   EXPECT_TRUE(info.caps.async);
   EXPECT_TRUE(info.caps.events);

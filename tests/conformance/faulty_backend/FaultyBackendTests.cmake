@@ -51,6 +51,15 @@ strata_cts_fault_test(catches.leak leak 1 "free memory fell" --filter device/mem
 strata_cts_fault_test(catches.no_oom no_oom 1 "succeeded" --filter device/allocation-too-large)
 strata_cts_fault_test(catches.false_claim claim_gelu 1 "gelu/f32/31 +FAIL +unsupported error" --filter gelu/f32/31)
 strata_cts_fault_test(catches.accepted_invalid_op accept_invalid 1 "was accepted" --filter device/invalid-op-rejected)
+strata_cts_fault_test(catches.unterminated_driver unterminated_driver 1 "device/properties-1.1 +FAIL .*no NUL"
+                      --filter device/properties-1.1)
+strata_cts_fault_test(catches.unknown_sharing unknown_sharing 1 "device/properties-1.1 +FAIL .*UNKNOWN or out of range"
+                      --filter device/properties-1.1)
+strata_cts_fault_test(catches.cpu_shares_nothing cpu_shares_nothing 1 "device/properties-1.1 +FAIL .*kind CPU claims"
+                      --filter device/properties-1.1)
+strata_cts_fault_test(catches.exact_without_speeds exact_without_speeds 1
+                      "device/properties-1.1 +FAIL .*EXACT_SPEEDS with host_link_bandwidth not above 0"
+                      --filter device/properties-1.1)
 strata_cts_fault_test(refusal_is_not_failure refuse_softmax 0 "softmax +f32 +no +-" --filter softmax/*)
 strata_cts_fault_test(refusal_fails_with_require_support refuse_softmax 1 "refused by supports_op" --filter softmax/*
                       --require-support)

@@ -30,6 +30,11 @@ enum class Fault {
   claim_gelu,      // supports_op says yes to GELU, which the sample cannot run
   refuse_softmax,  // supports_op says no to SOFTMAX: honest, so not a failure
   accept_invalid,  // drops malformed ops silently instead of failing them
+  // ABI 1.1 properties
+  unterminated_driver,   // driver_version fills its 64 bytes without a NUL
+  unknown_sharing,       // sharing left UNKNOWN
+  cpu_shares_nothing,    // a CPU-kind device claims sharing NONE
+  exact_without_speeds,  // STRATA_CAP_EXACT_SPEEDS with a speed figure of 0
 };
 
 Fault fault = Fault::none;
@@ -48,7 +53,11 @@ Fault read_fault() {
                                                        {"no_oom", Fault::no_oom},
                                                        {"claim_gelu", Fault::claim_gelu},
                                                        {"refuse_softmax", Fault::refuse_softmax},
-                                                       {"accept_invalid", Fault::accept_invalid}};
+                                                       {"accept_invalid", Fault::accept_invalid},
+                                                       {"unterminated_driver", Fault::unterminated_driver},
+                                                       {"unknown_sharing", Fault::unknown_sharing},
+                                                       {"cpu_shares_nothing", Fault::cpu_shares_nothing},
+                                                       {"exact_without_speeds", Fault::exact_without_speeds}};
   for (const auto& [key, value] : faults)
     if (key == name) return value;
   return Fault::none;
@@ -57,6 +66,31 @@ Fault read_fault() {
 std::byte* address(const strata_tensor& t) { return t.buffer->data + t.offset; }
 std::uint64_t bytes(const strata_tensor& t) {
   return static_cast<std::uint64_t>(sample::element_count(t)) * sample::dtype_size(t.dtype);
+}
+
+strata_status* device_properties(strata_device* device, strata_device_properties* inout_props) {
+  if (strata_status* status = inner->device_properties(device, inout_props)) return status;
+  if (inout_props->struct_size < sizeof(strata_device_properties)) return nullptr;  // an older host
+  switch (fault) {
+    case Fault::unterminated_driver:
+      std::memset(inout_props->driver_version, 'd', sizeof(inout_props->driver_version));
+      break;
+    case Fault::unknown_sharing:
+      inout_props->sharing = STRATA_SHARING_UNKNOWN;
+      break;
+    case Fault::cpu_shares_nothing:
+      inout_props->sharing = STRATA_SHARING_NONE;  // the sample's device is of kind CPU
+      break;
+    case Fault::exact_without_speeds:
+      inout_props->caps |= STRATA_CAP_EXACT_SPEEDS;
+      inout_props->peak_flops = 1e9;
+      inout_props->memory_bandwidth = 5e9;
+      inout_props->host_link_bandwidth = 0;
+      break;
+    default:
+      break;
+  }
+  return nullptr;
 }
 
 strata_status* supports_op(strata_device* device, const strata_op* op, int32_t* out_supported) {
@@ -142,6 +176,7 @@ extern "C" STRATA_PLUGIN_EXPORT strata_status* strata_backend_entry(const strata
   fault = read_fault();
   table = *inner;
   table.name = "faulty";
+  table.device_properties = device_properties;
   table.device_supports_op = supports_op;
   table.queue_submit = submit;
   table.buffer_free = buffer_free;

@@ -60,6 +60,8 @@ strata_status* device_properties(strata_device*, strata_device_properties* props
     props->caps = STRATA_CAP_HOST_VISIBLE;
     props->memory_total = memory_limit;
     props->memory_free = memory_limit - the_device.used.load();
+    std::snprintf(props->driver_version, sizeof(props->driver_version), "counted test driver");
+    props->sharing = STRATA_SHARING_NONE;  // computes nothing, so it takes no time from the host's cores
   });
 }
 strata_status* device_memory(strata_device* device, uint64_t* out_free, uint64_t* out_total) {
