@@ -49,8 +49,30 @@ STRATA_API std::string_view to_string(DeviceSharing sharing);
 // calibration cache): what the planners' predictions are made of. A figure that could not be
 // measured (the device refuses the op, or lacks the dtype) is absent.
 struct STRATA_API DeviceMeasurements {
+  // The shapes of the small-op figures: a small model's layers, where fixed costs weigh.
+  static constexpr std::int64_t small_dim = 256;         // weights [256, 256]
+  static constexpr std::int64_t tall_rows = 1024;        // weights [1024, 256]
+  static constexpr std::int64_t small_matmul_rows = 32;  // x [32, 256]
+  static constexpr std::int64_t prompt_tokens = 32;      // "attention_prompt": 32 queries
+  // The attention ops: q [T, 8, 64] over an f32 cache of [128, 4, 64] keys and values.
+  static constexpr std::int64_t attention_cache = 128;
+  static constexpr std::int64_t attention_kv_width = 4 * 64;
+
   std::map<DType, double> matvec_bandwidth;  // bytes of weights/s streamed by a one-row MATMUL, per weight dtype
   std::map<DType, double> matmul_flops;      // FLOP/s of a prefill-sized MATMUL (128 rows), per weight dtype
+  double matvec_weight_bytes = 0;            // the size of the weights matvec_bandwidth was measured on
+  double matmul_op_flops = 0;                // the FLOPs of the MATMUL matmul_flops was measured on
+  // Small ops, where fixed costs weigh: seconds of a one-row MATMUL by weights [256, 256] and by
+  // [1024, 256] (a cost per output row shows here on software devices), and FLOP/s of x [32, 256]
+  // by [256, 256]. The planners fit a fixed and a per-row cost to the two, and interpolate FLOP/s
+  // between the small and the large product on a log scale.
+  std::map<DType, double> small_matvec_seconds;
+  std::map<DType, double> tall_matvec_seconds;
+  std::map<DType, double> small_matmul_flops;
+  // Seconds of one small op of each kind, submitted among many, at the shapes of a decode step:
+  // "add", "rms_norm", "rope", "silu_mul", "copy", "attention" (one query, a 128-token cache),
+  // "attention_prompt" (32 queries), "embedding".
+  std::map<std::string, double> op_kind_seconds;
   std::optional<double> host_to_device;      // bytes/s of queue_write
   std::optional<double> device_to_host;      // bytes/s of queue_read
   std::optional<double> op_seconds;          // fixed cost of one small op submitted among many

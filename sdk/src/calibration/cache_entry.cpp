@@ -69,6 +69,20 @@ std::map<DType, double> per_dtype(const Json& object, const char* name) {
   return figures;
 }
 
+std::map<std::string, double> per_op_kind(const Json& object, const char* name) {
+  std::map<std::string, double> figures;
+  auto found = object.find(name);
+  if (found == object.end()) return figures;
+  if (!found->is_object()) throw Malformed(fmt::format("\"{}\" is not an object", name));
+  if (found->size() > 32) throw Malformed(fmt::format("\"{}\" has {} entries", name, found->size()));
+  for (const auto& [key, value] : found->items()) {
+    if (key.empty() || key.size() > 32 || key.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") != std::string::npos)
+      throw Malformed(fmt::format("\"{}\" names an op \"{}\" that is not an op name", name, key));
+    figures[key] = figure(value, fmt::format("{}.{}", name, key));
+  }
+  return figures;
+}
+
 Json per_dtype_json(const std::map<DType, double>& figures) {
   Json object = Json::object();
   for (const auto& [dtype, value] : figures) object[std::string(to_string(dtype))] = value;
@@ -91,6 +105,12 @@ DeviceMeasurements measurements_from(const Json& object) {
   DeviceMeasurements m;
   m.matvec_bandwidth = per_dtype(object, "matvec_bandwidth");
   m.matmul_flops = per_dtype(object, "matmul_flops");
+  m.small_matvec_seconds = per_dtype(object, "small_matvec_seconds");
+  m.tall_matvec_seconds = per_dtype(object, "tall_matvec_seconds");
+  m.small_matmul_flops = per_dtype(object, "small_matmul_flops");
+  m.op_kind_seconds = per_op_kind(object, "op_kind_seconds");
+  if (const auto bytes = optional_figure(object, "matvec_weight_bytes")) m.matvec_weight_bytes = *bytes;
+  if (const auto flops = optional_figure(object, "matmul_op_flops")) m.matmul_op_flops = *flops;
   m.host_to_device = optional_figure(object, "host_to_device");
   m.device_to_host = optional_figure(object, "device_to_host");
   m.op_seconds = optional_figure(object, "op_seconds");
@@ -118,8 +138,14 @@ std::string encode_cache_entry(const DeviceInfo& device, const DeviceMeasurement
   for (const auto& [name, value] : key_fields(device)) key[name] = *value;
   Json measurements = {{"matvec_bandwidth", per_dtype_json(m.matvec_bandwidth)},
                        {"matmul_flops", per_dtype_json(m.matmul_flops)},
+                       {"small_matvec_seconds", per_dtype_json(m.small_matvec_seconds)},
+                       {"tall_matvec_seconds", per_dtype_json(m.tall_matvec_seconds)},
+                       {"small_matmul_flops", per_dtype_json(m.small_matmul_flops)},
+                       {"op_kind_seconds", Json(m.op_kind_seconds)},
                        {"measured_at", m.measured_at},
                        {"seconds_taken", m.seconds_taken}};
+  if (m.matvec_weight_bytes > 0) measurements["matvec_weight_bytes"] = m.matvec_weight_bytes;
+  if (m.matmul_op_flops > 0) measurements["matmul_op_flops"] = m.matmul_op_flops;
   if (m.host_to_device) measurements["host_to_device"] = *m.host_to_device;
   if (m.device_to_host) measurements["device_to_host"] = *m.device_to_host;
   if (m.op_seconds) measurements["op_seconds"] = *m.op_seconds;

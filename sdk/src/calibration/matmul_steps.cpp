@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <vector>
 
 namespace strata::detail {
 namespace {
@@ -14,6 +15,7 @@ namespace {
 // A few ops back to back per round, so an asynchronous device overlaps submitting with work.
 constexpr int ops_per_round = 4;
 constexpr std::size_t fill_chunk_bytes = 1 << 20;
+constexpr std::size_t chain_length = 16;
 
 // y[M,N] = x[M,K] (f32) x W[N,K]^T: the product of a layer's Linear.
 struct MatmulCase {
@@ -53,23 +55,58 @@ double seconds_per_op(const StepContext& context, const Op& op) {
   });
 }
 
-}  // namespace
-
-double measure_matvec_bandwidth(const StepContext& context, DType weight_dtype) {
-  const std::int64_t k = context.sizes.matvec_columns;
-  const std::int64_t n = static_cast<std::int64_t>(context.sizes.weight_bytes / (dtype_size(weight_dtype) * k));
-  const MatmulCase matvec = make_case(context, 1, n, k, weight_dtype);
-  const DrainOnExit drain(context.queue);
-  return static_cast<double>(matvec.weights.bytes()) / seconds_per_op(context, matvec.op);
+// A small op as a layer runs it: among others in one submit, each waiting for the one before
+// (the same output, so the device must order them: on some devices that costs more than the op).
+double seconds_per_dependent_op(const StepContext& context, const Op& op) {
+  const std::vector<Op> chain(chain_length, op);
+  return best_seconds_per_unit(context.budget_seconds, 1,
+                               [&](int count) {
+                                 for (int i = 0; i < count; ++i) context.queue.submit(chain);
+                                 context.queue.finish();
+                               }) /
+         static_cast<double>(chain_length);
 }
 
-double measure_matmul_flops(const StepContext& context, DType weight_dtype) {
-  const std::int64_t rows = context.sizes.matmul_rows;
-  const std::int64_t dim = context.sizes.matmul_dim;
-  const MatmulCase matmul = make_case(context, rows, dim, dim, weight_dtype);
+}  // namespace
+
+MatvecFigures measure_matvec(const StepContext& context, DType weight_dtype) {
+  MatvecFigures figures;
+  {
+    const std::int64_t k = context.sizes.matvec_columns;
+    const std::int64_t n = static_cast<std::int64_t>(context.sizes.weight_bytes / (dtype_size(weight_dtype) * k));
+    const MatmulCase matvec = make_case(context, 1, n, k, weight_dtype);
+    const DrainOnExit drain(context.queue);
+    figures.weight_bytes = static_cast<double>(matvec.weights.bytes());
+    figures.bandwidth = figures.weight_bytes / seconds_per_op(context, matvec.op);
+  }
+  const std::int64_t k = DeviceMeasurements::small_dim;
+  for (const std::int64_t rows : {DeviceMeasurements::small_dim, DeviceMeasurements::tall_rows}) {
+    const MatmulCase small = make_case(context, 1, rows, k, weight_dtype);
+    const DrainOnExit drain(context.queue);
+    (rows == k ? figures.small_seconds : figures.tall_seconds) = seconds_per_dependent_op(context, small.op);
+  }
+  return figures;
+}
+
+MatmulFigures measure_matmul(const StepContext& context, DType weight_dtype) {
+  auto flops_of = [](std::int64_t rows, std::int64_t dim) {
+    return 2.0 * static_cast<double>(rows) * static_cast<double>(dim) * static_cast<double>(dim);
+  };
+  MatmulFigures figures;
+  {
+    const std::int64_t rows = context.sizes.matmul_rows;
+    const std::int64_t dim = context.sizes.matmul_dim;
+    const MatmulCase matmul = make_case(context, rows, dim, dim, weight_dtype);
+    const DrainOnExit drain(context.queue);
+    figures.op_flops = flops_of(rows, dim);
+    figures.flops = figures.op_flops / seconds_per_op(context, matmul.op);
+  }
+  const std::int64_t rows = DeviceMeasurements::small_matmul_rows;
+  const std::int64_t dim = DeviceMeasurements::small_dim;
+  const MatmulCase small = make_case(context, rows, dim, dim, weight_dtype);
   const DrainOnExit drain(context.queue);
-  return 2.0 * static_cast<double>(rows) * static_cast<double>(dim) * static_cast<double>(dim) /
-         seconds_per_op(context, matmul.op);
+  figures.small_flops = flops_of(rows, dim) / seconds_per_dependent_op(context, small.op);
+  return figures;
 }
 
 }  // namespace strata::detail

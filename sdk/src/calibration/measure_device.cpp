@@ -56,14 +56,24 @@ std::vector<Step> plan_steps(const DeviceInfo& device, DeviceMeasurements& m) {
   const std::vector<DType> dtypes = weight_dtypes(device);
   for (DType dtype : dtypes)
     steps.push_back({fmt::format("matvec {}", to_string(dtype)), [&m, dtype](const detail::StepContext& context) {
-                       m.matvec_bandwidth[dtype] = detail::measure_matvec_bandwidth(context, dtype);
+                       const detail::MatvecFigures matvec = detail::measure_matvec(context, dtype);
+                       m.matvec_bandwidth[dtype] = matvec.bandwidth;
+                       m.matvec_weight_bytes = matvec.weight_bytes;
+                       m.small_matvec_seconds[dtype] = matvec.small_seconds;
+                       m.tall_matvec_seconds[dtype] = matvec.tall_seconds;
                      }});
   for (DType dtype : dtypes)
     steps.push_back({fmt::format("matmul {}", to_string(dtype)), [&m, dtype](const detail::StepContext& context) {
-                       m.matmul_flops[dtype] = detail::measure_matmul_flops(context, dtype);
+                       const detail::MatmulFigures matmul = detail::measure_matmul(context, dtype);
+                       m.matmul_flops[dtype] = matmul.flops;
+                       m.matmul_op_flops = matmul.op_flops;
+                       m.small_matmul_flops[dtype] = matmul.small_flops;
                      }});
   steps.push_back(
       {"op cost", [&m](const detail::StepContext& context) { m.op_seconds = detail::measure_op_seconds(context); }});
+  steps.push_back({"small ops", [&m](const detail::StepContext& context) {
+                     m.op_kind_seconds = detail::measure_op_kind_seconds(context);
+                   }});
   steps.push_back({"round trip", [&m](const detail::StepContext& context) {
                      m.round_trip_seconds = detail::measure_round_trip_seconds(context);
                    }});

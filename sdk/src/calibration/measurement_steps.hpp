@@ -6,7 +6,9 @@
 
 #include <strata/queue.hpp>
 
+#include <map>
 #include <stdexcept>
+#include <string>
 
 namespace strata::detail {
 
@@ -41,10 +43,28 @@ struct StepRefused : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// Bytes of `weight_dtype` weights per second through a one-row MATMUL.
-double measure_matvec_bandwidth(const StepContext& context, DType weight_dtype);
-// FLOP/s of a MATMUL of sizes.matmul_rows rows of f32 by `weight_dtype` weights.
-double measure_matmul_flops(const StepContext& context, DType weight_dtype);
+// A one-row MATMUL by `weight_dtype` weights: bytes of weights per second on large weights, and
+// the seconds of the small and the tall one (DeviceMeasurements' shapes).
+struct MatvecFigures {
+  double bandwidth = 0;
+  double weight_bytes = 0;  // of the large one
+  double small_seconds = 0;
+  double tall_seconds = 0;
+};
+MatvecFigures measure_matvec(const StepContext& context, DType weight_dtype);
+
+// FLOP/s of a MATMUL of sizes.matmul_rows rows of f32 by `weight_dtype` weights, and of the small
+// one.
+struct MatmulFigures {
+  double flops = 0;
+  double op_flops = 0;  // of the large one
+  double small_flops = 0;
+};
+MatmulFigures measure_matmul(const StepContext& context, DType weight_dtype);
+
+// Seconds per small op of each kind the layers of a model submit, many submitted together; kinds
+// the device refuses are left out.
+std::map<std::string, double> measure_op_kind_seconds(const StepContext& context);
 
 struct CopyBandwidth {
   double host_to_device = 0;  // bytes/s

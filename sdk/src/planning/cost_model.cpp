@@ -7,35 +7,49 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace strata::detail {
 namespace {
 
 constexpr double f32_bytes = 4.0;
 
-// The ops a unit submits per step on a device; one for a unit the runtime cannot describe (a
+double tensor_bytes(const strata_tensor& tensor) {
+  double elements = 1;
+  for (std::uint32_t i = 0; i < tensor.rank && i < STRATA_MAX_RANK; ++i)
+    elements *= static_cast<double>(tensor.shape[i]);
+  return elements * static_cast<double>(dtype_size(static_cast<DType>(tensor.dtype)));
+}
+
+double elements(const strata_tensor& tensor, std::uint32_t from = 0) {
+  double count = 1;
+  for (std::uint32_t i = from; i < tensor.rank && i < STRATA_MAX_RANK; ++i)
+    count *= static_cast<double>(tensor.shape[i]);
+  return count;
+}
+
+// The ops a unit submits on a device for a step; nullopt for a unit whose ops are not known (a
 // custom unit's executor, or a hand-built graph without the Llama layout).
-std::uint32_t count_ops(const ModelConfig& config, const Unit& unit, const DeviceInfo& device, DType kv_dtype) {
-  if (unit.kind == UnitKind::custom) return 1;
+std::optional<std::vector<Op>> ops_of(const ModelConfig& config, const Unit& unit, const DeviceInfo& device,
+                                      DType kv_dtype, const StepShape& step) {
+  if (unit.kind == UnitKind::custom) return std::nullopt;
   try {
-    const auto ops = describe_unit_ops(config, unit, device, kv_dtype, 1, Step{1, 0, 1});
-    return static_cast<std::uint32_t>(std::max<std::size_t>(ops.size(), 1));
+    const std::int64_t n_past = std::max<std::int64_t>(step.context - step.tokens, 0);
+    return describe_unit_ops(config, unit, device, kv_dtype, std::max(step.context, step.tokens),
+                             Step{step.tokens, n_past, step.rows});
   } catch (const Error&) {
-    return 1;
+    return std::nullopt;
   }
 }
 
-// How many times larger a unit's weights are on `device` than in the checkpoint (a device that
-// does not store bf16 holds it as f32).
-double storage_scale(const Unit& unit, const DeviceInfo& device, DType& stored) {
-  stored = unit.parameters.empty() ? DType::f32 : unit.parameters.front().dtype;
-  const DType source = stored;
+// The scalar type of the storage a unit's weights have on `device`.
+DType stored_weight_dtype(const Unit& unit, const DeviceInfo& device) {
+  const DType source = unit.parameters.empty() ? DType::f32 : unit.parameters.front().dtype;
   try {
-    stored = weight_storage_dtype(device, source);
+    return weight_storage_dtype(device, source);
   } catch (const Error&) {
-    return 1.0;
+    return source;
   }
-  return static_cast<double>(dtype_size(stored)) / static_cast<double>(dtype_size(source));
 }
 
 }  // namespace
@@ -45,42 +59,98 @@ CostModel::CostModel(const ModelGraph& graph, DType kv_dtype, std::vector<CostDe
     : graph_(&graph),
       kv_dtype_(kv_dtype),
       devices_(std::move(devices)),
-      fixed_transfer_seconds_(fixed_transfer_seconds) {
-  op_counts_.resize(graph.units.size() * devices_.size());
-  for (std::size_t u = 0; u < graph.units.size(); ++u)
-    for (std::size_t d = 0; d < devices_.size(); ++d)
-      op_counts_[u * devices_.size() + d] = count_ops(graph.config, graph.units[u], devices_[d].info, kv_dtype);
+      fixed_transfer_seconds_(fixed_transfer_seconds) {}
+
+CostModel::Parts CostModel::op_parts(const std::vector<Op>& ops, std::uint32_t d, const StepShape& step) const {
+  const CostDevice& device = devices_[d];
+  const DeviceFigures& figures = device.figures;
+  Parts parts;
+  const auto batch = static_cast<double>(step.batch);
+  for (const Op& op : ops) {
+    const strata_op& raw = op.raw;
+    switch (raw.kind) {
+      case STRATA_OP_MATMUL: {
+        const strata_tensor& weights = raw.inputs[1];
+        const auto dtype = static_cast<DType>(weights.dtype);
+        const double weight_bytes = tensor_bytes(weights);
+        const double flops = 2.0 * elements(raw.inputs[0]) * static_cast<double>(weights.shape[0]) * batch;
+        const MatvecModel& matvec = figures.matvec_of(dtype);
+        const double rows = static_cast<double>(weights.shape[0]);
+        const double memory = device.disk ? matvec.fixed + rows * matvec.per_row + weight_bytes / device.disk_bandwidth
+                                          : matvec.seconds(rows, weight_bytes);
+        parts.add(flops / figures.flops(dtype, flops), memory);
+        break;
+      }
+      case STRATA_OP_EMBEDDING: {
+        const strata_tensor& table = raw.inputs[0];
+        const double rows = elements(raw.inputs[1]) * batch;
+        const double bytes = rows * static_cast<double>(table.shape[1]) *
+                             static_cast<double>(dtype_size(static_cast<DType>(table.dtype)));
+        parts.fixed += figures.op_cost("embedding");
+        parts.add(0.0, bytes / (device.disk ? device.disk_bandwidth : figures.bandwidth(DType::f32)));
+        break;
+      }
+      case STRATA_OP_ATTENTION: {
+        const strata_tensor& q = raw.inputs[0];
+        const strata_tensor& keys = raw.inputs[1];
+        const double attended = static_cast<double>(raw.params.attention.n_past + q.shape[0]);
+        const double kv_bytes = 2.0 * attended * elements(keys, 1) *
+                                static_cast<double>(dtype_size(static_cast<DType>(keys.dtype))) * batch;
+        const double flops = 4.0 * elements(q) * attended * batch;
+        parts.fixed += figures.attention_cost(static_cast<double>(q.shape[0]));
+        parts.add(flops / figures.flops(DType::f32, flops),
+                  kv_bytes / figures.bandwidth(static_cast<DType>(keys.dtype)));
+        break;
+      }
+      default: {
+        double bytes = tensor_bytes(raw.output);
+        for (std::uint32_t i = 0; i < raw.n_inputs && i < STRATA_MAX_OP_INPUTS; ++i)
+          bytes += tensor_bytes(raw.inputs[i]);
+        parts.fixed += figures.op_cost(strata_op_kind_name(raw.kind));
+        parts.add(0.0, bytes * batch / figures.bandwidth(DType::f32));
+        break;
+      }
+    }
+  }
+  return parts;
+}
+
+// For units whose ops are not known: the roofline of the unit's own FLOPs and bytes read.
+CostModel::Parts CostModel::roofline_parts(std::uint32_t u, std::uint32_t d, const StepShape& step) const {
+  const Unit& unit = graph_->units[u];
+  const CostDevice& device = devices_[d];
+  const DeviceFigures& figures = device.figures;
+  const auto batch = static_cast<double>(step.batch);
+  const auto tokens = static_cast<double>(step.tokens);
+  const auto context = static_cast<double>(step.context);
+  const DType stored = stored_weight_dtype(unit, device.info);
+  const DType source = unit.parameters.empty() ? stored : unit.parameters.front().dtype;
+  const double scale = static_cast<double>(dtype_size(stored)) / static_cast<double>(dtype_size(source));
+  // An embedding reads one row per token; every other unit reads its weights once per step.
+  const double weight_bytes = static_cast<double>(unit.weight_bytes_read_per_token) * scale *
+                              (unit.kind == UnitKind::embedding ? tokens * batch : 1.0);
+  const DType kv_stored = kv_storage_dtype(device.info, kv_dtype_);
+  const double kv_bytes = static_cast<double>(unit.kv_bytes_per_token) * static_cast<double>(dtype_size(kv_stored)) /
+                          f32_bytes * context * batch;
+  double memory = 0;
+  if (weight_bytes > 0) memory += weight_bytes / (device.disk ? device.disk_bandwidth : figures.bandwidth(stored));
+  if (kv_bytes > 0) memory += kv_bytes / figures.bandwidth(kv_stored);
+  const double flops = (unit.flops_per_token + unit.flops_per_token_per_context * context) * tokens * batch;
+  Parts parts;
+  parts.add(flops > 0 ? flops / figures.flops(stored, flops) : 0.0, memory);
+  parts.fixed = figures.op_seconds.value_or(0.0);
+  return parts;
 }
 
 CostModel::Parts CostModel::parts(std::uint32_t u, std::uint32_t d, const StepShape& step) const {
   const Unit& unit = graph_->units[u];
-  const CostDevice& device = devices_[d];
-  const DeviceFigures& figures = device.figures;
   if (step.rows == 0 && (unit.kind == UnitKind::final_norm || unit.kind == UnitKind::lm_head)) return {};
-  const auto batch = static_cast<double>(step.batch);
-  const auto tokens = static_cast<double>(step.tokens);
-  const auto context = static_cast<double>(step.context);
-
-  DType stored = DType::f32;
-  const double scale = storage_scale(unit, device.info, stored);
-  // An embedding reads one row per token; every other unit reads its weights once per step.
-  const double weight_bytes = static_cast<double>(unit.weight_bytes_read_per_token) * scale *
-                              (unit.kind == UnitKind::embedding ? tokens * batch : 1.0);
-  const double weight_bandwidth = device.disk ? device.disk_bandwidth : figures.bandwidth(stored);
-  const DType kv_stored = kv_storage_dtype(device.info, kv_dtype_);
-  const double kv_bytes = static_cast<double>(unit.kv_bytes_per_token) * static_cast<double>(dtype_size(kv_stored)) /
-                          f32_bytes * context * batch;
-  const double kv_time = kv_bytes > 0 ? kv_bytes / figures.bandwidth(kv_stored) : 0.0;
-
-  Parts parts;
-  parts.memory = (weight_bytes > 0 ? weight_bytes / weight_bandwidth : 0.0) + kv_time;
-  const double flops = (unit.flops_per_token + unit.flops_per_token_per_context * context) * tokens * batch;
-  parts.compute = flops > 0 ? flops / figures.flops(stored) : 0.0;
-  const double op = figures.op_seconds.value_or(0.0);
-  parts.fixed = static_cast<double>(op_counts_[static_cast<std::size_t>(u) * devices_.size() + d]) * op;
-  if (unit.kind == UnitKind::embedding) parts.fixed += op;  // writing the token ids
+  const std::optional<std::vector<Op>> ops = ops_of(graph_->config, unit, devices_[d].info, kv_dtype_, step);
+  Parts parts = ops ? op_parts(*ops, d, step) : roofline_parts(u, d, step);
+  const DeviceFigures& figures = devices_[d].figures;
+  if (unit.kind == UnitKind::embedding) parts.fixed += figures.op_seconds.value_or(0.0);  // writing the token ids
   if (unit.kind == UnitKind::lm_head) {
-    const double logits = static_cast<double>(step.rows) * batch * static_cast<double>(unit.activation_bytes);
+    const double logits = static_cast<double>(step.rows * step.batch) * static_cast<double>(unit.activation_bytes);
     parts.fixed += figures.round_trip_seconds.value_or(0.0) + logits / figures.device_to_host;
   }
   return parts;
@@ -89,7 +159,7 @@ CostModel::Parts CostModel::parts(std::uint32_t u, std::uint32_t d, const StepSh
 double CostModel::seconds(std::uint32_t u, std::uint32_t d, const StepShape& step) const {
   const Parts p = parts(u, d, step);
   if (std::isnan(p.compute) || std::isnan(p.memory) || std::isnan(p.fixed)) return unknown_figure;
-  return std::max(p.compute, p.memory) + p.fixed;
+  return p.busy + p.fixed;
 }
 
 bool CostModel::compute_bound(std::uint32_t u, std::uint32_t d, const StepShape& step) const {

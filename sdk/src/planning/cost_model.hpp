@@ -2,19 +2,26 @@
 // moving its output to another device costs, from each device's measured figures. The planners
 // see its decode times (strata_plan_request::unit_seconds); the report also predicts prefill.
 //
-// A unit on a device takes the larger of its compute time (FLOPs / the device's matrix-product
-// FLOP/s for the weights' dtype) and its memory time (weights read at the device's matrix-vector
-// bandwidth for the dtype it stores them in, or the disk's for "disk"; the KV cache likewise),
-// plus the fixed cost of every op it submits. The embedding also writes the token ids; the
-// lm_head waits for its queue and reads the logits back. A transfer waits for the producer's
-// queue (a round trip), then copies the activation through host memory (device-to-host, then
-// host-to-device) or over a direct link.
+// A unit's time on a device is the sum over the ops it submits (model/unit_ops, with the shapes
+// and dtypes they would have there):
+//  - a matrix product: the larger of its FLOPs at the device's matrix-product rate and its weight
+//    bytes at the device's matrix-vector bandwidth, both for the weights' dtype and interpolated
+//    between the small and the large op measured (fixed costs weigh on small ops), or the disk's
+//    read bandwidth for "disk";
+//  - attention, an embedding and every other op: the measured cost of a small op of its kind,
+//    plus the bytes it reads and writes beyond that at the device's bandwidth.
+// The embedding unit also writes the token ids; the lm_head waits for its queue and reads the
+// logits back. A unit whose ops are not known (a custom unit) takes the roofline of its FLOPs and
+// bytes read. A transfer waits for the producer's queue (a round trip), then copies the
+// activation through host memory (device-to-host, then host-to-device) or over a direct link.
 #pragma once
 
 #include "planning/device_figures.hpp"
 
 #include <strata/model_graph.hpp>
+#include <strata/ops.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -62,17 +69,26 @@ class CostModel {
 
  private:
   struct Parts {
-    double compute = 0;
-    double memory = 0;
+    double compute = 0;  // all ops' compute time
+    double memory = 0;   // all ops' memory time
+    double busy = 0;     // the sum over ops of the larger of the two
     double fixed = 0;
+
+    void add(double op_compute, double op_memory) {
+      compute += op_compute;
+      memory += op_memory;
+      busy += std::max(op_compute, op_memory);
+    }
   };
   Parts parts(std::uint32_t u, std::uint32_t d, const StepShape& step) const;
+
+  Parts op_parts(const std::vector<Op>& ops, std::uint32_t d, const StepShape& step) const;
+  Parts roofline_parts(std::uint32_t u, std::uint32_t d, const StepShape& step) const;
 
   const ModelGraph* graph_;
   DType kv_dtype_;
   std::vector<CostDevice> devices_;
   double fixed_transfer_seconds_;
-  std::vector<std::uint32_t> op_counts_;  // [u * devices + d]: ops the unit submits per step there
 };
 
 }  // namespace strata::detail

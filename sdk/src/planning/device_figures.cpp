@@ -2,52 +2,126 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace strata::detail {
 namespace {
 
-double lookup(const std::map<DType, double>& figures, DType dtype) {
-  for (DType candidate : {dtype, DType::f32}) {
-    const auto it = figures.find(candidate);
-    if (it != figures.end() && it->second > 0 && std::isfinite(it->second)) return it->second;
-  }
-  return unknown_figure;
-}
+bool usable(double value) { return value > 0 && std::isfinite(value); }
+double positive_or_unknown(double value) { return usable(value) ? value : unknown_figure; }
 
-double positive_or_unknown(double value) { return value > 0 && std::isfinite(value) ? value : unknown_figure; }
+RateCurve flat(double rate) {
+  RateCurve curve;
+  curve.large = positive_or_unknown(rate);
+  return curve;
+}
 
 DeviceFigures reported_figures(const DeviceInfo& info) {
   DeviceFigures figures;
-  const double bandwidth = positive_or_unknown(info.memory_bandwidth);
-  const double flops = positive_or_unknown(info.peak_flops);
   for (DType dtype : {DType::f32, DType::f16, DType::bf16}) {
-    if (!std::isnan(bandwidth)) figures.matvec_bandwidth[dtype] = bandwidth;
-    if (!std::isnan(flops)) figures.matmul_flops[dtype] = flops;
+    if (usable(info.memory_bandwidth)) figures.matvec[dtype].bandwidth = info.memory_bandwidth;
+    if (usable(info.peak_flops)) figures.matmul_flops[dtype] = flat(info.peak_flops);
   }
   // A CPU's "link" to the host is a copy within host memory.
   double link = positive_or_unknown(info.host_link_bandwidth);
-  if (std::isnan(link) && info.kind == DeviceKind::cpu) link = bandwidth;
+  if (std::isnan(link) && info.kind == DeviceKind::cpu) link = positive_or_unknown(info.memory_bandwidth);
   figures.host_to_device = figures.device_to_host = link;
   return figures;
 }
 
 DeviceFigures measured_figures(const DeviceMeasurements& measured) {
+  constexpr auto small = static_cast<double>(DeviceMeasurements::small_dim);
   DeviceFigures figures;
-  figures.matvec_bandwidth = measured.matvec_bandwidth;
-  figures.matmul_flops = measured.matmul_flops;
+  for (const auto& [dtype, rate] : measured.matvec_bandwidth) {
+    MatvecModel& model = figures.matvec[dtype];
+    model.bandwidth = positive_or_unknown(rate);
+    const auto small_it = measured.small_matvec_seconds.find(dtype);
+    const auto tall_it = measured.tall_matvec_seconds.find(dtype);
+    if (std::isnan(model.bandwidth) || small_it == measured.small_matvec_seconds.end() ||
+        tall_it == measured.tall_matvec_seconds.end())
+      continue;
+    // What the small and the tall product take beyond their bytes: a fixed cost and a cost per row.
+    constexpr auto tall = static_cast<double>(DeviceMeasurements::tall_rows);
+    const double row_bytes = small * static_cast<double>(dtype_size(dtype));
+    const double small_rest = small_it->second - small * row_bytes / model.bandwidth;
+    const double tall_rest = tall_it->second - tall * row_bytes / model.bandwidth;
+    model.per_row = std::max(0.0, (tall_rest - small_rest) / (tall - small));
+    model.fixed = std::max(0.0, small_rest - small * model.per_row);
+  }
+  for (const auto& [dtype, rate] : measured.matmul_flops) {
+    RateCurve& curve = figures.matmul_flops[dtype];
+    curve.large = positive_or_unknown(rate);
+    curve.large_size = measured.matmul_op_flops;
+    if (const auto it = measured.small_matmul_flops.find(dtype); it != measured.small_matmul_flops.end()) {
+      curve.small = positive_or_unknown(it->second);
+      curve.small_size = 2.0 * static_cast<double>(DeviceMeasurements::small_matmul_rows) * small * small;
+    }
+  }
   figures.host_to_device = positive_or_unknown(measured.host_to_device.value_or(0));
   figures.device_to_host = positive_or_unknown(measured.device_to_host.value_or(0));
   if (measured.op_seconds && *measured.op_seconds >= 0) figures.op_seconds = measured.op_seconds;
   if (measured.round_trip_seconds && *measured.round_trip_seconds >= 0)
     figures.round_trip_seconds = measured.round_trip_seconds;
+  for (const auto& [kind, seconds] : measured.op_kind_seconds)
+    if (seconds >= 0 && std::isfinite(seconds)) figures.op_kind_seconds[kind] = seconds;
+  // The attention ops read their cache too: what is fixed is the rest (the model adds each op's
+  // own cache bytes).
+  const double bandwidth = figures.matvec_of(DType::f32).bandwidth;
+  auto own_bytes = [](double keys) {
+    return 2.0 * keys * static_cast<double>(DeviceMeasurements::attention_kv_width) * 4.0;
+  };
+  for (const auto& [kind, keys] : {std::pair<const char*, double>{"attention", DeviceMeasurements::attention_cache},
+                                   {"attention_prompt", DeviceMeasurements::prompt_tokens}}) {
+    const auto it = figures.op_kind_seconds.find(kind);
+    if (it != figures.op_kind_seconds.end() && usable(bandwidth))
+      it->second = std::max(0.0, it->second - own_bytes(keys) / bandwidth);
+  }
   return figures;
+}
+
+const MatvecModel missing_matvec{};
+
+double lookup(const std::map<DType, RateCurve>& curves, DType dtype, double size) {
+  for (DType candidate : {dtype, DType::f32}) {
+    const auto it = curves.find(candidate);
+    if (it != curves.end() && usable(it->second.large)) return it->second.at(size);
+  }
+  return unknown_figure;
 }
 
 }  // namespace
 
-double DeviceFigures::bandwidth(DType dtype) const { return lookup(matvec_bandwidth, dtype); }
-double DeviceFigures::flops(DType dtype) const { return lookup(matmul_flops, dtype); }
+double RateCurve::at(double size) const {
+  const bool two_sizes = usable(small) && small_size > 0 && large_size > small_size;
+  if (!two_sizes || size >= large_size) return large;
+  if (size <= small_size) return small;
+  const double position = std::log(size / small_size) / std::log(large_size / small_size);
+  return small + position * (large - small);
+}
+
+const MatvecModel& DeviceFigures::matvec_of(DType dtype) const {
+  for (DType candidate : {dtype, DType::f32}) {
+    const auto it = matvec.find(candidate);
+    if (it != matvec.end() && usable(it->second.bandwidth)) return it->second;
+  }
+  return missing_matvec;
+}
+
+double DeviceFigures::flops(DType dtype, double op_flops) const { return lookup(matmul_flops, dtype, op_flops); }
+
+double DeviceFigures::op_cost(const std::string& kind) const {
+  if (const auto it = op_kind_seconds.find(kind); it != op_kind_seconds.end()) return it->second;
+  return op_seconds.value_or(0.0);
+}
+
+double DeviceFigures::attention_cost(double queries) const {
+  const double one = op_cost("attention");
+  const auto prompt = op_kind_seconds.find("attention_prompt");
+  if (queries <= 1 || prompt == op_kind_seconds.end()) return one;
+  constexpr auto measured_queries = static_cast<double>(DeviceMeasurements::prompt_tokens);
+  return one + (queries - 1) / (measured_queries - 1) * std::max(0.0, prompt->second - one);
+}
 
 DeviceFigures figures_of(const DeviceInfo& info, std::vector<std::string>& notes) {
   if (info.caps.exact_speeds) {

@@ -16,20 +16,48 @@ namespace strata::detail {
 
 inline constexpr double unknown_figure = std::numeric_limits<double>::quiet_NaN();
 
+// A rate measured on a large op and, where measured, on a small one: between the two sizes it is
+// interpolated on a log scale (small ops pay fixed costs a large one hides).
+struct RateCurve {
+  double large = unknown_figure;
+  double large_size = 0;
+  double small = unknown_figure;
+  double small_size = 0;
+
+  double at(double size) const;  // NaN when not measured
+};
+
+// A one-row matrix product reading `bytes` of weights into `rows` outputs takes
+// fixed + rows x per_row + bytes / bandwidth seconds.
+struct MatvecModel {
+  double bandwidth = unknown_figure;  // bytes/s
+  double fixed = 0;
+  double per_row = 0;
+
+  double seconds(double rows, double bytes) const { return fixed + rows * per_row + bytes / bandwidth; }
+};
+
 struct DeviceFigures {
-  std::map<DType, double> matvec_bandwidth;  // bytes of weights/s, per weight dtype
-  std::map<DType, double> matmul_flops;      // FLOP/s at prefill sizes, per weight dtype
-  double host_to_device = unknown_figure;    // bytes/s
-  double device_to_host = unknown_figure;    // bytes/s
+  std::map<DType, MatvecModel> matvec;      // per weight dtype
+  std::map<DType, RateCurve> matmul_flops;  // FLOP/s, per weight dtype, by the op's FLOPs
+  double host_to_device = unknown_figure;   // bytes/s
+  double device_to_host = unknown_figure;   // bytes/s
   // Fixed costs; nullopt where not measured (a simulator's or a plugin's reported figures do not
   // have them: the plan then uses PlanOptions::link_latency for transfers and nothing per op).
   std::optional<double> op_seconds;
   std::optional<double> round_trip_seconds;
+  std::map<std::string, double> op_kind_seconds;  // one small op of each kind ("rope", "attention", ...)
 
-  // The figure for `dtype`, else f32's (the dtype a device converts weights to), else NaN.
-  double bandwidth(DType dtype) const;
-  double flops(DType dtype) const;
-  bool has_speed() const { return !matvec_bandwidth.empty(); }
+  // The figures for `dtype`, else f32's (the dtype a device converts weights to); NaN when
+  // neither was measured.
+  const MatvecModel& matvec_of(DType dtype) const;
+  double bandwidth(DType dtype) const { return matvec_of(dtype).bandwidth; }
+  double flops(DType dtype, double op_flops = 0) const;
+  // The fixed cost of one small op of `kind`, else of a small op, else 0.
+  double op_cost(const std::string& kind) const;
+  // An attention op of `queries` queries: between the measured one-query and prompt costs.
+  double attention_cost(double queries) const;
+  bool has_speed() const { return !matvec.empty(); }
 };
 
 // Resolves `info`'s figures; appends a note when they are not measured ones, or missing.

@@ -36,6 +36,12 @@ DeviceMeasurements sample_measurements() {
   DeviceMeasurements m;
   m.matvec_bandwidth = {{DType::f32, 20e9}, {DType::f16, 25e9}};
   m.matmul_flops = {{DType::f32, 1.5e11}};
+  m.small_matvec_seconds = {{DType::f32, 9e-6}};
+  m.tall_matvec_seconds = {{DType::f32, 2.5e-5}};
+  m.small_matmul_flops = {{DType::f32, 4e10}};
+  m.matvec_weight_bytes = 64.0 * (1 << 20);
+  m.matmul_op_flops = 2.7e8;
+  m.op_kind_seconds = {{"rope", 4.5e-5}, {"attention", 7e-5}};
   m.host_to_device = 8e9;
   m.device_to_host = 7e9;
   m.op_seconds = 4e-6;
@@ -78,6 +84,12 @@ TEST(CalibrationCache, AnEntryReadsBackAsWritten) {
   const DeviceMeasurements expected = sample_measurements();
   EXPECT_EQ(read->matvec_bandwidth, expected.matvec_bandwidth);
   EXPECT_EQ(read->matmul_flops, expected.matmul_flops);
+  EXPECT_EQ(read->small_matvec_seconds, expected.small_matvec_seconds);
+  EXPECT_EQ(read->tall_matvec_seconds, expected.tall_matvec_seconds);
+  EXPECT_EQ(read->small_matmul_flops, expected.small_matmul_flops);
+  EXPECT_EQ(read->matvec_weight_bytes, expected.matvec_weight_bytes);
+  EXPECT_EQ(read->matmul_op_flops, expected.matmul_op_flops);
+  EXPECT_EQ(read->op_kind_seconds, expected.op_kind_seconds);
   EXPECT_EQ(read->host_to_device, expected.host_to_device);
   EXPECT_EQ(read->device_to_host, expected.device_to_host);
   EXPECT_EQ(read->op_seconds, expected.op_seconds);
@@ -160,9 +172,15 @@ TEST(CalibrationCache, NonFiniteOrNonPositiveFiguresAreIgnored) {
   EXPECT_FALSE(read_cached_measurements(sample_device(), dir.path()));
 }
 
+TEST(CalibrationCache, AnOpCostUnderANameThatIsNoOpIsIgnored) {
+  const strata_test::TempDir dir;
+  write_edited_entry(dir.path(), "\"rope\"", "\"../rope\"");
+  EXPECT_FALSE(read_cached_measurements(sample_device(), dir.path()));
+}
+
 TEST(CalibrationCache, AnEntryOfAnotherFormatVersionIsIgnored) {
   const strata_test::TempDir dir;
-  write_edited_entry(dir.path(), "\"version\": 1", "\"version\": 2");
+  write_edited_entry(dir.path(), "\"version\": 2", "\"version\": 1");  // an entry of the previous SDK
   EXPECT_FALSE(read_cached_measurements(sample_device(), dir.path()));
 }
 

@@ -43,6 +43,23 @@ TEST(MeasureDevice, GivesEveryFigureOfTheCpuDevice) {
     ASSERT_TRUE(m.matmul_flops.contains(dtype)) << to_string(dtype);
     EXPECT_TRUE(positive_finite(m.matvec_bandwidth.at(dtype))) << to_string(dtype);
     EXPECT_TRUE(positive_finite(m.matmul_flops.at(dtype))) << to_string(dtype);
+    ASSERT_TRUE(m.small_matvec_seconds.contains(dtype) && m.tall_matvec_seconds.contains(dtype) &&
+                m.small_matmul_flops.contains(dtype))
+        << to_string(dtype);
+    EXPECT_TRUE(positive_finite(m.small_matvec_seconds.at(dtype))) << to_string(dtype);
+    EXPECT_TRUE(positive_finite(m.tall_matvec_seconds.at(dtype))) << to_string(dtype);
+    EXPECT_TRUE(positive_finite(m.small_matmul_flops.at(dtype))) << to_string(dtype);
+  }
+  // The sizes the large figures belong to: larger than the small ones.
+  EXPECT_GT(m.matvec_weight_bytes,
+            static_cast<double>(DeviceMeasurements::small_dim * DeviceMeasurements::small_dim * 4));
+  EXPECT_GT(m.matmul_op_flops, 2.0 * DeviceMeasurements::small_matmul_rows * DeviceMeasurements::small_dim *
+                                   DeviceMeasurements::small_dim);
+  // The cpu runs every op the layers submit: each kind has its cost.
+  for (const char* kind :
+       {"add", "rms_norm", "rope", "silu_mul", "copy", "attention", "attention_prompt", "embedding"}) {
+    ASSERT_TRUE(m.op_kind_seconds.contains(kind)) << kind;
+    EXPECT_TRUE(positive_finite(m.op_kind_seconds.at(kind))) << kind;
   }
   EXPECT_FALSE(m.matvec_bandwidth.contains(DType::i32));
   ASSERT_TRUE(m.host_to_device && m.device_to_host && m.op_seconds && m.round_trip_seconds);
@@ -56,7 +73,7 @@ TEST(MeasureDevice, GivesEveryFigureOfTheCpuDevice) {
   EXPECT_EQ(m.measured_at[10], 'T');
   EXPECT_EQ(m.measured_at.back(), 'Z');
   const std::vector<std::string> expected = {"copies",     "matvec f32",  "matvec f16", "matvec bf16", "matmul f32",
-                                             "matmul f16", "matmul bf16", "op cost",    "round trip"};
+                                             "matmul f16", "matmul bf16", "op cost",    "small ops",   "round trip"};
   EXPECT_EQ(steps, expected);
 }
 
