@@ -14,10 +14,11 @@ build: deps
 	cmake --preset default
 	cmake --build --preset default -j $(JOBS)
 
-# The demo model, its layers spread over the devices found: the throughput planner balances the
-# pipeline over all of them (auto, like Hugging Face's, would keep a small model on one device).
+# The demo model, placed over every device found by the latency planner: the fastest plan for the
+# one sequence `strata run` generates, from each device's measured speed (the first run measures
+# the devices and caches the figures), never slower than the best single device.
 run: build
-	build/default/bin/strata run --device-map throughput
+	build/default/bin/strata run --device-map latency
 
 test: build
 	ctest --preset default

@@ -93,7 +93,7 @@ nlohmann::json to_json(const Runtime& runtime) {
                          {"exact_speeds", info.caps.exact_speeds}}},
                        {"plugin_version", info.plugin_version},
                        {"driver", info.driver},
-                       {"sharing", sharing_name(info.sharing)},
+                       {"sharing", to_string(info.sharing)},
                        {"sharing_inferred", info.sharing_inferred},
                        {"peak_flops", info.peak_flops},
                        {"memory_bandwidth", info.memory_bandwidth},

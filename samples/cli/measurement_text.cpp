@@ -37,19 +37,8 @@ std::string bandwidth_text(double bytes_per_second) { return fmt::format("{:.1f}
 std::string flops_text(double flops) { return fmt::format("{:.1f} GFLOP/s", flops / 1e9); }
 std::string microseconds_text(double seconds) { return fmt::format("{:.1f} µs", seconds * 1e6); }
 
-std::string_view sharing_name(DeviceSharing sharing) {
-  switch (sharing) {
-    case DeviceSharing::host_memory:
-      return "host_memory";
-    case DeviceSharing::host_cores:
-      return "host_cores";
-    default:
-      return "none";
-  }
-}
-
 std::string sharing_text(const DeviceInfo& device) {
-  std::string text(sharing_name(device.sharing));
+  std::string text(to_string(device.sharing));
   for (char& c : text)
     if (c == '_') c = ' ';
   return device.sharing_inferred ? text + " (inferred)" : text;
@@ -68,6 +57,16 @@ void print_measurements(const DeviceMeasurements& m, std::string_view indent) {
              optional_text(m.host_to_device, bandwidth_text), optional_text(m.device_to_host, bandwidth_text));
   fmt::print("{}op cost     {} per small op among many, {} for a round trip\n", indent,
              optional_text(m.op_seconds, microseconds_text), optional_text(m.round_trip_seconds, microseconds_text));
+  const auto small = DeviceMeasurements::small_dim;
+  fmt::print("{}small ops   matvec by {}x{}: {}; by {}x{}: {}\n", indent, small, small,
+             per_dtype_text(m.small_matvec_seconds, microseconds_text), DeviceMeasurements::tall_rows, small,
+             per_dtype_text(m.tall_matvec_seconds, microseconds_text));
+  fmt::print("{}            matmul {}x{} by {}x{}: {}\n", indent, DeviceMeasurements::small_matmul_rows, small, small,
+             small, per_dtype_text(m.small_matmul_flops, flops_text));
+  std::string kinds;
+  for (const auto& [kind, seconds] : m.op_kind_seconds)
+    kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, microseconds_text(seconds));
+  fmt::print("{}            {}\n", indent, kinds.empty() ? std::string("no op kinds measured") : kinds);
 }
 
 nlohmann::json reported_json(const DeviceInfo& device) {
@@ -84,6 +83,12 @@ nlohmann::json measurements_json(const DeviceMeasurements& m) {
           {"device_to_host", optional_json(m.device_to_host)},
           {"op_seconds", optional_json(m.op_seconds)},
           {"round_trip_seconds", optional_json(m.round_trip_seconds)},
+          {"small_matvec_seconds", per_dtype_json(m.small_matvec_seconds)},
+          {"tall_matvec_seconds", per_dtype_json(m.tall_matvec_seconds)},
+          {"small_matmul_flops", per_dtype_json(m.small_matmul_flops)},
+          {"op_kind_seconds", m.op_kind_seconds},
+          {"matvec_weight_bytes", m.matvec_weight_bytes},
+          {"matmul_op_flops", m.matmul_op_flops},
           {"measured_at", m.measured_at},
           {"seconds_taken", m.seconds_taken}};
 }

@@ -17,7 +17,6 @@ std::string microseconds_text(double seconds);        // "12.3 µs"
 
 // "host cores (inferred)", "none", ...
 std::string sharing_text(const DeviceInfo& device);
-std::string_view sharing_name(DeviceSharing sharing);  // the JSON spelling: "host_cores", ...
 
 // "compute 12.0 GFLOP/s (f32), memory 20.0 GB/s, host link not reported": what the plugin
 // says (0: not said).

@@ -1,9 +1,9 @@
 // The calibration cache on disk: entries round-trip; anything damaged, foreign or for another
 // plugin version or driver is ignored; folders others may write are refused; planted symlinks
 // are never followed.
+#include <strata_test/temp_dir.hpp>
 #include "calibration/cache_entry.hpp"
 #include "calibration/cache_files.hpp"
-#include "temp_dir.hpp"
 
 #include <strata/calibration.hpp>
 #include <strata/error.hpp>

@@ -1,7 +1,7 @@
 // `strata calibrate` and `strata devices` end to end, with STRATA_CACHE_DIR pointing at a
 // private temporary folder: devices measures nothing; calibrate writes an entry that devices
 // then shows.
-#include "temp_dir.hpp"
+#include <strata_test/temp_dir.hpp>
 
 #include <strata_test/scoped_env.hpp>
 

@@ -1,9 +1,9 @@
 // Runtime and the calibration cache: a Runtime reads measurements and measures nothing;
 // Runtime::calibrate measures what the cache lacks (or everything with force), writes the cache,
 // refuses unknown names and never measures a device whose plugin reports exact speeds.
+#include <strata_test/temp_dir.hpp>
 #include "calibration/calibration_rules.hpp"
 #include "runtime/state.hpp"
-#include "temp_dir.hpp"
 
 #include <strata/calibration.hpp>
 #include <strata/error.hpp>

@@ -10,7 +10,7 @@ namespace strata_test {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "strata_calibration_XXXXXX").string();
+    std::string pattern = (std::filesystem::temp_directory_path() / "strata_test_XXXXXX").string();
     if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
   }
   ~TempDir() {
