@@ -59,6 +59,10 @@ struct STRATA_API DeviceMeasurements {
   static constexpr std::int64_t attention_kv_width = 4 * 64;
 
   std::map<DType, double> matvec_bandwidth;  // bytes of weights/s streamed by a one-row MATMUL, per weight dtype
+  // The same for f32 weights of smaller sizes (4, 32, 256 MiB: those below matvec_weight_bytes), by
+  // their bytes: caches serve a model that fits them faster than memory does. The planners scale
+  // each dtype's figure by this curve at the size of a model's weights.
+  std::map<std::int64_t, double> f32_matvec_bandwidth_by_size;
   std::map<DType, double> matmul_flops;      // FLOP/s of a prefill-sized MATMUL (128 rows), per weight dtype
   double matvec_weight_bytes = 0;            // the size of the weights matvec_bandwidth was measured on
   double matmul_op_flops = 0;                // the FLOPs of the MATMUL matmul_flops was measured on

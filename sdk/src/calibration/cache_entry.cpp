@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <stdexcept>
@@ -83,6 +84,28 @@ std::map<std::string, double> per_op_kind(const Json& object, const char* name) 
   return figures;
 }
 
+// {"4194304": 3.1e10, ...}: figures by a size in bytes.
+std::map<std::int64_t, double> by_size(const Json& object, const char* name) {
+  std::map<std::int64_t, double> figures;
+  auto found = object.find(name);
+  if (found == object.end()) return figures;
+  if (!found->is_object() || found->size() > 16) throw Malformed(fmt::format("\"{}\" is not a small object", name));
+  for (const auto& [key, value] : found->items()) {
+    std::int64_t bytes = 0;
+    const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), bytes);
+    if (error != std::errc() || end != key.data() + key.size() || bytes <= 0)
+      throw Malformed(fmt::format("\"{}\" has a size \"{}\" that is not a number of bytes", name, key));
+    figures[bytes] = figure(value, fmt::format("{}.{}", name, key));
+  }
+  return figures;
+}
+
+Json by_size_json(const std::map<std::int64_t, double>& figures) {
+  Json object = Json::object();
+  for (const auto& [bytes, value] : figures) object[std::to_string(bytes)] = value;
+  return object;
+}
+
 Json per_dtype_json(const std::map<DType, double>& figures) {
   Json object = Json::object();
   for (const auto& [dtype, value] : figures) object[std::string(to_string(dtype))] = value;
@@ -109,6 +132,7 @@ DeviceMeasurements measurements_from(const Json& object) {
   m.tall_matvec_seconds = per_dtype(object, "tall_matvec_seconds");
   m.small_matmul_flops = per_dtype(object, "small_matmul_flops");
   m.op_kind_seconds = per_op_kind(object, "op_kind_seconds");
+  m.f32_matvec_bandwidth_by_size = by_size(object, "f32_matvec_bandwidth_by_size");
   if (const auto bytes = optional_figure(object, "matvec_weight_bytes")) m.matvec_weight_bytes = *bytes;
   if (const auto flops = optional_figure(object, "matmul_op_flops")) m.matmul_op_flops = *flops;
   m.host_to_device = optional_figure(object, "host_to_device");
@@ -142,6 +166,7 @@ std::string encode_cache_entry(const DeviceInfo& device, const DeviceMeasurement
                        {"tall_matvec_seconds", per_dtype_json(m.tall_matvec_seconds)},
                        {"small_matmul_flops", per_dtype_json(m.small_matmul_flops)},
                        {"op_kind_seconds", Json(m.op_kind_seconds)},
+                       {"f32_matvec_bandwidth_by_size", by_size_json(m.f32_matvec_bandwidth_by_size)},
                        {"measured_at", m.measured_at},
                        {"seconds_taken", m.seconds_taken}};
   if (m.matvec_weight_bytes > 0) measurements["matvec_weight_bytes"] = m.matvec_weight_bytes;

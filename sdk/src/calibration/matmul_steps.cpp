@@ -69,21 +69,45 @@ double seconds_per_dependent_op(const StepContext& context, const Op& op) {
 
 }  // namespace
 
+// The rows of a one-row MATMUL by weights of at most `bytes`, halved until the device takes it
+// (a binding may span less than the memory holds: lavapipe's 128 MiB); 0 when none from 16 MiB.
+std::int64_t matvec_rows(const StepContext& context, DType weight_dtype, std::uint64_t bytes) {
+  const std::int64_t k = context.sizes.matvec_columns;
+  for (; bytes >= (16ull << 20); bytes /= 2) {
+    const auto n = static_cast<std::int64_t>(bytes / (dtype_size(weight_dtype) * static_cast<std::uint64_t>(k)));
+    const TensorView x{nullptr, 0, DType::f32, Shape{1, k}};
+    const TensorView weights{nullptr, 0, weight_dtype, Shape{n, k}};
+    const TensorView out{nullptr, 0, DType::f32, Shape{1, n}};
+    if (context.device.supports(ops::matmul(x, weights, std::nullopt, out))) return n;
+  }
+  return 0;
+}
+
+// Bytes of weights per second through a one-row MATMUL by `rows` x matvec_columns weights.
+double matvec_bandwidth(const StepContext& context, DType weight_dtype, std::int64_t rows) {
+  const MatmulCase matvec = make_case(context, 1, rows, context.sizes.matvec_columns, weight_dtype);
+  const DrainOnExit drain(context.queue);
+  return static_cast<double>(matvec.weights.bytes()) / seconds_per_op(context, matvec.op);
+}
+
 MatvecFigures measure_matvec(const StepContext& context, DType weight_dtype) {
   MatvecFigures figures;
-  {
-    const std::int64_t k = context.sizes.matvec_columns;
-    const std::int64_t n = static_cast<std::int64_t>(context.sizes.weight_bytes / (dtype_size(weight_dtype) * k));
-    const MatmulCase matvec = make_case(context, 1, n, k, weight_dtype);
-    const DrainOnExit drain(context.queue);
-    figures.weight_bytes = static_cast<double>(matvec.weights.bytes());
-    figures.bandwidth = figures.weight_bytes / seconds_per_op(context, matvec.op);
-  }
+  const std::int64_t rows = matvec_rows(context, weight_dtype, context.sizes.weight_bytes);
+  if (rows == 0)
+    throw StepRefused(fmt::format("it does not support a one-row matmul by 16 MiB of {} weights", to_string(weight_dtype)));
+  figures.weight_bytes = static_cast<double>(rows * context.sizes.matvec_columns) * static_cast<double>(dtype_size(weight_dtype));
+  figures.bandwidth = matvec_bandwidth(context, weight_dtype, rows);
+  // How caches serve smaller models: the same product on fewer f32 weights.
+  if (weight_dtype == DType::f32)
+    for (const std::uint64_t bytes : {4ull << 20, 32ull << 20, 256ull << 20})
+      if (static_cast<double>(bytes) < figures.weight_bytes)
+        figures.bandwidth_by_size[static_cast<std::int64_t>(bytes)] =
+            matvec_bandwidth(context, weight_dtype, static_cast<std::int64_t>(bytes / 4) / context.sizes.matvec_columns);
   const std::int64_t k = DeviceMeasurements::small_dim;
-  for (const std::int64_t rows : {DeviceMeasurements::small_dim, DeviceMeasurements::tall_rows}) {
-    const MatmulCase small = make_case(context, 1, rows, k, weight_dtype);
+  for (const std::int64_t small_rows : {DeviceMeasurements::small_dim, DeviceMeasurements::tall_rows}) {
+    const MatmulCase small = make_case(context, 1, small_rows, k, weight_dtype);
     const DrainOnExit drain(context.queue);
-    (rows == k ? figures.small_seconds : figures.tall_seconds) = seconds_per_dependent_op(context, small.op);
+    (small_rows == k ? figures.small_seconds : figures.tall_seconds) = seconds_per_dependent_op(context, small.op);
   }
   return figures;
 }

@@ -16,8 +16,9 @@ struct MeasureSizes {
 };
 
 // A device that works in host memory (a CPU, an integrated GPU, PoCL, lavapipe) leaves the host's
-// caches with 64 MiB; a GPU of its own memory needs more (its L2 holds 50-100 MB): a quarter of
-// that memory, at most 512 MiB.
+// caches with twice its last-level cache (at least 64 MiB, at most 1 GiB: server CPUs have
+// hundreds of MiB); a GPU of its own memory with a quarter of that memory, at most 512 MiB (its
+// L2 holds 50-100 MB). Either way no more than the device can spare.
 MeasureSizes measure_sizes(const DeviceInfo& device);
 
 }  // namespace strata::detail

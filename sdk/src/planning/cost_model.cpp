@@ -57,6 +57,7 @@ DType stored_weight_dtype(const Unit& unit, const DeviceInfo& device) {
 CostModel::CostModel(const ModelGraph& graph, DType kv_dtype, std::vector<CostDevice> devices,
                      double fixed_transfer_seconds)
     : graph_(&graph),
+      working_set_(static_cast<double>(graph.weight_bytes_read_per_token())),
       kv_dtype_(kv_dtype),
       devices_(std::move(devices)),
       fixed_transfer_seconds_(fixed_transfer_seconds) {}
@@ -74,10 +75,12 @@ CostModel::Parts CostModel::op_parts(const std::vector<Op>& ops, std::uint32_t d
         const auto dtype = static_cast<DType>(weights.dtype);
         const double weight_bytes = tensor_bytes(weights);
         const double flops = 2.0 * elements(raw.inputs[0]) * static_cast<double>(weights.shape[0]) * batch;
-        const MatvecModel& matvec = figures.matvec_of(dtype);
+        MatvecModel matvec = figures.matvec_of(dtype);
         const double rows = static_cast<double>(weights.shape[0]);
-        const double memory = device.disk ? matvec.fixed + rows * matvec.per_row + weight_bytes / device.disk_bandwidth
-                                          : matvec.seconds(rows, weight_bytes);
+        // The model's weights stream from the caches when they fit there.
+        matvec.bandwidth =
+            device.disk ? device.disk_bandwidth : matvec.bandwidth * figures.working_set_scale(working_set_);
+        const double memory = matvec.seconds(rows, weight_bytes);
         parts.add(flops / figures.flops(dtype, flops), memory);
         break;
       }

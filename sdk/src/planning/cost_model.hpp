@@ -86,6 +86,7 @@ class CostModel {
   Parts roofline_parts(std::uint32_t u, std::uint32_t d, const StepShape& step) const;
 
   const ModelGraph* graph_;
+  double working_set_ = 0;  // the weights one token reads: what a device's caches would have to hold
   DType kv_dtype_;
   std::vector<CostDevice> devices_;
   double fixed_transfer_seconds_;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 namespace strata::detail {
 namespace {
@@ -33,6 +34,13 @@ DeviceFigures reported_figures(const DeviceInfo& info) {
 DeviceFigures measured_figures(const DeviceMeasurements& measured) {
   constexpr auto small = static_cast<double>(DeviceMeasurements::small_dim);
   DeviceFigures figures;
+  if (const auto it = measured.matvec_bandwidth.find(DType::f32);
+      it != measured.matvec_bandwidth.end() && usable(it->second) && measured.matvec_weight_bytes > 0) {
+    figures.f32_bandwidth_by_size[measured.matvec_weight_bytes] = it->second;
+    for (const auto& [bytes, rate] : measured.f32_matvec_bandwidth_by_size)
+      if (usable(rate) && static_cast<double>(bytes) < measured.matvec_weight_bytes)
+        figures.f32_bandwidth_by_size[static_cast<double>(bytes)] = rate;
+  }
   for (const auto& [dtype, rate] : measured.matvec_bandwidth) {
     MatvecModel& model = figures.matvec[dtype];
     model.bandwidth = positive_or_unknown(rate);
@@ -44,8 +52,10 @@ DeviceFigures measured_figures(const DeviceMeasurements& measured) {
     // What the small and the tall product take beyond their bytes: a fixed cost and a cost per row.
     constexpr auto tall = static_cast<double>(DeviceMeasurements::tall_rows);
     const double row_bytes = small * static_cast<double>(dtype_size(dtype));
-    const double small_rest = small_it->second - small * row_bytes / model.bandwidth;
-    const double tall_rest = tall_it->second - tall * row_bytes / model.bandwidth;
+    const double small_bandwidth = model.bandwidth * figures.working_set_scale(small * row_bytes);
+    const double tall_bandwidth = model.bandwidth * figures.working_set_scale(tall * row_bytes);
+    const double small_rest = small_it->second - small * row_bytes / small_bandwidth;
+    const double tall_rest = tall_it->second - tall * row_bytes / tall_bandwidth;
     model.per_row = std::max(0.0, (tall_rest - small_rest) / (tall - small));
     model.fixed = std::max(0.0, small_rest - small * model.per_row);
   }
@@ -109,6 +119,18 @@ const MatvecModel& DeviceFigures::matvec_of(DType dtype) const {
 }
 
 double DeviceFigures::flops(DType dtype, double op_flops) const { return lookup(matmul_flops, dtype, op_flops); }
+
+double DeviceFigures::working_set_scale(double bytes) const {
+  if (f32_bandwidth_by_size.size() < 2) return 1.0;
+  const double large = f32_bandwidth_by_size.rbegin()->second;
+  auto above = f32_bandwidth_by_size.lower_bound(bytes);
+  if (above == f32_bandwidth_by_size.begin()) return above->second / large;
+  if (above == f32_bandwidth_by_size.end()) return 1.0;
+  const auto below = std::prev(above);
+  // Linear in the logarithm of the size, between the two sizes measured around it.
+  const double position = std::log(bytes / below->first) / std::log(above->first / below->first);
+  return (below->second + position * (above->second - below->second)) / large;
+}
 
 double DeviceFigures::op_cost(const std::string& kind) const {
   if (const auto it = op_kind_seconds.find(kind); it != op_kind_seconds.end()) return it->second;

@@ -47,6 +47,12 @@ struct DeviceFigures {
   std::optional<double> op_seconds;
   std::optional<double> round_trip_seconds;
   std::map<std::string, double> op_kind_seconds;  // one small op of each kind ("rope", "attention", ...)
+  // f32 matrix-vector bandwidth by the size of the weights (the large figure included): caches
+  // serve a model that fits them faster than memory does.
+  std::map<double, double> f32_bandwidth_by_size;
+
+  // How much faster than the large figure weights of `bytes` stream (1 where not measured).
+  double working_set_scale(double bytes) const;
 
   // The figures for `dtype`, else f32's (the dtype a device converts weights to); NaN when
   // neither was measured.
