@@ -53,5 +53,5 @@ done
 
 log "strata run (demo model, device map auto)"
 timeout 120 "$bin/strata" run 2>&1 | tee "$out/run.txt"
-log "strata run (demo model, device map throughput: what make run does)"
-timeout 120 "$bin/strata" run --device-map throughput 2>&1 | tee "$out/run-throughput.txt"
+log "strata run (demo model, device map latency: what make run does)"
+timeout 120 "$bin/strata" run --device-map latency 2>&1 | tee "$out/run-latency.txt"

@@ -98,6 +98,16 @@ TEST_F(RunCommand, PrintsTheTextOnStdoutAndTheReportsOnStderr) {
     EXPECT_NE(outcome.err.find(report), std::string::npos) << report << " missing from stderr: " << outcome.err;
 }
 
+TEST_F(RunCommand, ThePlacementNamesOnlyRangesOfLayersThatFollowEachOther) {
+  const std::filesystem::path map = scratch_->path() / "ranges.json";
+  std::ofstream(map) << R"({"": "cpu", "model.layers.2": "disk", "model.layers.3": "disk", "model.layers.4": "disk",
+                            "model.layers.6": "disk"})";
+  const Outcome outcome = run("run --max-new-tokens 2 --device-map " + map.string());
+  ASSERT_EQ(outcome.status, 0) << outcome.err;
+  EXPECT_NE(outcome.err.find("model.layers.2-4, model.layers.6"), std::string::npos) << outcome.err;
+  EXPECT_NE(outcome.err.find("model.layers.0-1, model.layers.5, model.layers.7"), std::string::npos) << outcome.err;
+}
+
 TEST_F(RunCommand, APartialBackendInThePluginFolderBreaksNoStrategy) {
   const test::GoldenCase& golden = class_foo();
   for (const char* strategy : {"latency", "throughput", "auto", "sequential"}) {

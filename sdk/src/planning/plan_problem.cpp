@@ -101,6 +101,7 @@ std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::v
   auto problem = std::make_unique<PlanProblem>();
   problem->graph = &graph;
   problem->workload = resolve_workload(graph, options);
+  problem->disk_bandwidth = options.disk_bandwidth;
   const Workload& workload = problem->workload;
   const DType kv_dtype = *workload.kv_dtype;
   const auto batch = static_cast<double>(workload.batch_size);
@@ -151,7 +152,6 @@ std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::v
   for (std::uint32_t d = 0; d < device_count; ++d)
     if (selection.devices[d].name() == "cpu" && !selection.devices[d].disk) cpu_index = d;
   std::vector<CostDevice> cost_devices;
-  bool disk_noted = false;
   for (std::uint32_t d = 0; d < device_count; ++d) {
     const SelectedDevice& device = selection.devices[d];
     problem->device_names.push_back(device.name());
@@ -165,13 +165,6 @@ std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::v
     std::vector<std::string> figure_notes;
     cost.figures = figures_of(device.info, figure_notes);
     if (!device.disk) problem->notes.insert(problem->notes.end(), figure_notes.begin(), figure_notes.end());
-    if (device.disk && !disk_noted) {
-      disk_noted = true;
-      problem->notes.push_back(
-          fmt::format("disk reads are predicted at {:g} GB/s, an assumption (set "
-                      "PlanOptions::disk_bandwidth), not a measurement",
-                      options.disk_bandwidth / 1e9));
-    }
     strata_plan_device out{};
     out.kind = static_cast<strata_device_kind>(device.info.kind);
     out.flags = (device.offload ? static_cast<std::uint32_t>(STRATA_PLAN_DEVICE_OFFLOAD) : 0u) |

@@ -34,6 +34,7 @@ struct PlanProblem {
   std::vector<double> link_bandwidth;
   std::vector<double> link_latencies;
   std::unique_ptr<CostModel> costs;
+  double disk_bandwidth = 0;  // assumed, not measured: noted when a plan puts units on disk
   std::string options_json;
   strata_plan_request request{};
   std::vector<std::string> notes;

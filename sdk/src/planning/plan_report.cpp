@@ -123,6 +123,13 @@ PlanResult make_result(const PlanProblem& problem, const Assignment& assignment,
   }
   report.notes = problem.notes;
   for (std::string& note : refusal_notes(problem)) report.notes.push_back(std::move(note));
+  for (std::uint32_t u = 0; u < view.unit_count(); ++u) {
+    if (!view.is_disk(assignment[u])) continue;
+    report.notes.push_back(fmt::format("disk reads are predicted at {:g} GB/s, an assumption "
+                                       "(PlanOptions::disk_bandwidth), not a measurement",
+                                       problem.disk_bandwidth / 1e9));
+    break;
+  }
   if (host_devices.size() > 1)
     report.notes.push_back(fmt::format("{} run on the same host cores: their times add up, in a pipeline too",
                                        fmt::join(host_devices, ", ")));

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -86,6 +87,71 @@ TEST(PlanCommand, LoadsAPlannerPluginByPath) {
                   STRATA_SAMPLE_PLANNER + " --strategy bandwidth_share --json");
   ASSERT_EQ(outcome.status, 0) << outcome.output;
   EXPECT_EQ(nlohmann::json::parse(outcome.output)["report"]["strategy"], "bandwidth_share");
+}
+
+nlohmann::json plan_json(const std::string& arguments) {
+  const Outcome outcome = strata_plan(arguments + " --json");
+  EXPECT_EQ(outcome.status, 0) << outcome.output;
+  return outcome.status == 0 ? nlohmann::json::parse(outcome.output) : nlohmann::json();
+}
+
+TEST(PlanCommand, SequentialNeverHopsBackToAnEarlierGpuWithRoomOnTheCurrentOne) {
+  // Llama-2-13B on two 24 GiB GPUs: layers 31-39 fill sim:1, which still has room for model.norm
+  // and lm_head; they stay there instead of going back to sim:0.
+  const nlohmann::json document = plan_json("--config " + config("llama-2-13b") + " --devices " + STRATA_TEST_DATA +
+                                            "/two_gpus.json --strategy sequential --max-memory "
+                                            "0=24GiB,1=24GiB,cpu=64GiB");
+  const auto& map = document["device_map"];
+  ASSERT_TRUE(map.is_object());
+  EXPECT_EQ(map.value("model.norm", map.value("", std::string())), "sim:1") << map.dump();
+  EXPECT_EQ(map.value("lm_head", map.value("", std::string())), "sim:1") << map.dump();
+}
+
+TEST(PlanCommand, SequentialNeverBringsANormBackBetweenTwoDiskUnits) {
+  // Llama-3-70B offloaded from two 24 GiB GPUs: once the walk reaches disk, model.norm stays there
+  // (it used to hop back to a GPU's leftover room, between two disk units: two transfers for
+  // nothing).
+  const nlohmann::json document = plan_json("--config " + config("llama-3-70b") + " --devices " + STRATA_TEST_DATA +
+                                            "/two_gpus.json --strategy sequential");
+  std::map<std::string, std::string> target;
+  for (const auto& device : document["report"]["devices"])
+    for (const auto& unit : device["units"]) target[unit.get<std::string>()] = device["name"].get<std::string>();
+  ASSERT_EQ(target["model.layers.79"], "disk");
+  EXPECT_EQ(target["model.norm"], "disk");
+  EXPECT_EQ(target["lm_head"], "disk");
+}
+
+TEST(PlanCommand, ADiskBudgetWithoutACpuKeyPlansWithTheHostHoldingTheDiskUnitsCache) {
+  // accelerate makes a map here: the disk tier was given, so the CPU that computes disk units
+  // holds their KV cache and workspace in its free memory.
+  const Outcome outcome = strata_plan("--config " + config("llama-3-70b") + " --devices " + STRATA_TEST_DATA +
+                                      "/two_gpus.json --strategy sequential --max-memory 0=24GiB,1=24GiB,disk=1TB");
+  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  EXPECT_NE(outcome.output.find("max_memory lists no cpu"), std::string::npos) << outcome.output;
+  EXPECT_NE(outcome.output.find("disk "), std::string::npos) << outcome.output;
+}
+
+TEST(PlanCommand, AddingACpuBudgetNeverMakesThroughputWorse) {
+  // More devices make a larger search space: the plan with the cpu cannot be slower than the one
+  // without (the offload rule used to move units after the search and lose the optimum).
+  const std::string base = "--config " + config("qwen2-7b") + " --devices " + STRATA_TEST_DATA +
+                           "/mixed_gpus.json --strategy throughput --micro-batches 4 --max-memory "
+                           "0=24GiB,1=12GiB,2=8GiB";
+  const double without = plan_json(base)["report"]["tokens_per_second"].get<double>();
+  const double with_cpu = plan_json(base + ",cpu=64GiB")["report"]["tokens_per_second"].get<double>();
+  EXPECT_GE(with_cpu, without * (1 - 1e-9));
+}
+
+TEST(PlanCommand, ThroughputWithOneMicroBatchIsTheLatencyPlan) {
+  const std::string base = "--config " + config("llama-2-13b") + " --devices " + STRATA_TEST_DATA + "/mixed_gpus.json";
+  const nlohmann::json latency = plan_json(base + " --strategy latency");
+  const nlohmann::json throughput = plan_json(base + " --strategy throughput");
+  EXPECT_EQ(latency["device_map"], throughput["device_map"]);
+  // With micro-batches in flight it pipelines, and predicts more tokens/s than the latency plan.
+  const nlohmann::json pipelined = plan_json(base + " --strategy throughput --micro-batches 3");
+  const nlohmann::json latency_3 = plan_json(base + " --strategy latency --micro-batches 3");
+  EXPECT_GT(pipelined["report"]["tokens_per_second"].get<double>(),
+            latency_3["report"]["tokens_per_second"].get<double>());
 }
 
 TEST(PlanCommand, ErrorsExitNonZeroWithTheReason) {

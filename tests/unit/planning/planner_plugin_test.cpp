@@ -71,6 +71,30 @@ TEST(PlannerPlugins, BrokenPluginsAreRefusedWithTheReason) {
   EXPECT_THROW(load_planner_plugin("/nonexistent/libplanner.so"), Error);
 }
 
+TEST(PlannerPlugins, APluginBuiltForPlannerAbi10KeepsWorking) {
+  // Its table ends before `flags`: the host must not read past it, gives it one device of the
+  // host's cores (it cannot know that PoCL and cpu are the same cores), and keeps the offload
+  // rule for it.
+  load_planner_plugin(STRATA_TEST_PLANNER_ABI_1_0);
+  DeviceInfo pocl = testing::cpu(64 * GiB);
+  pocl.name = "opencl:0";
+  pocl.backend = "opencl";
+  pocl.sharing = DeviceSharing::host_cores;
+  std::vector<DeviceInfo> with_pocl = devices();
+  with_pocl.back().sharing = DeviceSharing::host_cores;
+  with_pocl.push_back(pocl);
+  const ModelGraph graph = model();
+  const PlanResult result = plan(graph, with_pocl, "test_abi_1_0");
+  EXPECT_EQ(testing::over_budget(result, graph), "");
+  EXPECT_EQ(std::count(result.targets.begin(), result.targets.end(), "disk"), 0);  // the offload rule moved them
+  EXPECT_GT(std::count(result.targets.begin(), result.targets.end(), "sim:0"), 0);
+  EXPECT_EQ(std::count(result.targets.begin(), result.targets.end(), "opencl:0"), 0);
+  EXPECT_TRUE(std::none_of(result.report.devices.begin(), result.report.devices.end(),
+                           [](const DevicePlan& device) { return device.name == "opencl:0"; }));
+  const auto all = planners();
+  EXPECT_TRUE(std::any_of(all.begin(), all.end(), [](const PlannerInfo& p) { return p.name == "test_abi_1_0"; }));
+}
+
 TEST(PlannerPlugins, AnOverBudgetAnswerIsRejected) {
   load_planner_plugin(STRATA_TEST_PLANNER_OVER_BUDGET);
   const std::string message = error_of([] { plan(model(), devices(), "test_over_budget"); }, StatusCode::internal);

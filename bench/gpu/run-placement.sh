@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The placement measurements of docs/benchmarks.md on a GPU machine, over an installed tree:
+# every device measured, `make run`'s command, and strata-bench-placement on the demo model and
+# the 1.1B Llama shape.
+#   bench/gpu/run-placement.sh PREFIX OUTDIR
+# With the packed tree of shared GPU.md: bash .gpu/env.sh bench/gpu/run-placement.sh .gpu/root/gpu-install "$OUT"
+set -uo pipefail
+prefix=$(cd "$1" && pwd)
+out=$2
+mkdir -p "$out"
+bin=$prefix/bin
+log() { echo "== $*"; }
+# A cache of this run's own: every device is measured here, on this machine.
+export STRATA_CACHE_DIR=$out/cache
+
+{
+  log "machine"
+  nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv
+  nproc
+  log "strata calibrate (every device, timed)"
+  time "$bin/strata" calibrate
+  log "strata devices --verbose"
+  "$bin/strata" devices --verbose
+  log "make run's command: strata run --device-map latency"
+  timeout 300 "$bin/strata" run --device-map latency
+  timeout 300 "$bin/strata" run --device-map latency --json > "$out/run-latency.json"
+} 2>&1 | tee "$out/placement-setup.txt"
+
+log "strata-bench-placement (demo model and the 1.1B Llama shape, f16)"
+timeout 560 "$bin/strata-bench-placement" --random 1.1b --json "$out/placement.json" 2>&1 | tee "$out/placement.txt"
+rm -rf "$out/cache"
