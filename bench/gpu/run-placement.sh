@@ -10,6 +10,10 @@ out=$2
 mkdir -p "$out"
 bin=$prefix/bin
 log() { echo "== $*"; }
+# The demo model: installed with the tree, or the source tree's (a packed tree may leave it out to
+# stay small).
+demo=$prefix/share/strata/models/tiny-llama-pystdlib
+[ -d "$demo" ] || demo=$(cd "$(dirname "$0")/../.." && pwd)/samples/models/tiny-llama-pystdlib
 # A cache of this run's own: every device is measured here, on this machine.
 export STRATA_CACHE_DIR=$out/cache
 
@@ -22,10 +26,11 @@ export STRATA_CACHE_DIR=$out/cache
   log "strata devices --verbose"
   "$bin/strata" devices --verbose
   log "make run's command: strata run --device-map latency"
-  timeout 300 "$bin/strata" run --device-map latency
-  timeout 300 "$bin/strata" run --device-map latency --json > "$out/run-latency.json"
+  timeout 300 "$bin/strata" run --model "$demo" --device-map latency
+  timeout 300 "$bin/strata" run --model "$demo" --device-map latency --json > "$out/run-latency.json"
 } 2>&1 | tee "$out/placement-setup.txt"
 
 log "strata-bench-placement (demo model and the 1.1B Llama shape, f16)"
-timeout 560 "$bin/strata-bench-placement" --random 1.1b --json "$out/placement.json" 2>&1 | tee "$out/placement.txt"
+timeout 560 "$bin/strata-bench-placement" --model "$demo" --random 1.1b --json "$out/placement.json" 2>&1 |
+  tee "$out/placement.txt"
 rm -rf "$out/cache"
