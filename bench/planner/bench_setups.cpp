@@ -44,6 +44,7 @@ std::vector<DeviceInfo> device_set(const std::vector<GpuSpec>& gpus, std::uint64
     info.peak_flops = gpus[g].tflops * 1e12;
     info.memory_bandwidth = gpus[g].memory_gbps * 1e9;
     info.host_link_bandwidth = gpus[g].link_gbps * 1e9;
+    info.caps.exact_speeds = true;  // described devices: their figures are the truth
     devices.push_back(info);
   }
   DeviceInfo cpu;
@@ -53,6 +54,8 @@ std::vector<DeviceInfo> device_set(const std::vector<GpuSpec>& gpus, std::uint64
   cpu.memory_total = cpu.memory_free = host_memory;
   cpu.peak_flops = 1e12;
   cpu.memory_bandwidth = 60e9;
+  cpu.caps.exact_speeds = true;
+  cpu.sharing = DeviceSharing::host_cores;
   devices.push_back(cpu);
   return devices;
 }

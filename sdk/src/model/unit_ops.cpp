@@ -117,6 +117,19 @@ TensorView shaped(DType dtype, std::int64_t capacity, std::int64_t width) {
 
 }  // namespace
 
+bool has_known_ops(const ModelConfig& config, const Unit& unit) {
+  if (unit.kind == UnitKind::custom) return false;
+  try {
+    for (const ExpectedParameter& expected : expected_parameters(config, unit)) {
+      const ParameterInfo* parameter = unit.find_parameter(expected.name);
+      if (!parameter || !(parameter->shape == expected.shape)) return false;
+    }
+  } catch (const Error&) {
+    return false;
+  }
+  return true;
+}
+
 std::vector<Op> unit_step_ops(const ModelConfig& config, const Unit& unit, const UnitTensors& tensors,
                               const StepBuffers& buffers, const Step& step) {
   const std::int64_t hidden = config.hidden_size;
@@ -142,13 +155,14 @@ std::vector<Op> unit_step_ops(const ModelConfig& config, const Unit& unit, const
 }
 
 DType weight_storage_dtype(const DeviceInfo& device, DType source) {
+  if (device.dtypes.empty()) return source;  // a device described by hand, without its dtypes
   for (DType dtype : {source, DType::f32, DType::bf16, DType::f16})
     if (device.stores(dtype)) return dtype;
   throw Error(StatusCode::unsupported, fmt::format("{} stores no floating-point dtype", device.name));
 }
 
 DType kv_storage_dtype(const DeviceInfo& device, DType requested) {
-  return device.stores(requested) ? requested : DType::f32;
+  return device.dtypes.empty() || device.stores(requested) ? requested : DType::f32;
 }
 
 std::vector<Op> describe_unit_ops(const ModelConfig& config, const Unit& unit, const DeviceInfo& device, DType kv_dtype,

@@ -45,12 +45,17 @@ struct UnitTensors {
   TensorView value_cache;
 };
 
+// Whether the ops of `unit` are known: not a custom unit (its executor's work), and every
+// parameter of the Llama layout there with its shape (a hand-built graph may have others).
+bool has_known_ops(const ModelConfig& config, const Unit& unit);
+
 // The ops `unit` submits for `step`, in order. A custom unit's work is its executor's: none.
 std::vector<Op> unit_step_ops(const ModelConfig& config, const Unit& unit, const UnitTensors& tensors,
                               const StepBuffers& buffers, const Step& step);
 
 // The dtype a weight stored as `source` in the checkpoint has on `device`: its own when the
-// device stores it, else the first of f32, bf16, f16 the device stores (the loader converts).
+// device stores it (or the device, described by hand, lists no dtypes), else the first of f32,
+// bf16, f16 the device stores (the loader converts).
 // Throws Error(unsupported) for a device that stores no floating-point dtype.
 DType weight_storage_dtype(const DeviceInfo& device, DType source);
 

@@ -28,11 +28,9 @@ double elements(const strata_tensor& tensor, std::uint32_t from = 0) {
   return count;
 }
 
-// The ops a unit submits on a device for a step; nullopt for a unit whose ops are not known (a
-// custom unit's executor, or a hand-built graph without the Llama layout).
+// The ops a unit submits on a device for a step; nullopt for a unit whose ops are not known.
 std::optional<std::vector<Op>> ops_of(const ModelConfig& config, const Unit& unit, const DeviceInfo& device,
                                       DType kv_dtype, const StepShape& step) {
-  if (unit.kind == UnitKind::custom) return std::nullopt;
   try {
     const std::int64_t n_past = std::max<std::int64_t>(step.context - step.tokens, 0);
     return describe_unit_ops(config, unit, device, kv_dtype, std::max(step.context, step.tokens),
@@ -57,10 +55,13 @@ DType stored_weight_dtype(const Unit& unit, const DeviceInfo& device) {
 CostModel::CostModel(const ModelGraph& graph, DType kv_dtype, std::vector<CostDevice> devices,
                      double fixed_transfer_seconds)
     : graph_(&graph),
+      described_(graph.units.size()),
       working_set_(static_cast<double>(graph.weight_bytes_read_per_token())),
       kv_dtype_(kv_dtype),
       devices_(std::move(devices)),
-      fixed_transfer_seconds_(fixed_transfer_seconds) {}
+      fixed_transfer_seconds_(fixed_transfer_seconds) {
+  for (std::size_t u = 0; u < graph.units.size(); ++u) described_[u] = has_known_ops(graph.config, graph.units[u]);
+}
 
 CostModel::Parts CostModel::op_parts(const std::vector<Op>& ops, std::uint32_t d, const StepShape& step) const {
   const CostDevice& device = devices_[d];
@@ -148,7 +149,8 @@ CostModel::Parts CostModel::roofline_parts(std::uint32_t u, std::uint32_t d, con
 CostModel::Parts CostModel::parts(std::uint32_t u, std::uint32_t d, const StepShape& step) const {
   const Unit& unit = graph_->units[u];
   if (step.rows == 0 && (unit.kind == UnitKind::final_norm || unit.kind == UnitKind::lm_head)) return {};
-  const std::optional<std::vector<Op>> ops = ops_of(graph_->config, unit, devices_[d].info, kv_dtype_, step);
+  const std::optional<std::vector<Op>> ops =
+      described_[u] ? ops_of(graph_->config, unit, devices_[d].info, kv_dtype_, step) : std::nullopt;
   Parts parts = ops ? op_parts(*ops, d, step) : roofline_parts(u, d, step);
   const DeviceFigures& figures = devices_[d].figures;
   if (unit.kind == UnitKind::embedding) parts.fixed += figures.op_seconds.value_or(0.0);  // writing the token ids
@@ -159,15 +161,10 @@ CostModel::Parts CostModel::parts(std::uint32_t u, std::uint32_t d, const StepSh
   return parts;
 }
 
-double CostModel::seconds(std::uint32_t u, std::uint32_t d, const StepShape& step) const {
+CostModel::Estimate CostModel::estimate(std::uint32_t u, std::uint32_t d, const StepShape& step) const {
   const Parts p = parts(u, d, step);
-  if (std::isnan(p.compute) || std::isnan(p.memory) || std::isnan(p.fixed)) return unknown_figure;
-  return p.busy + p.fixed;
-}
-
-bool CostModel::compute_bound(std::uint32_t u, std::uint32_t d, const StepShape& step) const {
-  const Parts p = parts(u, d, step);
-  return p.compute >= p.memory;
+  const bool unknown = std::isnan(p.compute) || std::isnan(p.memory) || std::isnan(p.fixed);
+  return {unknown ? unknown_figure : p.busy + p.fixed, p.compute >= p.memory};
 }
 
 double CostModel::transfer_bandwidth(std::uint32_t a, std::uint32_t b) const {

@@ -57,10 +57,13 @@ class CostModel {
   std::uint32_t device_count() const { return static_cast<std::uint32_t>(devices_.size()); }
   const CostDevice& device(std::uint32_t d) const { return devices_[d]; }
 
-  // Seconds unit u takes on device d for `step`; NaN when a figure it needs is missing.
-  double seconds(std::uint32_t u, std::uint32_t d, const StepShape& step) const;
-  // Whether its compute time is at least its memory time there.
-  bool compute_bound(std::uint32_t u, std::uint32_t d, const StepShape& step) const;
+  struct Estimate {
+    double seconds = 0;          // NaN when a figure it needs is missing
+    bool compute_bound = false;  // its compute time is at least its memory time
+  };
+  // What unit u costs on device d for `step`.
+  Estimate estimate(std::uint32_t u, std::uint32_t d, const StepShape& step) const;
+  double seconds(std::uint32_t u, std::uint32_t d, const StepShape& step) const { return estimate(u, d, step).seconds; }
 
   // Moving an activation from device a to device b: bytes/s (a direct link where `direct` holds
   // one, > 0) and the fixed seconds.
@@ -86,6 +89,7 @@ class CostModel {
   Parts roofline_parts(std::uint32_t u, std::uint32_t d, const StepShape& step) const;
 
   const ModelGraph* graph_;
+  std::vector<bool> described_;  // per unit: its ops are known (the Llama layout's units)
   double working_set_ = 0;  // the weights one token reads: what a device's caches would have to hold
   DType kv_dtype_;
   std::vector<CostDevice> devices_;

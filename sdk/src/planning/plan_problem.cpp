@@ -194,13 +194,11 @@ std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::v
     for (std::uint32_t d = 0; d < device_count; ++d) {
       const CostDevice& device = costs.device(d);
       for (std::uint32_t u = 0; u < unit_count; ++u) {
-        std::optional<std::string> refused;
-        try {
-          refused = first_refused_op(graph.config, graph.units[u], device.info, kv_dtype, workload.context_length,
-                                     capacity, [&](const Op& op) { return supports(device.queue, op); });
-        } catch (const Error&) {
-          // A hand-built graph without the Llama layout: its ops are not known, so not asked.
-        }
+        // A hand-built graph without the Llama layout: its ops are not known, so not asked.
+        if (!has_known_ops(graph.config, graph.units[u])) continue;
+        const std::optional<std::string> refused =
+            first_refused_op(graph.config, graph.units[u], device.info, kv_dtype, workload.context_length, capacity,
+                             [&](const Op& op) { return supports(device.queue, op); });
         if (refused) problem->refusals[static_cast<std::size_t>(u) * device_count + d] = *refused;
       }
     }
@@ -218,9 +216,10 @@ std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::v
   for (std::uint32_t u = 0; u < unit_count; ++u) {
     for (std::uint32_t d = 0; d < device_count; ++d) {
       const std::size_t at = static_cast<std::size_t>(u) * device_count + d;
+      const CostModel::Estimate estimate = costs.estimate(u, d, decode);
       problem->unit_seconds[at] =
-          problem->refusals[at].empty() ? costs.seconds(u, d, decode) : std::numeric_limits<double>::infinity();
-      problem->compute_bound[at] = costs.compute_bound(u, d, decode);
+          problem->refusals[at].empty() ? estimate.seconds : std::numeric_limits<double>::infinity();
+      problem->compute_bound[at] = estimate.compute_bound;
     }
   }
 

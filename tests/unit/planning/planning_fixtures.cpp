@@ -52,6 +52,7 @@ DeviceInfo gpu(const std::string& name, std::uint64_t memory, double flops, doub
   info.memory_bandwidth = bandwidth;
   info.host_link_bandwidth = host_link;
   info.pci_bus_id = pci;
+  info.caps.exact_speeds = true;  // described by the test: its figures are the truth
   return info;
 }
 
@@ -64,6 +65,8 @@ DeviceInfo cpu(std::uint64_t memory, double flops, double bandwidth) {
   info.memory_free = memory;
   info.peak_flops = flops;
   info.memory_bandwidth = bandwidth;
+  info.caps.exact_speeds = true;
+  info.sharing = DeviceSharing::host_cores;
   return info;
 }
 
