@@ -58,9 +58,12 @@ void print_measurements(const DeviceMeasurements& m, std::string_view indent) {
   fmt::print("{}op cost     {} per small op among many, {} for a round trip\n", indent,
              optional_text(m.op_seconds, microseconds_text), optional_text(m.round_trip_seconds, microseconds_text));
   const auto small = DeviceMeasurements::small_dim;
-  fmt::print("{}small ops   matvec by {}x{}: {}; by {}x{}: {}\n", indent, small, small,
-             per_dtype_text(m.small_matvec_seconds, microseconds_text), DeviceMeasurements::tall_rows, small,
+  fmt::print("{}small ops   matvec by {}x{}: {}\n", indent, small, small,
+             per_dtype_text(m.small_matvec_seconds, microseconds_text));
+  fmt::print("{}            matvec by {}x{}: {}\n", indent, DeviceMeasurements::tall_rows, small,
              per_dtype_text(m.tall_matvec_seconds, microseconds_text));
+  fmt::print("{}            matvec by {}x{}: {}\n", indent, small, DeviceMeasurements::wide_columns,
+             per_dtype_text(m.wide_matvec_seconds, microseconds_text));
   fmt::print("{}            matmul {}x{} by {}x{}: {}\n", indent, DeviceMeasurements::small_matmul_rows, small, small,
              small, per_dtype_text(m.small_matmul_flops, flops_text));
   std::string kinds;
@@ -85,6 +88,7 @@ nlohmann::json measurements_json(const DeviceMeasurements& m) {
           {"round_trip_seconds", optional_json(m.round_trip_seconds)},
           {"small_matvec_seconds", per_dtype_json(m.small_matvec_seconds)},
           {"tall_matvec_seconds", per_dtype_json(m.tall_matvec_seconds)},
+          {"wide_matvec_seconds", per_dtype_json(m.wide_matvec_seconds)},
           {"small_matmul_flops", per_dtype_json(m.small_matmul_flops)},
           {"op_kind_seconds", m.op_kind_seconds},
           {"matvec_weight_bytes", m.matvec_weight_bytes},

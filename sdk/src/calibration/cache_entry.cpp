@@ -130,6 +130,7 @@ DeviceMeasurements measurements_from(const Json& object) {
   m.matmul_flops = per_dtype(object, "matmul_flops");
   m.small_matvec_seconds = per_dtype(object, "small_matvec_seconds");
   m.tall_matvec_seconds = per_dtype(object, "tall_matvec_seconds");
+  m.wide_matvec_seconds = per_dtype(object, "wide_matvec_seconds");
   m.small_matmul_flops = per_dtype(object, "small_matmul_flops");
   m.op_kind_seconds = per_op_kind(object, "op_kind_seconds");
   m.f32_matvec_bandwidth_by_size = by_size(object, "f32_matvec_bandwidth_by_size");
@@ -164,6 +165,7 @@ std::string encode_cache_entry(const DeviceInfo& device, const DeviceMeasurement
                        {"matmul_flops", per_dtype_json(m.matmul_flops)},
                        {"small_matvec_seconds", per_dtype_json(m.small_matvec_seconds)},
                        {"tall_matvec_seconds", per_dtype_json(m.tall_matvec_seconds)},
+                       {"wide_matvec_seconds", per_dtype_json(m.wide_matvec_seconds)},
                        {"small_matmul_flops", per_dtype_json(m.small_matmul_flops)},
                        {"op_kind_seconds", Json(m.op_kind_seconds)},
                        {"f32_matvec_bandwidth_by_size", by_size_json(m.f32_matvec_bandwidth_by_size)},

@@ -10,8 +10,8 @@
 
 namespace strata::detail {
 
-// 2: small-op figures, the sizes of the large ones, and op costs by kind.
-inline constexpr int cache_entry_version = 2;
+// 3: small-op figures (three one-row products), the sizes of the large ones, op costs by kind.
+inline constexpr int cache_entry_version = 3;
 inline constexpr std::size_t cache_entry_max_bytes = 64 * 1024;
 
 // "<16 hex digits of a hash of the key>.json": the same device, plugin version and driver give

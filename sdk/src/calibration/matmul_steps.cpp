@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <tuple>
 #include <vector>
 
 namespace strata::detail {
@@ -94,20 +96,26 @@ MatvecFigures measure_matvec(const StepContext& context, DType weight_dtype) {
   MatvecFigures figures;
   const std::int64_t rows = matvec_rows(context, weight_dtype, context.sizes.weight_bytes);
   if (rows == 0)
-    throw StepRefused(fmt::format("it does not support a one-row matmul by 16 MiB of {} weights", to_string(weight_dtype)));
-  figures.weight_bytes = static_cast<double>(rows * context.sizes.matvec_columns) * static_cast<double>(dtype_size(weight_dtype));
+    throw StepRefused(
+        fmt::format("it does not support a one-row matmul by 16 MiB of {} weights", to_string(weight_dtype)));
+  figures.weight_bytes =
+      static_cast<double>(rows * context.sizes.matvec_columns) * static_cast<double>(dtype_size(weight_dtype));
   figures.bandwidth = matvec_bandwidth(context, weight_dtype, rows);
   // How caches serve smaller models: the same product on fewer f32 weights.
   if (weight_dtype == DType::f32)
     for (const std::uint64_t bytes : {4ull << 20, 32ull << 20, 256ull << 20})
       if (static_cast<double>(bytes) < figures.weight_bytes)
-        figures.bandwidth_by_size[static_cast<std::int64_t>(bytes)] =
-            matvec_bandwidth(context, weight_dtype, static_cast<std::int64_t>(bytes / 4) / context.sizes.matvec_columns);
-  const std::int64_t k = DeviceMeasurements::small_dim;
-  for (const std::int64_t small_rows : {DeviceMeasurements::small_dim, DeviceMeasurements::tall_rows}) {
-    const MatmulCase small = make_case(context, 1, small_rows, k, weight_dtype);
+        figures.bandwidth_by_size[static_cast<std::int64_t>(bytes)] = matvec_bandwidth(
+            context, weight_dtype, static_cast<std::int64_t>(bytes / 4) / context.sizes.matvec_columns);
+  constexpr std::int64_t dim = DeviceMeasurements::small_dim;
+  const std::array<std::tuple<std::int64_t, std::int64_t, double*>, 3> shapes{
+      {{dim, dim, &figures.small_seconds},
+       {DeviceMeasurements::tall_rows, dim, &figures.tall_seconds},
+       {dim, DeviceMeasurements::wide_columns, &figures.wide_seconds}}};
+  for (const auto& [rows_of_case, columns, seconds] : shapes) {
+    const MatmulCase small = make_case(context, 1, rows_of_case, columns, weight_dtype);
     const DrainOnExit drain(context.queue);
-    (small_rows == k ? figures.small_seconds : figures.tall_seconds) = seconds_per_dependent_op(context, small.op);
+    *seconds = seconds_per_dependent_op(context, small.op);
   }
   return figures;
 }

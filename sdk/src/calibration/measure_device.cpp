@@ -61,6 +61,7 @@ std::vector<Step> plan_steps(const DeviceInfo& device, DeviceMeasurements& m) {
                        m.matvec_weight_bytes = matvec.weight_bytes;
                        m.small_matvec_seconds[dtype] = matvec.small_seconds;
                        m.tall_matvec_seconds[dtype] = matvec.tall_seconds;
+                       m.wide_matvec_seconds[dtype] = matvec.wide_seconds;
                        if (dtype == DType::f32) m.f32_matvec_bandwidth_by_size = matvec.bandwidth_by_size;
                      }});
   for (DType dtype : dtypes)

@@ -50,6 +50,7 @@ struct MatvecFigures {
   double weight_bytes = 0;  // of the large one
   double small_seconds = 0;
   double tall_seconds = 0;
+  double wide_seconds = 0;
   std::map<std::int64_t, double> bandwidth_by_size;  // smaller weights (4, 32, 256 MiB), f32 only
 };
 MatvecFigures measure_matvec(const StepContext& context, DType weight_dtype);

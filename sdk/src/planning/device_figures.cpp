@@ -46,18 +46,22 @@ DeviceFigures measured_figures(const DeviceMeasurements& measured) {
     model.bandwidth = positive_or_unknown(rate);
     const auto small_it = measured.small_matvec_seconds.find(dtype);
     const auto tall_it = measured.tall_matvec_seconds.find(dtype);
+    const auto wide_it = measured.wide_matvec_seconds.find(dtype);
     if (std::isnan(model.bandwidth) || small_it == measured.small_matvec_seconds.end() ||
-        tall_it == measured.tall_matvec_seconds.end())
+        tall_it == measured.tall_matvec_seconds.end() || wide_it == measured.wide_matvec_seconds.end())
       continue;
-    // What the small and the tall product take beyond their bytes: a fixed cost and a cost per row.
+    // fixed + rows x per_row + bytes x per_byte through the three products: the wide one has the
+    // small one's rows and more bytes; the tall one more rows and more bytes.
     constexpr auto tall = static_cast<double>(DeviceMeasurements::tall_rows);
-    const double row_bytes = small * static_cast<double>(dtype_size(dtype));
-    const double small_bandwidth = model.bandwidth * figures.working_set_scale(small * row_bytes);
-    const double tall_bandwidth = model.bandwidth * figures.working_set_scale(tall * row_bytes);
-    const double small_rest = small_it->second - small * row_bytes / small_bandwidth;
-    const double tall_rest = tall_it->second - tall * row_bytes / tall_bandwidth;
-    model.per_row = std::max(0.0, (tall_rest - small_rest) / (tall - small));
-    model.fixed = std::max(0.0, small_rest - small * model.per_row);
+    constexpr auto wide = static_cast<double>(DeviceMeasurements::wide_columns);
+    const auto element = static_cast<double>(dtype_size(dtype));
+    const double small_bytes = small * small * element;
+    const double tall_bytes = tall * small * element;
+    const double wide_bytes = small * wide * element;
+    model.per_byte = std::max(0.0, (wide_it->second - small_it->second) / (wide_bytes - small_bytes));
+    model.per_row = std::max(
+        0.0, (tall_it->second - small_it->second - (tall_bytes - small_bytes) * model.per_byte) / (tall - small));
+    model.fixed = std::max(0.0, small_it->second - small * model.per_row - small_bytes * model.per_byte);
   }
   for (const auto& [dtype, rate] : measured.matmul_flops) {
     RateCurve& curve = figures.matmul_flops[dtype];

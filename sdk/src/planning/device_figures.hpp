@@ -6,6 +6,7 @@
 
 #include <strata/device.hpp>
 
+#include <algorithm>
 #include <limits>
 #include <map>
 #include <optional>
@@ -28,13 +29,18 @@ struct RateCurve {
 };
 
 // A one-row matrix product reading `bytes` of weights into `rows` outputs takes
-// fixed + rows x per_row + bytes / bandwidth seconds.
+// fixed + rows x per_row + bytes x max(per_byte, 1 / bandwidth) seconds: software devices pay per
+// output row as well as per byte; the bytes of a model too large for the caches come at the
+// memory's bandwidth.
 struct MatvecModel {
-  double bandwidth = unknown_figure;  // bytes/s
+  double bandwidth = unknown_figure;  // bytes/s, of weights too large for the caches
   double fixed = 0;
   double per_row = 0;
+  double per_byte = 0;  // in the caches, as the small products show it
 
-  double seconds(double rows, double bytes) const { return fixed + rows * per_row + bytes / bandwidth; }
+  double seconds(double rows, double bytes) const {
+    return fixed + rows * per_row + bytes * std::max(per_byte, 1.0 / bandwidth);
+  }
 };
 
 struct DeviceFigures {

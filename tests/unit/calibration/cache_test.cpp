@@ -38,6 +38,7 @@ DeviceMeasurements sample_measurements() {
   m.matmul_flops = {{DType::f32, 1.5e11}};
   m.small_matvec_seconds = {{DType::f32, 9e-6}};
   m.tall_matvec_seconds = {{DType::f32, 2.5e-5}};
+  m.wide_matvec_seconds = {{DType::f32, 1.1e-4}};
   m.small_matmul_flops = {{DType::f32, 4e10}};
   m.matvec_weight_bytes = 64.0 * (1 << 20);
   m.matmul_op_flops = 2.7e8;
@@ -86,6 +87,7 @@ TEST(CalibrationCache, AnEntryReadsBackAsWritten) {
   EXPECT_EQ(read->matmul_flops, expected.matmul_flops);
   EXPECT_EQ(read->small_matvec_seconds, expected.small_matvec_seconds);
   EXPECT_EQ(read->tall_matvec_seconds, expected.tall_matvec_seconds);
+  EXPECT_EQ(read->wide_matvec_seconds, expected.wide_matvec_seconds);
   EXPECT_EQ(read->small_matmul_flops, expected.small_matmul_flops);
   EXPECT_EQ(read->matvec_weight_bytes, expected.matvec_weight_bytes);
   EXPECT_EQ(read->matmul_op_flops, expected.matmul_op_flops);
@@ -180,7 +182,7 @@ TEST(CalibrationCache, AnOpCostUnderANameThatIsNoOpIsIgnored) {
 
 TEST(CalibrationCache, AnEntryOfAnotherFormatVersionIsIgnored) {
   const strata_test::TempDir dir;
-  write_edited_entry(dir.path(), "\"version\": 2", "\"version\": 1");  // an entry of the previous SDK
+  write_edited_entry(dir.path(), "\"version\": 3", "\"version\": 2");  // an entry of the previous SDK
   EXPECT_FALSE(read_cached_measurements(sample_device(), dir.path()));
 }
 

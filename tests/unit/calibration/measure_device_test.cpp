@@ -44,10 +44,11 @@ TEST(MeasureDevice, GivesEveryFigureOfTheCpuDevice) {
     EXPECT_TRUE(positive_finite(m.matvec_bandwidth.at(dtype))) << to_string(dtype);
     EXPECT_TRUE(positive_finite(m.matmul_flops.at(dtype))) << to_string(dtype);
     ASSERT_TRUE(m.small_matvec_seconds.contains(dtype) && m.tall_matvec_seconds.contains(dtype) &&
-                m.small_matmul_flops.contains(dtype))
+                m.wide_matvec_seconds.contains(dtype) && m.small_matmul_flops.contains(dtype))
         << to_string(dtype);
     EXPECT_TRUE(positive_finite(m.small_matvec_seconds.at(dtype))) << to_string(dtype);
     EXPECT_TRUE(positive_finite(m.tall_matvec_seconds.at(dtype))) << to_string(dtype);
+    EXPECT_TRUE(positive_finite(m.wide_matvec_seconds.at(dtype))) << to_string(dtype);
     EXPECT_TRUE(positive_finite(m.small_matmul_flops.at(dtype))) << to_string(dtype);
   }
   // The sizes the large figures belong to: larger than the small ones.
