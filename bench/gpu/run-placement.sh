@@ -16,6 +16,9 @@ demo=$prefix/share/strata/models/tiny-llama-pystdlib
 [ -d "$demo" ] || demo=$(cd "$(dirname "$0")/../.." && pwd)/samples/models/tiny-llama-pystdlib
 # A cache of this run's own: every device is measured here, on this machine.
 export STRATA_CACHE_DIR=$out/cache
+# PoCL 5.0 (Ubuntu 24.04's) aborts the process on an assertion of its kernel compiler when it
+# builds Strata's OpenCL program: only NVIDIA's OpenCL driver is loaded here.
+export OCL_ICD_VENDORS=/etc/OpenCL/vendors/nvidia.icd
 
 {
   log "machine"

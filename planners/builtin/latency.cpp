@@ -11,6 +11,6 @@ Assignment plan_latency(const PlanView& view) { return plan_stages(view, 1); }
 
 STRATA_BUILTIN_PLANNER(latency_entry, "latency",
                        "exact search for the least time per token of one request, transfers included", plan_latency,
-                       STRATA_PLANNER_CHOOSES_HOST_DEVICE)
+                       STRATA_PLANNER_CHOOSES_AMONG_VIEWS)
 
 }  // namespace strata::builtin_planners

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <map>
 
 namespace strata::builtin_planners {
 namespace {
@@ -356,6 +357,40 @@ std::optional<StageSearchResult> best_pipelined_plan(const PlanView& view, const
 
 namespace {
 
+// The views of one piece of hardware (the host's cores, one GPU through two APIs) are
+// alternatives: each choice of one view per piece of hardware is searched, the other views
+// unused. Past 64 choices, each piece of hardware gets its view that runs the units fastest.
+std::vector<std::vector<bool>> view_choices(const PlanView& view) {
+  std::map<std::uint32_t, std::vector<std::uint32_t>> groups;
+  for (std::uint32_t d = 0; d < view.device_count(); ++d)
+    if (view.hardware(d) != STRATA_PLAN_NONE) groups[view.hardware(d)].push_back(d);
+  std::size_t count = 1;
+  for (const auto& [hardware, views] : groups) count = std::min<std::size_t>(count * views.size(), 65);
+  auto candidates = [&](const std::vector<std::uint32_t>& views) -> std::vector<std::uint32_t> {
+    if (count <= 64) return views;
+    auto total = [&](std::uint32_t d) {
+      double seconds = 0;
+      for (std::uint32_t u = 0; u < view.unit_count(); ++u)
+        seconds += view.runs(u, d) && view.timed(u, d) ? view.seconds(u, d) : infinity;
+      return seconds;
+    };
+    return {*std::min_element(views.begin(), views.end(),
+                              [&](std::uint32_t a, std::uint32_t b) { return total(a) < total(b); })};
+  };
+  std::vector<std::vector<bool>> choices{std::vector<bool>(view.device_count(), true)};
+  for (const auto& [hardware, views] : groups) {
+    std::vector<std::vector<bool>> extended;
+    for (const std::vector<bool>& choice : choices)
+      for (std::uint32_t chosen : candidates(views)) {
+        std::vector<bool> usable = choice;
+        for (std::uint32_t other : views) usable[other] = other == chosen;
+        extended.push_back(std::move(usable));
+      }
+    choices = std::move(extended);
+  }
+  return choices;
+}
+
 // The plan for one set of usable devices, with the host memory that disk units' KV cache and
 // workspace take kept back from their memory device. The reserve a plan needs depends on the
 // plan: it is raised until a plan's need is covered, then lowered to each valid plan's own need
@@ -415,18 +450,7 @@ std::optional<StageSearchResult> search_with_disk_reserve(const PlanView& view, 
 }  // namespace
 
 Assignment plan_stages(const PlanView& view, std::int64_t micro_batches) {
-  // The devices of the host's cores are alternatives: search once with each (the others unused),
-  // and once with none when there is none.
-  std::vector<std::uint32_t> host_devices;
-  for (std::uint32_t d = 0; d < view.device_count(); ++d)
-    if (view.shares_host(d)) host_devices.push_back(d);
-  std::vector<std::vector<bool>> choices;
-  for (std::uint32_t chosen : host_devices) {
-    std::vector<bool> usable(view.device_count(), true);
-    for (std::uint32_t other : host_devices) usable[other] = other == chosen;
-    choices.push_back(std::move(usable));
-  }
-  if (choices.empty()) choices.emplace_back(view.device_count(), true);
+  const std::vector<std::vector<bool>> choices = view_choices(view);
 
   // The best by the objective, then (within the search's own slack) by latency.
   std::optional<StageSearchResult> best;

@@ -1,7 +1,7 @@
 // The exact search behind "latency" and "throughput": dynamic programming over stage plans,
 // where every device holds at most one contiguous run of units (a pipeline stage), the stages may
-// use the devices in any order, and at most one of the devices that run on the host's cores is
-// used (they are views of the same cores).
+// use the devices in any order, and at most one view of each piece of hardware is used (the host's
+// cores: cpu, PoCL, lavapipe; one GPU through OpenCL and Vulkan).
 //
 // State: (units placed so far, how many devices of each class are used, the class of the last
 // stage). Devices with the same budget, speeds and links form a class, so 8 identical GPUs
@@ -56,7 +56,8 @@ std::optional<StageSearchResult> least_latency_plan(const PlanView& view, const 
 std::optional<StageSearchResult> best_pipelined_plan(const PlanView& view, const StageSearchOptions& options,
                                                      std::int64_t micro_batches);
 
-// The planners' whole job: for each choice of the host's-cores device (at most one is used),
+// The planners' whole job: for each choice of one view of each piece of hardware (the host's
+// cores, a GPU seen through two APIs; the other views unused),
 // search with the host memory that disk units' KV cache needs kept back from "cpu" (raised until
 // the plan's need is covered), and keep the best. When no stage plan fits, falls back to
 // first-fit placement (logged). Throws Error(out_of_memory) when nothing fits.

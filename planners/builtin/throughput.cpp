@@ -13,6 +13,6 @@ Assignment plan_throughput(const PlanView& view) { return plan_stages(view, view
 
 STRATA_BUILTIN_PLANNER(throughput_entry, "throughput",
                        "exact search for the fastest pipeline for the workload's micro-batches (one: as latency)",
-                       plan_throughput, STRATA_PLANNER_CHOOSES_HOST_DEVICE)
+                       plan_throughput, STRATA_PLANNER_CHOOSES_AMONG_VIEWS)
 
 }  // namespace strata::builtin_planners

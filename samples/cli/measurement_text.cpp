@@ -64,8 +64,8 @@ void print_measurements(const DeviceMeasurements& m, std::string_view indent) {
              per_dtype_text(m.tall_matvec_seconds, microseconds_text));
   fmt::print("{}            matvec by {}x{}: {}\n", indent, small, DeviceMeasurements::wide_columns,
              per_dtype_text(m.wide_matvec_seconds, microseconds_text));
-  fmt::print("{}            matmul {}x{} by {}x{}: {}\n", indent, DeviceMeasurements::small_matmul_rows, small, small,
-             small, per_dtype_text(m.small_matmul_flops, flops_text));
+  fmt::print("{}            matmul of {} rows: {}\n", indent, DeviceMeasurements::small_matmul_rows,
+             per_dtype_text(m.small_matmul_flops, flops_text));
   std::string kinds;
   for (const auto& [kind, seconds] : m.op_kind_seconds)
     kinds += fmt::format("{}{} {}", kinds.empty() ? "" : ", ", kind, microseconds_text(seconds));

@@ -50,11 +50,12 @@ STRATA_API std::string_view to_string(DeviceSharing sharing);
 // measured (the device refuses the op, or lacks the dtype) is absent.
 struct STRATA_API DeviceMeasurements {
   // The shapes of the small-op figures: a small model's layers, where fixed costs weigh.
-  static constexpr std::int64_t small_dim = 256;         // weights [256, 256]
-  static constexpr std::int64_t tall_rows = 1024;        // weights [1024, 256]
-  static constexpr std::int64_t wide_columns = 4096;     // weights [256, 4096]
-  static constexpr std::int64_t small_matmul_rows = 32;  // x [32, 256]
-  static constexpr std::int64_t prompt_tokens = 32;      // "attention_prompt": 32 queries
+  static constexpr std::int64_t small_dim = 256;          // weights [256, 256]
+  static constexpr std::int64_t tall_rows = 1024;         // weights [1024, 256]
+  static constexpr std::int64_t wide_columns = 4096;      // weights [256, 4096]
+  static constexpr std::int64_t small_matmul_rows = 32;   // a prompt piece of 32 tokens
+  static constexpr std::int64_t large_matmul_rows = 128;  // and of 128 (the default max_batch_tokens)
+  static constexpr std::int64_t prompt_tokens = 32;       // "attention_prompt": 32 queries
   // The attention ops: q [T, 8, 64] over an f32 cache of [128, 4, 64] keys and values.
   static constexpr std::int64_t attention_cache = 128;
   static constexpr std::int64_t attention_kv_width = 4 * 64;
@@ -64,18 +65,17 @@ struct STRATA_API DeviceMeasurements {
   // their bytes: caches serve a model that fits them faster than memory does. The planners scale
   // each dtype's figure by this curve at the size of a model's weights.
   std::map<std::int64_t, double> f32_matvec_bandwidth_by_size;
-  std::map<DType, double> matmul_flops;  // FLOP/s of a prefill-sized MATMUL (128 rows), per weight dtype
-  double matvec_weight_bytes = 0;        // the size of the weights matvec_bandwidth was measured on
-  double matmul_op_flops = 0;            // the FLOPs of the MATMUL matmul_flops was measured on
+  std::map<DType, double> matmul_flops;        // FLOP/s of a prefill-sized MATMUL (128 rows), per weight dtype
+  std::map<DType, double> small_matmul_flops;  // the same K and N with 32 rows: a short prompt's piece
+  double matvec_weight_bytes = 0;              // the size of the weights matvec_bandwidth was measured on
+  double matmul_op_flops = 0;                  // the FLOPs of the MATMUL matmul_flops was measured on
   // Small ops, where fixed costs weigh: seconds of a one-row MATMUL by weights [256, 256], by
-  // [1024, 256] and by [256, 4096] (software devices pay per output row as well as per byte), and
-  // FLOP/s of x [32, 256] by [256, 256]. The planners fit a fixed cost, a cost per row and one per
-  // byte to the three products, and interpolate FLOP/s between the small and the large product on
-  // a log scale.
+  // [1024, 256] and by [256, 4096] (software devices pay per output row as well as per byte). The
+  // planners fit a fixed cost, a cost per row and one per byte to the three products, and
+  // interpolate FLOP/s between 32 and 128 rows on a log scale.
   std::map<DType, double> small_matvec_seconds;
   std::map<DType, double> tall_matvec_seconds;
   std::map<DType, double> wide_matvec_seconds;
-  std::map<DType, double> small_matmul_flops;
   // Seconds of one small op of each kind, submitted among many, at the shapes of a decode step:
   // "add", "rms_norm", "rope", "silu_mul", "copy", "attention" (one query, a 128-token cache),
   // "attention_prompt" (32 queries), "embedding".

@@ -85,12 +85,7 @@ enum {
   STRATA_PLAN_DEVICE_OFFLOAD = 1u << 0,
   /* The "disk" tier: weights stay in the checkpoint's files (memory-mapped); its units compute on
    * the CPU, and their KV cache and workspace take memory of the device `memory_device` names. */
-  STRATA_PLAN_DEVICE_DISK = 1u << 1,
-  /* ABI 1.1: the device computes on the host's CPU cores ("cpu", PoCL, lavapipe). Such devices
-   * are views of the same cores and memory: their times add up rather than overlap, and a plan
-   * gains nothing from using two of them. The host hands planners without
-   * STRATA_PLANNER_CHOOSES_HOST_DEVICE only the first of them. */
-  STRATA_PLAN_DEVICE_SHARES_HOST = 1u << 2
+  STRATA_PLAN_DEVICE_DISK = 1u << 1
 };
 
 typedef struct strata_plan_device {
@@ -109,6 +104,14 @@ typedef struct strata_plan_device {
   double peak_flops;          /* FLOP/s */
   double memory_bandwidth;    /* bytes/s; for "disk", the read bandwidth of the files */
   double host_link_bandwidth; /* bytes/s */
+  /* ---- ABI 1.1 ---- */
+  /* Devices with the same `hardware` (not STRATA_PLAN_NONE) are views of the same hardware: the
+   * host's CPU cores ("cpu", PoCL, lavapipe), or one GPU through two APIs (OpenCL and Vulkan).
+   * They share its memory and its time: a plan uses at most one of them, and were it to use more,
+   * their times would add up rather than overlap. The host hands planners without
+   * STRATA_PLANNER_CHOOSES_AMONG_VIEWS one device of each such group. */
+  uint32_t hardware;
+  uint32_t reserved1;
 } strata_plan_device;
 
 /* ---- The request ---------------------------------------------------------------------- */
@@ -162,8 +165,8 @@ typedef uint32_t strata_planner_flags; /* ABI 1.1 */
 enum {
   /* The planner places by predicted speed over every device it is given: the host keeps its
    * answer as it is (no offload rule afterwards, which could only make it slower), and gives it
-   * every device marked STRATA_PLAN_DEVICE_SHARES_HOST to choose from. */
-  STRATA_PLANNER_CHOOSES_HOST_DEVICE = 1u << 0
+   * every view of a piece of hardware (strata_plan_device::hardware) to choose one from. */
+  STRATA_PLANNER_CHOOSES_AMONG_VIEWS = 1u << 0
 };
 
 typedef struct strata_planner_api {
@@ -199,7 +202,9 @@ STRATA_STATIC_ASSERT(offsetof(strata_plan_unit, flops) == 56, "planner ABI 1.0 l
 STRATA_STATIC_ASSERT(sizeof(strata_plan_unit) == 72, "planner ABI 1.0 size; grow only at the end");
 STRATA_STATIC_ASSERT(offsetof(strata_plan_device, budget_bytes) == 16, "planner ABI 1.0 layout");
 STRATA_STATIC_ASSERT(offsetof(strata_plan_device, peak_flops) == 32, "planner ABI 1.0 layout");
-STRATA_STATIC_ASSERT(sizeof(strata_plan_device) == 56, "planner ABI 1.0 size; grow only at the end");
+STRATA_STATIC_ASSERT(offsetof(strata_plan_device, host_link_bandwidth) == 48, "planner ABI 1.0 layout");
+STRATA_STATIC_ASSERT(offsetof(strata_plan_device, hardware) == 56, "planner ABI 1.1 layout");
+STRATA_STATIC_ASSERT(sizeof(strata_plan_device) == 64, "planner ABI 1.1 size; grow only at the end");
 STRATA_STATIC_ASSERT(offsetof(strata_plan_request, units) == 24, "planner ABI 1.0 layout");
 STRATA_STATIC_ASSERT(offsetof(strata_plan_request, link_latency) == 56, "planner ABI 1.0 layout");
 STRATA_STATIC_ASSERT(offsetof(strata_plan_request, options_json) == 80, "planner ABI 1.0 layout");

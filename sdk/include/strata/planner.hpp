@@ -94,7 +94,9 @@ struct STRATA_API DevicePlan {
   std::uint64_t budget_bytes = 0;     // UINT64_MAX: unlimited
   double ms_per_token = 0;            // time of its units per decode step; NaN: unknown (no measured speed)
   std::string bound;                  // "compute", "memory" or "" when it holds nothing
-  bool shares_host_cores = false;     // runs on the host's cores: its time adds to the others' of its kind
+  // The hardware this device is one view of ("the host's cores", "pci:0000:65:00.0"), "" when it
+  // is hardware of its own: views share memory and time, and a strategy's plan uses one of them.
+  std::string hardware;
 
   std::uint64_t used_bytes() const { return weight_bytes + kv_bytes + workspace_bytes; }
 };
@@ -107,10 +109,10 @@ struct STRATA_API PlanReport {
   // (the notes say which).
   double latency_ms = 0;   // one decode step of one batch through all units, transfers included
   double transfer_ms = 0;  // the transfers' part of latency_ms
-  // The busiest resource of a pipeline: a device (those that run on the host's cores counted as
+  // The busiest resource of a pipeline: a device (the views of one piece of hardware counted as
   // one), or one link's transfers.
   double bottleneck_ms = 0;
-  std::string bottleneck;  // "opencl:1", "opencl:0->cpu", or "cpu+opencl:0" for host cores
+  std::string bottleneck;  // "opencl:1", "opencl:0->cpu", or "cpu+opencl:0" for views of one piece of hardware
   // The workload's decode rate, every sequence together: batch x m / max(latency, m x bottleneck)
   // with m = workload.micro_batches.
   double tokens_per_second = 0;

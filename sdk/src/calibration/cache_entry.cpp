@@ -112,14 +112,16 @@ Json per_dtype_json(const std::map<DType, double>& figures) {
   return object;
 }
 
-void check_key(const Json& key, const DeviceInfo& device) {
+void check_key(const Json& key, const DeviceInfo& device, bool& outdated) {
   if (!key.is_object()) throw Malformed("\"key\" is not an object");
   for (const auto& [name, expected] : key_fields(device)) {
     const Json& stored = field(key, name);
     if (!stored.is_string()) throw Malformed(fmt::format("key \"{}\" is not a string", name));
-    if (stored.get<std::string>() != *expected)
+    if (stored.get<std::string>() != *expected) {
+      outdated = true;
       throw Malformed(fmt::format("was measured with {} \"{}\", this device has \"{}\"", name,
                                   stored.get<std::string>(), *expected));
+    }
   }
 }
 
@@ -182,8 +184,9 @@ std::string encode_cache_entry(const DeviceInfo& device, const DeviceMeasurement
   return entry.dump(2) + "\n";
 }
 
-std::optional<DeviceMeasurements> decode_cache_entry(std::string_view text, const DeviceInfo& device,
-                                                     std::string& why) {
+std::optional<DeviceMeasurements> decode_cache_entry(std::string_view text, const DeviceInfo& device, std::string& why,
+                                                     bool& outdated) {
+  outdated = false;
   const Json entry = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (entry.is_discarded() || !entry.is_object()) {
     why = "is not JSON (a damaged or truncated file)";
@@ -194,9 +197,11 @@ std::optional<DeviceMeasurements> decode_cache_entry(std::string_view text, cons
     if (!format.is_string() || format.get<std::string>() != "strata-calibration")
       throw Malformed("is not a Strata calibration entry");
     const Json& version = field(entry, "version");
-    if (!version.is_number_integer() || version.get<std::int64_t>() != cache_entry_version)
+    if (!version.is_number_integer()) throw Malformed("has no version number");
+    outdated = version.get<std::int64_t>() != cache_entry_version;
+    if (outdated)
       throw Malformed(fmt::format("has version {}, this SDK reads version {}", version.dump(), cache_entry_version));
-    check_key(field(entry, "key"), device);
+    check_key(field(entry, "key"), device, outdated);
     return measurements_from(field(entry, "measurements"));
   } catch (const Malformed& error) {
     why = error.what();

@@ -10,8 +10,8 @@
 
 namespace strata::detail {
 
-// 3: small-op figures (three one-row products), the sizes of the large ones, op costs by kind.
-inline constexpr int cache_entry_version = 3;
+// 4: small-op figures (three one-row products), matmuls of 32 and 128 rows, op costs by kind.
+inline constexpr int cache_entry_version = 4;
 inline constexpr std::size_t cache_entry_max_bytes = 64 * 1024;
 
 // "<16 hex digits of a hash of the key>.json": the same device, plugin version and driver give
@@ -21,7 +21,9 @@ std::string cache_entry_file_name(const DeviceInfo& device);
 std::string encode_cache_entry(const DeviceInfo& device, const DeviceMeasurements& measurements);
 
 // The measurements of `text` when it is a well-formed entry of this version for `device`'s
-// key; otherwise nullopt with the reason in `why`.
-std::optional<DeviceMeasurements> decode_cache_entry(std::string_view text, const DeviceInfo& device, std::string& why);
+// key; otherwise nullopt with the reason in `why`, and `outdated` set when the entry is sound but
+// of another format version or for another plugin version or driver (what an upgrade leaves).
+std::optional<DeviceMeasurements> decode_cache_entry(std::string_view text, const DeviceInfo& device, std::string& why,
+                                                     bool& outdated);
 
 }  // namespace strata::detail

@@ -118,12 +118,16 @@ std::optional<DeviceMeasurements> read_cached_measurements(const DeviceInfo& dev
   const std::string name = detail::cache_entry_file_name(device);
   const std::optional<std::string> text = detail::read_entry_file(*folder, name, why);
   std::optional<DeviceMeasurements> measurements;
-  if (text) measurements = detail::decode_cache_entry(*text, device, why);
+  bool outdated = false;
+  if (text) measurements = detail::decode_cache_entry(*text, device, why, outdated);
   if (!why.empty()) {
-    detail::logger().warn(
-        "{}: calibration cache entry {} ignored (run `strata calibrate` to measure the device "
-        "again): it {}",
-        device.name, (dir / name).string(), why);
+    // An upgrade leaves outdated entries behind: expected, so not worth a warning. A damaged or
+    // untrusted entry is.
+    const auto level = outdated ? spdlog::level::info : spdlog::level::warn;
+    detail::logger().log(level,
+                         "{}: calibration cache entry {} ignored (the device is measured again when a plan needs it, "
+                         "or by `strata calibrate`): it {}",
+                         device.name, (dir / name).string(), why);
   }
   return measurements;
 }

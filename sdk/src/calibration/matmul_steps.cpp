@@ -133,11 +133,12 @@ MatmulFigures measure_matmul(const StepContext& context, DType weight_dtype) {
     figures.op_flops = flops_of(rows, dim);
     figures.flops = figures.op_flops / seconds_per_op(context, matmul.op);
   }
+  // The same product for a short prompt's piece: GEMM kernels are less efficient on fewer rows.
   const std::int64_t rows = DeviceMeasurements::small_matmul_rows;
-  const std::int64_t dim = DeviceMeasurements::small_dim;
+  const std::int64_t dim = context.sizes.matmul_dim;
   const MatmulCase small = make_case(context, rows, dim, dim, weight_dtype);
   const DrainOnExit drain(context.queue);
-  figures.small_flops = flops_of(rows, dim) / seconds_per_dependent_op(context, small.op);
+  figures.small_flops = flops_of(rows, dim) / seconds_per_op(context, small.op);
   return figures;
 }
 

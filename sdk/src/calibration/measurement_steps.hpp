@@ -55,8 +55,8 @@ struct MatvecFigures {
 };
 MatvecFigures measure_matvec(const StepContext& context, DType weight_dtype);
 
-// FLOP/s of a MATMUL of sizes.matmul_rows rows of f32 by `weight_dtype` weights, and of the small
-// one.
+// FLOP/s of a MATMUL of sizes.matmul_rows rows of f32 by `weight_dtype` weights, and of the same
+// with DeviceMeasurements::small_matmul_rows rows.
 struct MatmulFigures {
   double flops = 0;
   double op_flops = 0;  // of the large one

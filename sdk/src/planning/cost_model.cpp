@@ -82,7 +82,7 @@ CostModel::Parts CostModel::op_parts(const std::vector<Op>& ops, std::uint32_t d
         matvec.bandwidth =
             device.disk ? device.disk_bandwidth : matvec.bandwidth * figures.working_set_scale(working_set_);
         const double memory = matvec.seconds(rows, weight_bytes);
-        parts.add(flops / figures.flops(dtype, flops), memory);
+        parts.add(flops / figures.flops(dtype, static_cast<double>(raw.inputs[0].shape[0])), memory);
         break;
       }
       case STRATA_OP_EMBEDDING: {
@@ -102,7 +102,7 @@ CostModel::Parts CostModel::op_parts(const std::vector<Op>& ops, std::uint32_t d
                                 static_cast<double>(dtype_size(static_cast<DType>(keys.dtype))) * batch;
         const double flops = 4.0 * elements(q) * attended * batch;
         parts.fixed += figures.attention_cost(static_cast<double>(q.shape[0]));
-        parts.add(flops / figures.flops(DType::f32, flops),
+        parts.add(flops / figures.flops(DType::f32, static_cast<double>(q.shape[0])),
                   kv_bytes / figures.bandwidth(static_cast<DType>(keys.dtype)));
         break;
       }
@@ -141,7 +141,7 @@ CostModel::Parts CostModel::roofline_parts(std::uint32_t u, std::uint32_t d, con
   if (kv_bytes > 0) memory += kv_bytes / figures.bandwidth(kv_stored);
   const double flops = (unit.flops_per_token + unit.flops_per_token_per_context * context) * tokens * batch;
   Parts parts;
-  parts.add(flops > 0 ? flops / figures.flops(stored, flops) : 0.0, memory);
+  parts.add(flops > 0 ? flops / figures.flops(stored, tokens) : 0.0, memory);
   parts.fixed = figures.op_seconds.value_or(0.0);
   return parts;
 }

@@ -63,13 +63,14 @@ DeviceFigures measured_figures(const DeviceMeasurements& measured) {
         0.0, (tall_it->second - small_it->second - (tall_bytes - small_bytes) * model.per_byte) / (tall - small));
     model.fixed = std::max(0.0, small_it->second - small * model.per_row - small_bytes * model.per_byte);
   }
+  // FLOP/s by the rows of the product (the tokens of a prompt's piece).
   for (const auto& [dtype, rate] : measured.matmul_flops) {
     RateCurve& curve = figures.matmul_flops[dtype];
     curve.large = positive_or_unknown(rate);
-    curve.large_size = measured.matmul_op_flops;
+    curve.large_size = static_cast<double>(DeviceMeasurements::large_matmul_rows);
     if (const auto it = measured.small_matmul_flops.find(dtype); it != measured.small_matmul_flops.end()) {
       curve.small = positive_or_unknown(it->second);
-      curve.small_size = 2.0 * static_cast<double>(DeviceMeasurements::small_matmul_rows) * small * small;
+      curve.small_size = static_cast<double>(DeviceMeasurements::small_matmul_rows);
     }
   }
   figures.host_to_device = positive_or_unknown(measured.host_to_device.value_or(0));
@@ -122,7 +123,7 @@ const MatvecModel& DeviceFigures::matvec_of(DType dtype) const {
   return missing_matvec;
 }
 
-double DeviceFigures::flops(DType dtype, double op_flops) const { return lookup(matmul_flops, dtype, op_flops); }
+double DeviceFigures::flops(DType dtype, double rows) const { return lookup(matmul_flops, dtype, rows); }
 
 double DeviceFigures::working_set_scale(double bytes) const {
   if (f32_bandwidth_by_size.size() < 2) return 1.0;

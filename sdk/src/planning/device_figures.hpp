@@ -45,7 +45,7 @@ struct MatvecModel {
 
 struct DeviceFigures {
   std::map<DType, MatvecModel> matvec;      // per weight dtype
-  std::map<DType, RateCurve> matmul_flops;  // FLOP/s, per weight dtype, by the op's FLOPs
+  std::map<DType, RateCurve> matmul_flops;  // FLOP/s, per weight dtype, by the product's rows
   double host_to_device = unknown_figure;   // bytes/s
   double device_to_host = unknown_figure;   // bytes/s
   // Fixed costs; nullopt where not measured (a simulator's or a plugin's reported figures do not
@@ -64,7 +64,7 @@ struct DeviceFigures {
   // neither was measured.
   const MatvecModel& matvec_of(DType dtype) const;
   double bandwidth(DType dtype) const { return matvec_of(dtype).bandwidth; }
-  double flops(DType dtype, double op_flops = 0) const;
+  double flops(DType dtype, double rows = DeviceMeasurements::large_matmul_rows) const;
   // The fixed cost of one small op of `kind`, else of a small op, else 0.
   double op_cost(const std::string& kind) const;
   // An attention op of `queries` queries: between the measured one-query and prompt costs.

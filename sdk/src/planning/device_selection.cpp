@@ -34,56 +34,86 @@ std::uint64_t default_budget(const DeviceInfo& info, const PlanOptions& options,
   return *available > reserve ? *available - reserve : 0;
 }
 
-// Devices that run on the host's cores are views of the same cores and memory: a planner that does
-// not choose among them gets one, the CPU device when it is there.
-void keep_one_host_device(DeviceSelection& selection) {
-  auto& devices = selection.devices;
-  auto keep = std::find_if(devices.begin(), devices.end(),
-                           [](const SelectedDevice& d) { return d.shares_host_cores() && d.info.backend == "cpu"; });
-  if (keep == devices.end())
-    keep = std::find_if(devices.begin(), devices.end(), [](const SelectedDevice& d) { return d.shares_host_cores(); });
-  if (keep == devices.end()) return;
-  const std::string kept = keep->name();
+// What names a piece of hardware several devices may be views of: the host's cores, or a
+// physical GPU seen through two APIs; "" for a device of its own.
+std::string hardware_of(const SelectedDevice& device) {
+  if (device.disk) return {};
+  if (device.info.shares_host_cores()) return "the host's cores";
+  return device.info.physical_id();
+}
+
+// The better-measured view of a GPU: the one that streams weights faster, else the first.
+double streaming_speed(const DeviceInfo& info) {
+  double best = 0;
+  if (info.measured)
+    for (const auto& entry : info.measured->matvec_bandwidth) best = std::max(best, entry.second);
+  return best;
+}
+
+// Groups the views of each piece of hardware; with `one_view`, keeps one of each (the CPU device
+// of the host's cores, the fastest measured view of a GPU) for planners that do not choose.
+void group_views(DeviceSelection& selection, bool one_view) {
+  std::map<std::string, std::vector<std::size_t>> groups;  // hardware -> devices, in order
+  for (std::size_t i = 0; i < selection.devices.size(); ++i)
+    if (const std::string hardware = hardware_of(selection.devices[i]); !hardware.empty())
+      groups[hardware].push_back(i);
   std::vector<std::string> dropped;
-  for (const SelectedDevice& device : devices) {
-    if (!device.shares_host_cores() || device.name() == kept) continue;
-    dropped.push_back(device.name());
-    selection.left_out.emplace_back(device.name(), fmt::format("it runs on the host's cores, as {} does", kept));
+  for (const auto& [hardware, members] : groups) {
+    if (members.size() < 2) continue;
+    std::vector<std::string> names;
+    for (std::size_t i : members) names.push_back(selection.devices[i].name());
+    if (!one_view) {
+      const auto id = static_cast<std::uint32_t>(selection.hardware_names.size());
+      selection.hardware_names.push_back(hardware);
+      for (std::size_t i : members) selection.devices[i].hardware = id;
+      selection.notes.push_back(fmt::format("{} are views of {}: a plan uses one of them", fmt::join(names, ", "),
+                                            hardware == "the host's cores" ? hardware : "one GPU (" + hardware + ")"));
+      continue;
+    }
+    std::size_t keep = members.front();
+    for (std::size_t i : members) {
+      const SelectedDevice& device = selection.devices[i];
+      const bool host_cpu = hardware == "the host's cores" && device.name() == "cpu";
+      if (host_cpu || (hardware != "the host's cores" &&
+                       streaming_speed(device.info) > streaming_speed(selection.devices[keep].info)))
+        keep = i;
+    }
+    const std::string kept = selection.devices[keep].name();
+    for (std::size_t i : members) {
+      if (i == keep) continue;
+      dropped.push_back(selection.devices[i].name());
+      selection.left_out.emplace_back(selection.devices[i].name(),
+                                      fmt::format("it is a view of the same hardware as {} ({})", kept, hardware));
+    }
+    selection.notes.push_back(fmt::format(
+        "{} are views of {}: this strategy uses {} (latency and throughput choose "
+        "among them)",
+        fmt::join(names, ", "), hardware == "the host's cores" ? hardware : "one GPU (" + hardware + ")", kept));
   }
-  if (dropped.empty()) return;
-  std::erase_if(devices, [&](const SelectedDevice& d) { return d.shares_host_cores() && d.name() != kept; });
-  selection.notes.push_back(
-      fmt::format("{} run{} on the host's cores, as {} does: this strategy uses {} alone "
-                  "(latency and throughput choose among them)",
-                  fmt::join(dropped, ", "), dropped.size() == 1 ? "s" : "", kept, kept));
+  std::erase_if(selection.devices, [&](const SelectedDevice& device) {
+    return std::find(dropped.begin(), dropped.end(), device.name()) != dropped.end();
+  });
 }
 
 }  // namespace
 
-DeviceSelection select_devices(const std::vector<DeviceInfo>& infos, const PlanOptions& options, bool one_host_device) {
+DeviceSelection select_devices(const std::vector<DeviceInfo>& infos, const PlanOptions& options, bool one_view) {
   DeviceSelection selection;
 
-  // One physical GPU seen through two backends is one pool of memory: keep the first name.
   std::vector<const DeviceInfo*> unique;
-  std::map<std::string, std::string> owner_of_physical;
   std::set<std::string> names;
   for (const DeviceInfo& info : infos) {
     if (!names.insert(info.name).second) bad_option(fmt::format("planning: device '{}' is listed twice", info.name));
-    const std::string physical = info.physical_id();
-    if (!physical.empty()) {
-      const auto [it, inserted] = owner_of_physical.emplace(physical, info.name);
-      if (!inserted) {
-        selection.left_out.emplace_back(info.name, fmt::format("the same device as {} ({})", it->second, physical));
-        selection.notes.push_back(fmt::format("{} is the same device as {} ({}): its memory is counted once, under {}",
-                                              info.name, it->second, physical, it->second));
-        continue;
-      }
-    }
     unique.push_back(&info);
   }
+  // GPU ordinals number physical GPUs, as transformers numbers CUDA devices: one GPU seen through
+  // two APIs is one ordinal, and its limit applies to every view of it.
   std::vector<const DeviceInfo*> gpus;
-  for (const DeviceInfo* info : unique)
-    if (is_accelerator(*info)) gpus.push_back(info);
+  std::set<std::string> physical_seen;
+  for (const DeviceInfo* info : unique) {
+    const std::string physical = info->physical_id();
+    if (is_accelerator(*info) && (physical.empty() || physical_seen.insert(physical).second)) gpus.push_back(info);
+  }
 
   // max_memory keys: device names, "disk", or GPU ordinals as transformers numbers them.
   std::map<std::string, std::uint64_t> limits;
@@ -109,6 +139,10 @@ DeviceSelection select_devices(const std::vector<DeviceInfo>& infos, const PlanO
               return list;
             }()));
       name = gpus[ordinal]->name;
+      const std::string physical = gpus[ordinal]->physical_id();
+      for (const DeviceInfo* view : unique)
+        if (!physical.empty() && view != gpus[ordinal] && view->physical_id() == physical)
+          limits.emplace(view->name, bytes);
     } else if (std::none_of(unique.begin(), unique.end(), [&](const DeviceInfo* info) { return info->name == key; })) {
       std::vector<std::string> valid;
       for (const DeviceInfo* info : unique) valid.push_back(info->name);
@@ -148,7 +182,7 @@ DeviceSelection select_devices(const std::vector<DeviceInfo>& infos, const PlanO
   }
   for (const DeviceInfo* info : unique)
     if (!is_accelerator(*info) && (!restricted || limits.contains(info->name))) add(*info);
-  if (one_host_device) keep_one_host_device(selection);
+  group_views(selection, one_view);
 
   // Disk units compute on a CPU and keep their KV cache and workspace in its memory: when
   // max_memory leaves the CPU out, it holds just those.

@@ -1,7 +1,7 @@
-// Which devices a plan may use and how much of each: merges one GPU seen through two backends,
-// applies max_memory (Hugging Face's semantics: only the devices it lists), computes budgets,
-// keeps one device of the host's cores for planners that do not choose among them, and adds the
-// "disk" tier.
+// Which devices a plan may use and how much of each: applies max_memory (Hugging Face's
+// semantics: only the devices it lists), computes budgets, groups the views of one piece of
+// hardware (the host's cores: cpu, PoCL, lavapipe; one GPU through OpenCL and Vulkan), keeps one
+// view of each for planners that do not choose among them, and adds the "disk" tier.
 #pragma once
 
 #include <strata/device.hpp>
@@ -22,20 +22,20 @@ struct SelectedDevice {
   // it out but the disk tier is in use.
   bool memory_only = false;
   std::uint64_t budget = 0;
+  std::uint32_t hardware = UINT32_MAX;  // index into DeviceSelection::hardware_names, or none
 
   const std::string& name() const { return info.name; }
-  bool shares_host_cores() const { return !disk && info.shares_host_cores(); }
 };
 
 struct DeviceSelection {
   std::vector<SelectedDevice> devices;  // accelerators in the given order, then CPUs, then disk
   std::vector<std::string> notes;
   std::vector<std::pair<std::string, std::string>> left_out;  // name, why
+  std::vector<std::string> hardware_names;                    // "the host's cores", "pci:0000:65:00.0"
 };
 
-// `one_host_device`: of the devices that run on the host's cores, keep only the CPU device (or
-// the first of them), for planners that do not choose among them themselves.
-DeviceSelection select_devices(const std::vector<DeviceInfo>& devices, const PlanOptions& options,
-                               bool one_host_device);
+// `one_view`: of the views of one piece of hardware keep one (the CPU device of the host's cores,
+// the fastest measured view of a GPU), for planners that do not choose among them themselves.
+DeviceSelection select_devices(const std::vector<DeviceInfo>& devices, const PlanOptions& options, bool one_view);
 
 }  // namespace strata::detail

@@ -94,9 +94,9 @@ PlanResult plan(const ModelGraph& graph, const std::vector<DeviceInfo>& devices,
   std::string strategy = lower(strategy_name);
   if (strategy == "auto") strategy = "balanced";
   const std::optional<detail::RegisteredPlanner> planner = detail::PlannerRegistry::instance().find(strategy);
-  // Planners that do not choose among the devices of the host's cores get one of them.
-  const bool one_host_device = planner && !planner->chooses_host_device();
-  const std::unique_ptr<detail::PlanProblem> problem = detail::build_problem(graph, devices, options, one_host_device);
+  // Planners that do not choose among the views of one piece of hardware get one of each.
+  const bool one_view = planner && !planner->chooses_among_views();
+  const std::unique_ptr<detail::PlanProblem> problem = detail::build_problem(graph, devices, options, one_view);
   const detail::PlanView view = problem->view();
 
   // A device name puts everything there, as device_map="cuda:0" does.
@@ -118,7 +118,7 @@ PlanResult plan(const ModelGraph& graph, const std::vector<DeviceInfo>& devices,
   // The offload rule is Hugging Face's memory rule; a planner that places by speed over every
   // device keeps its answer (moving a unit it kept on purpose could only make the plan slower).
   std::vector<std::string> notes;
-  if (options.fill_offload_gaps && !planner->chooses_host_device()) {
+  if (options.fill_offload_gaps && !planner->chooses_among_views()) {
     const std::size_t moved = detail::fill_offload_gaps(view, assignment);
     if (moved > 0)
       notes.push_back(fmt::format("moved {} unit{} from an offload tier into room left on a faster device", moved,

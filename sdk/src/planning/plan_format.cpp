@@ -67,7 +67,7 @@ std::string plan_to_json(const PlanResult& result) {
       entry["budget_bytes"] = device.budget_bytes;
     entry["ms_per_token"] = device.ms_per_token;  // NaN (unknown) is written as null
     entry["bound"] = device.bound;
-    entry["shares_host_cores"] = device.shares_host_cores;
+    entry["hardware"] = device.hardware;
     devices.push_back(std::move(entry));
   }
   nlohmann::ordered_json document;

@@ -96,7 +96,7 @@ std::uint32_t PlanProblem::device_index(std::string_view name) const {
 }
 
 std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::vector<DeviceInfo>& infos,
-                                           const PlanOptions& options, bool one_host_device) {
+                                           const PlanOptions& options, bool one_view) {
   check_options(graph, options);
   auto problem = std::make_unique<PlanProblem>();
   problem->graph = &graph;
@@ -110,9 +110,10 @@ std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::v
   const double kv_scale = static_cast<double>(dtype_size(kv_dtype)) / 4.0;
   const auto step_tokens = static_cast<double>(std::min(workload.max_batch_tokens, workload.context_length)) * batch;
 
-  DeviceSelection selection = select_devices(infos, options, one_host_device);
+  DeviceSelection selection = select_devices(infos, options, one_view);
   problem->notes = std::move(selection.notes);
   problem->left_out = std::move(selection.left_out);
+  problem->hardware_names = selection.hardware_names;
 
   // Units. The KV cache holds every sequence of the workload; a step runs one batch.
   std::set<std::string_view> seen;
@@ -168,8 +169,8 @@ std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::v
     strata_plan_device out{};
     out.kind = static_cast<strata_device_kind>(device.info.kind);
     out.flags = (device.offload ? static_cast<std::uint32_t>(STRATA_PLAN_DEVICE_OFFLOAD) : 0u) |
-                (device.disk ? static_cast<std::uint32_t>(STRATA_PLAN_DEVICE_DISK) : 0u) |
-                (device.shares_host_cores() ? static_cast<std::uint32_t>(STRATA_PLAN_DEVICE_SHARES_HOST) : 0u);
+                (device.disk ? static_cast<std::uint32_t>(STRATA_PLAN_DEVICE_DISK) : 0u);
+    out.hardware = device.hardware < selection.hardware_names.size() ? device.hardware : STRATA_PLAN_NONE;
     out.budget_bytes = device.budget;
     out.memory_device = device.disk ? cpu_index : d;
     const DType model_dtype = graph.config.dtype;

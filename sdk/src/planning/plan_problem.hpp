@@ -40,6 +40,7 @@ struct PlanProblem {
   std::vector<std::string> notes;
   // Device names of the input that are not planned on (merged, left out by max_memory), with why.
   std::vector<std::pair<std::string, std::string>> left_out;
+  std::vector<std::string> hardware_names;  // of strata_plan_device::hardware
 
   PlanView view() const { return PlanView(request); }
   std::uint32_t device_index(std::string_view name) const;  // device_count() when absent
@@ -48,9 +49,9 @@ struct PlanProblem {
   }
 };
 
-// `one_host_device`: keep one device of the host's cores (planners without
-// STRATA_PLANNER_CHOOSES_HOST_DEVICE, and checks of explicit maps need them all).
+// `one_view`: keep one view of each piece of hardware (for planners without
+// STRATA_PLANNER_CHOOSES_AMONG_VIEWS; explicit maps and device names may use any view).
 std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::vector<DeviceInfo>& devices,
-                                           const PlanOptions& options, bool one_host_device);
+                                           const PlanOptions& options, bool one_view);
 
 }  // namespace strata::detail

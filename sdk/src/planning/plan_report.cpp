@@ -73,13 +73,14 @@ PlanResult make_result(const PlanProblem& problem, const Assignment& assignment,
   PlanReport& report = result.report;
   report.strategy = std::move(strategy);
   report.workload = problem.workload;
-  std::vector<std::string> host_devices;
+  std::map<std::uint32_t, std::vector<std::string>> views_used;  // hardware -> its views that hold units
   for (std::uint32_t d = 0; d < view.device_count(); ++d) {
     DevicePlan device;
     device.name = problem.device_names[d];
     device.kind = problem.device_kinds[d];
     device.offload_tier = view.is_offload(d);
-    device.shares_host_cores = view.shares_host(d);
+    const std::uint32_t hardware = view.hardware(d);
+    if (hardware < problem.hardware_names.size()) device.hardware = problem.hardware_names[hardware];
     device.weight_bytes = loads.load(d).weights;
     device.kv_bytes = loads.load(d).kv;
     device.workspace_bytes = loads.load(d).workspace;
@@ -95,7 +96,7 @@ PlanResult make_result(const PlanProblem& problem, const Assignment& assignment,
     }
     if (!device.units.empty()) {
       device.bound = compute > memory ? "compute" : "memory";
-      if (device.shares_host_cores) host_devices.push_back(device.name);
+      if (hardware < problem.hardware_names.size()) views_used[hardware].push_back(device.name);
     }
     report.devices.push_back(std::move(device));
   }
@@ -104,8 +105,8 @@ PlanResult make_result(const PlanProblem& problem, const Assignment& assignment,
   report.latency_ms = evaluation.latency * 1e3;
   report.transfer_ms = evaluation.transfer * 1e3;
   report.bottleneck_ms = evaluation.bottleneck * 1e3;
-  if (evaluation.bottleneck_on_host && host_devices.size() > 1)
-    report.bottleneck = fmt::format("{}", fmt::join(host_devices, "+"));
+  if (evaluation.bottleneck_hardware != STRATA_PLAN_NONE && views_used[evaluation.bottleneck_hardware].size() > 1)
+    report.bottleneck = fmt::format("{}", fmt::join(views_used[evaluation.bottleneck_hardware], "+"));
   else if (evaluation.bottleneck_from == evaluation.bottleneck_to)
     report.bottleneck = problem.device_names[evaluation.bottleneck_from];
   else
@@ -125,14 +126,16 @@ PlanResult make_result(const PlanProblem& problem, const Assignment& assignment,
   for (std::string& note : refusal_notes(problem)) report.notes.push_back(std::move(note));
   for (std::uint32_t u = 0; u < view.unit_count(); ++u) {
     if (!view.is_disk(assignment[u])) continue;
-    report.notes.push_back(fmt::format("disk reads are predicted at {:g} GB/s, an assumption "
-                                       "(PlanOptions::disk_bandwidth), not a measurement",
-                                       problem.disk_bandwidth / 1e9));
+    report.notes.push_back(
+        fmt::format("disk reads are predicted at {:g} GB/s, an assumption "
+                    "(PlanOptions::disk_bandwidth), not a measurement",
+                    problem.disk_bandwidth / 1e9));
     break;
   }
-  if (host_devices.size() > 1)
-    report.notes.push_back(fmt::format("{} run on the same host cores: their times add up, in a pipeline too",
-                                       fmt::join(host_devices, ", ")));
+  for (const auto& [hardware, names] : views_used)
+    if (names.size() > 1)
+      report.notes.push_back(fmt::format("{} are views of {}: their times add up, in a pipeline too",
+                                         fmt::join(names, ", "), problem.hardware_names[hardware]));
   for (std::string& note : notes) report.notes.push_back(std::move(note));
   return result;
 }

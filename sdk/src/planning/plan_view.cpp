@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <map>
 
 namespace strata::detail {
 
@@ -25,6 +26,12 @@ std::uint32_t PlanView::memory_device(std::uint32_t d) const {
 }
 
 bool PlanView::runs(std::uint32_t u, std::uint32_t d) const { return !std::isinf(seconds(u, d)); }
+
+std::uint32_t PlanView::hardware(std::uint32_t d) const {
+  if (request_->device_struct_size < offsetof(strata_plan_device, hardware) + sizeof(std::uint32_t))
+    return STRATA_PLAN_NONE;
+  return device(d).hardware;
+}
 bool PlanView::timed(std::uint32_t u, std::uint32_t d) const { return !std::isnan(seconds(u, d)); }
 
 double PlanView::latency(std::uint32_t from, std::uint32_t to) const {
@@ -125,26 +132,32 @@ Evaluation evaluate(const PlanView& view, const Assignment& assignment) {
       result.latency += move;
     }
   }
-  std::uint32_t first_host = devices;
+  // A piece of hardware's time is its views' together; the busiest view names it.
+  std::map<std::uint32_t, std::pair<double, std::uint32_t>> hardware_seconds;  // id -> (seconds, busiest view)
   for (std::uint32_t d = 0; d < devices; ++d) {
-    if (view.shares_host(d)) {
-      result.host_seconds += result.device_seconds[d];
-      if (first_host == devices || result.device_seconds[d] > result.device_seconds[first_host]) first_host = d;
-    } else if (result.device_seconds[d] > result.bottleneck) {
-      result.bottleneck = result.device_seconds[d];
-      result.bottleneck_from = result.bottleneck_to = d;
+    const std::uint32_t hardware = view.hardware(d);
+    if (hardware == STRATA_PLAN_NONE) {
+      if (result.device_seconds[d] > result.bottleneck) {
+        result.bottleneck = result.device_seconds[d];
+        result.bottleneck_from = result.bottleneck_to = d;
+      }
+      continue;
     }
+    auto& [seconds, busiest] = hardware_seconds.try_emplace(hardware, 0.0, d).first->second;
+    seconds += result.device_seconds[d];
+    if (result.device_seconds[d] > result.device_seconds[busiest]) busiest = d;
   }
-  if (first_host < devices && result.host_seconds > result.bottleneck) {
-    result.bottleneck = result.host_seconds;
-    result.bottleneck_on_host = true;
-    result.bottleneck_from = result.bottleneck_to = first_host;
+  for (const auto& [hardware, time] : hardware_seconds) {
+    if (time.first <= result.bottleneck) continue;
+    result.bottleneck = time.first;
+    result.bottleneck_hardware = hardware;
+    result.bottleneck_from = result.bottleneck_to = time.second;
   }
   for (std::uint32_t a = 0; a < devices; ++a)
     for (std::uint32_t b = 0; b < devices; ++b)
       if (result.link_seconds[static_cast<std::size_t>(a) * devices + b] > result.bottleneck) {
         result.bottleneck = result.link_seconds[static_cast<std::size_t>(a) * devices + b];
-        result.bottleneck_on_host = false;
+        result.bottleneck_hardware = STRATA_PLAN_NONE;
         result.bottleneck_from = a;
         result.bottleneck_to = b;
       }
@@ -153,7 +166,7 @@ Evaluation evaluate(const PlanView& view, const Assignment& assignment) {
     if (std::isnan(result.device_seconds[d])) {
       result.bottleneck = std::numeric_limits<double>::quiet_NaN();
       result.bottleneck_from = result.bottleneck_to = d;
-      result.bottleneck_on_host = false;
+      result.bottleneck_hardware = STRATA_PLAN_NONE;
     }
   return result;
 }

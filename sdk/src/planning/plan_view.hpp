@@ -28,7 +28,8 @@ class PlanView {
 
   bool is_offload(std::uint32_t d) const { return (device(d).flags & STRATA_PLAN_DEVICE_OFFLOAD) != 0; }
   bool is_disk(std::uint32_t d) const { return (device(d).flags & STRATA_PLAN_DEVICE_DISK) != 0; }
-  bool shares_host(std::uint32_t d) const { return (device(d).flags & STRATA_PLAN_DEVICE_SHARES_HOST) != 0; }
+  // The hardware device d is a view of (strata_plan_device::hardware), or STRATA_PLAN_NONE.
+  std::uint32_t hardware(std::uint32_t d) const;
   // The device whose memory holds d's KV cache and workspace (itself, or "cpu" for "disk").
   std::uint32_t memory_device(std::uint32_t d) const;
 
@@ -97,12 +98,10 @@ struct Evaluation {
   std::vector<double> device_seconds;  // per device: its units' time
   // Per ordered pair of devices: the time of the transfers over that link, [from * D + to].
   std::vector<double> link_seconds;
-  // The devices that run on the host's cores, as one resource: their times add up.
-  double host_seconds = 0;
-  // The busiest resource: the largest of the devices' times (those on the host's cores counted
-  // together), and the links'.
+  // The busiest resource: the largest of the devices' times (the views of one piece of hardware
+  // counted together: their times add up), and the links'.
   double bottleneck = 0;
-  bool bottleneck_on_host = false;  // the host's cores together
+  std::uint32_t bottleneck_hardware = STRATA_PLAN_NONE;  // a piece of hardware's views together
   std::uint32_t bottleneck_from = 0;
   std::uint32_t bottleneck_to = 0;  // == bottleneck_from for a device
 

@@ -21,7 +21,7 @@ struct RegisteredPlanner {
   PlannerInfo info;
   strata_planner_flags flags = 0;  // planner ABI 1.1; 0 for a 1.0 plugin
 
-  bool chooses_host_device() const { return (flags & STRATA_PLANNER_CHOOSES_HOST_DEVICE) != 0; }
+  bool chooses_among_views() const { return (flags & STRATA_PLANNER_CHOOSES_AMONG_VIEWS) != 0; }
 };
 
 class PlannerRegistry {

@@ -182,7 +182,7 @@ TEST(CalibrationCache, AnOpCostUnderANameThatIsNoOpIsIgnored) {
 
 TEST(CalibrationCache, AnEntryOfAnotherFormatVersionIsIgnored) {
   const strata_test::TempDir dir;
-  write_edited_entry(dir.path(), "\"version\": 3", "\"version\": 2");  // an entry of the previous SDK
+  write_edited_entry(dir.path(), "\"version\": 4", "\"version\": 3");  // an entry of the previous SDK
   EXPECT_FALSE(read_cached_measurements(sample_device(), dir.path()));
 }
 

@@ -18,8 +18,10 @@ struct Outcome {
   std::string output;  // stdout and stderr
 };
 
+// A calibration cache of the tests' own: nothing in the user's may change what they see.
 Outcome strata_plan(const std::string& arguments) {
-  const std::string command = std::string(STRATA_CLI) + " plan " + arguments + " 2>&1";
+  const std::string command =
+      std::string("STRATA_CACHE_DIR='") + STRATA_TEST_CACHE + "' " + STRATA_CLI + " plan " + arguments + " 2>&1";
   FILE* pipe = ::popen(command.c_str(), "r");
   Outcome outcome;
   if (!pipe) return {-1, "popen failed"};
