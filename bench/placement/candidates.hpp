@@ -12,10 +12,10 @@
 namespace strata::bench {
 
 struct Candidate {
-  std::string name;                 // "latency", "cpu", ...
-  bool single_device = false;       // a device name rather than a strategy
-  std::optional<PlanResult> plan;   // nullopt: it could not be planned (why says why)
-  std::string why;                  // the planner's error
+  std::string name;                  // "latency", "cpu", ...
+  bool single_device = false;        // a device name rather than a strategy
+  std::optional<PlanResult> plan;    // nullopt: it could not be planned (why says why)
+  std::string why;                   // the planner's error
   std::size_t placement = SIZE_MAX;  // index into the distinct placements
 };
 

@@ -16,8 +16,8 @@
 #include <strata/model.hpp>
 #include <strata/runtime.hpp>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <filesystem>
 #include <fstream>
@@ -100,7 +100,9 @@ int main(int argc, char** argv) {
   app.add_option("--random", options.random, "a larger Llama shape with random weights: 0.2b, 1.1b or none")
       ->capture_default_str();
   app.add_option("--devices", options.devices, "the single devices to measure (default: all)")->delimiter(',');
-  app.add_option("--strategies", options.strategies, "the strategies to plan with")->delimiter(',')->capture_default_str();
+  app.add_option("--strategies", options.strategies, "the strategies to plan with")
+      ->delimiter(',')
+      ->capture_default_str();
   app.add_option("--prompt", options.shape.prompt_tokens, "prompt tokens prefilled")->capture_default_str();
   app.add_option("--tokens", options.shape.decode_tokens, "tokens decoded")->capture_default_str();
   app.add_option("--repeats", options.shape.repeats, "prefills timed (the median counts)")->capture_default_str();
@@ -115,8 +117,8 @@ int main(int argc, char** argv) {
     Runtime runtime;
     CalibrationOptions calibration;
     calibration.on_progress = [](const CalibrationProgress& progress) {
-      if (progress.step_index == 0) fmt::print(stderr, "measuring {} ({} steps, once: cached)\n", progress.device,
-                                               progress.step_count);
+      if (progress.step_index == 0)
+        fmt::print(stderr, "measuring {} ({} steps, once: cached)\n", progress.device, progress.step_count);
     };
     if (options.quick) calibration.seconds_per_step = 0.02;
     runtime.calibrate(calibration, options.devices);
@@ -129,10 +131,11 @@ int main(int argc, char** argv) {
                options.shape.decode_tokens);
 
     nlohmann::json results = nlohmann::json::array();
-    const Checkpoint demo = Checkpoint::open(options.model.empty() ? demo_model() : std::filesystem::path(options.model));
-    results.push_back(bench::report_model(run_model(fmt::format("{} ({}, checkpoint)", demo.directory().filename().string(),
-                                                                to_string(demo.config().dtype)),
-                                                    demo.graph(), CheckpointWeights(demo), runtime, options)));
+    const Checkpoint demo =
+        Checkpoint::open(options.model.empty() ? demo_model() : std::filesystem::path(options.model));
+    results.push_back(bench::report_model(run_model(
+        fmt::format("{} ({}, checkpoint)", demo.directory().filename().string(), to_string(demo.config().dtype)),
+        demo.graph(), CheckpointWeights(demo), runtime, options)));
     if (options.random != "none") {
       const ModelGraph graph = build_model_graph(random_shape(options.random));
       results.push_back(bench::report_model(

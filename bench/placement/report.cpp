@@ -35,8 +35,9 @@ nlohmann::json report_model(const ModelResult& result) {
   };
 
   fmt::print("\n### {}\n\n", result.model);
-  fmt::print("| plan | placement | prefill tokens/s predicted | measured | error | decode tokens/s predicted | "
-             "measured | error | decode rank |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+  fmt::print(
+      "| plan | placement | prefill tokens/s predicted | measured | error | decode tokens/s predicted | "
+      "measured | error | decode rank |\n|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
   nlohmann::json rows = nlohmann::json::array();
   double worst_error = 0;
   std::size_t predictions = 0, within = 0;
@@ -90,13 +91,15 @@ nlohmann::json report_model(const ModelResult& result) {
   fmt::print("\n");
   if (latency != candidates.end() && !decodes.empty()) {
     const double ours = measured_of(*latency)->decode_tokens_per_second;
-    fmt::print("- latency plan: {:.1f} tokens/s, rank {} of {} placements; {:.2f}x the fastest measured (target >= "
-               "0.90)\n",
-               ours, rank_of(ours), decodes.size(), ours / decodes.front());
+    fmt::print(
+        "- latency plan: {:.1f} tokens/s, rank {} of {} placements; {:.2f}x the fastest measured (target >= "
+        "0.90)\n",
+        ours, rank_of(ours), decodes.size(), ours / decodes.front());
     if (best_single > 0)
-      fmt::print("- latency plan (make run's) / the fastest single device ({}): {:.2f}x (target >= 1.00; the same "
-                 "placement reads 1.00)\n",
-                 best_single_name, ours / best_single);
+      fmt::print(
+          "- latency plan (make run's) / the fastest single device ({}): {:.2f}x (target >= 1.00; the same "
+          "placement reads 1.00)\n",
+          best_single_name, ours / best_single);
     targets["latency_vs_fastest"] = ours / decodes.front();
     targets["latency_rank"] = rank_of(ours);
     targets["latency_vs_best_single_device"] = best_single > 0 ? nlohmann::json(ours / best_single) : nullptr;

@@ -1,5 +1,6 @@
 // How long planning takes: a real 80-layer model on 8 devices, and 1,000 units on 16 devices
 // (two kinds of GPU, or 14 all different, where the exact search keeps the devices' order).
+// `throughput_m4` plans for 4 micro-batches in flight, where the search bisects on max(L, m*B).
 //
 //   strata-bench-planner [--benchmark_filter=...]
 #include "bench_setups.hpp"
@@ -49,9 +50,10 @@ const Setup& units_1000_on_16_all_different() {
   return setup;
 }
 
-void run(benchmark::State& state, const Setup& setup, const char* strategy) {
+void run(benchmark::State& state, const Setup& setup, const char* strategy, int micro_batches) {
   PlanOptions options;
   options.workload.context_length = 4096;
+  options.workload.micro_batches = micro_batches;
   for (auto _ : state) {
     PlanResult result = plan(setup.graph, setup.devices, strategy, options);
     benchmark::DoNotOptimize(result);
@@ -63,17 +65,23 @@ void run(benchmark::State& state, const Setup& setup, const char* strategy) {
 }  // namespace
 
 #define STRATA_PLAN_BENCH(setup, strategy) \
-  BENCHMARK_CAPTURE(run, setup##_##strategy, setup(), #strategy)->Unit(benchmark::kMillisecond);
+  BENCHMARK_CAPTURE(run, setup##_##strategy, setup(), #strategy, 1)->Unit(benchmark::kMillisecond);
+#define STRATA_PLAN_BENCH_MICRO(setup, micro_batches)                                               \
+  BENCHMARK_CAPTURE(run, setup##_throughput_m##micro_batches, setup(), "throughput", micro_batches) \
+      ->Unit(benchmark::kMillisecond);
 
 STRATA_PLAN_BENCH(model_80_on_8, sequential)
 STRATA_PLAN_BENCH(model_80_on_8, balanced)
 STRATA_PLAN_BENCH(model_80_on_8, latency)
 STRATA_PLAN_BENCH(model_80_on_8, throughput)
+STRATA_PLAN_BENCH_MICRO(model_80_on_8, 4)
 STRATA_PLAN_BENCH(units_1000_on_16_two_kinds, sequential)
 STRATA_PLAN_BENCH(units_1000_on_16_two_kinds, balanced)
 STRATA_PLAN_BENCH(units_1000_on_16_two_kinds, latency)
 STRATA_PLAN_BENCH(units_1000_on_16_two_kinds, throughput)
+STRATA_PLAN_BENCH_MICRO(units_1000_on_16_two_kinds, 4)
 STRATA_PLAN_BENCH(units_1000_on_16_all_different, latency)
 STRATA_PLAN_BENCH(units_1000_on_16_all_different, throughput)
+STRATA_PLAN_BENCH_MICRO(units_1000_on_16_all_different, 4)
 
 BENCHMARK_MAIN();

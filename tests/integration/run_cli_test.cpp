@@ -3,12 +3,12 @@
 // partial backend in the plugin folder that changes nothing but the plan's notes.
 #include "golden.hpp"
 
+#include <strata_test/shell.hpp>
 #include <strata_test/temp_dir.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -41,12 +41,8 @@ class RunCommand : public ::testing::Test {
         (with_partial_plugin ? std::string(STRATA_PARTIAL_PLUGIN_DIR) : std::string()) + "' ";
     const std::string command =
         environment + std::string(STRATA_CLI) + " " + arguments + " 2>'" + err_file.string() + "'";
-    Outcome outcome;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    if (!pipe) return {-1, "", "popen failed"};
-    std::array<char, 4096> chunk{};
-    while (std::fgets(chunk.data(), chunk.size(), pipe)) outcome.out += chunk.data();
-    outcome.status = ::pclose(pipe);
+    const strata_test::ShellOutcome shell = strata_test::run_shell(command);
+    Outcome outcome{shell.status, shell.out, {}};
     std::ifstream stream(err_file);
     std::stringstream text;
     text << stream.rdbuf();

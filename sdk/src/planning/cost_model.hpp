@@ -90,7 +90,7 @@ class CostModel {
 
   const ModelGraph* graph_;
   std::vector<bool> described_;  // per unit: its ops are known (the Llama layout's units)
-  double working_set_ = 0;  // the weights one token reads: what a device's caches would have to hold
+  double working_set_ = 0;       // the weights one token reads: what a device's caches would have to hold
   DType kv_dtype_;
   std::vector<CostDevice> devices_;
   double fixed_transfer_seconds_;

@@ -1,15 +1,13 @@
 // `strata calibrate` and `strata devices` end to end, with STRATA_CACHE_DIR pointing at a
 // private temporary folder: devices measures nothing; calibrate writes an entry that devices
 // then shows.
-#include <strata_test/temp_dir.hpp>
-
 #include <strata_test/scoped_env.hpp>
+#include <strata_test/shell.hpp>
+#include <strata_test/temp_dir.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <string>
 
@@ -17,20 +15,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Outcome {
-  int status = 0;
-  std::string output;  // stdout only: JSON must parse without the progress lines
-};
+using Outcome = strata_test::ShellOutcome;
 
+// stdout only: JSON must parse without the progress lines.
 Outcome strata(const std::string& arguments) {
-  const std::string command = std::string(STRATA_CLI) + " " + arguments + " 2>/dev/null";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  Outcome outcome;
-  if (!pipe) return {-1, "popen failed"};
-  std::array<char, 4096> chunk{};
-  while (std::fgets(chunk.data(), chunk.size(), pipe)) outcome.output += chunk.data();
-  outcome.status = ::pclose(pipe);
-  return outcome;
+  return strata_test::run_shell(std::string(STRATA_CLI) + " " + arguments + " 2>/dev/null");
 }
 
 const nlohmann::json* find_device(const nlohmann::json& document, const std::string& name) {
@@ -45,28 +34,28 @@ TEST(CalibrateCommand, CachesTheCpuFiguresThatDevicesThenShows) {
 
   // Listing devices measures nothing and writes nothing.
   const Outcome before = strata("devices --json");
-  ASSERT_EQ(before.status, 0) << before.output;
-  const nlohmann::json listed_before = nlohmann::json::parse(before.output);
+  ASSERT_EQ(before.status, 0) << before.out;
+  const nlohmann::json listed_before = nlohmann::json::parse(before.out);
   const nlohmann::json* cpu_before = find_device(listed_before, "cpu");
-  ASSERT_NE(cpu_before, nullptr) << before.output;
+  ASSERT_NE(cpu_before, nullptr) << before.out;
   EXPECT_TRUE((*cpu_before)["measured"].is_null());
   EXPECT_TRUE(fs::is_empty(dir.path()));
 
   const Outcome calibrated = strata("calibrate --json --device cpu --seconds-per-step 0.01");
-  ASSERT_EQ(calibrated.status, 0) << calibrated.output;
-  const nlohmann::json result = nlohmann::json::parse(calibrated.output);
-  ASSERT_EQ(result["devices"].size(), 1u) << calibrated.output;
+  ASSERT_EQ(calibrated.status, 0) << calibrated.out;
+  const nlohmann::json result = nlohmann::json::parse(calibrated.out);
+  ASSERT_EQ(result["devices"].size(), 1u) << calibrated.out;
   EXPECT_EQ(result["devices"][0]["source"], "measured");
   EXPECT_GT(result["devices"][0]["measured"]["matvec_bandwidth"]["f32"].get<double>(), 0);
   EXPECT_EQ(std::distance(fs::directory_iterator(dir.path() / "calibration"), fs::directory_iterator()), 1);
 
   const Outcome after = strata("devices --json");
-  ASSERT_EQ(after.status, 0) << after.output;
-  const nlohmann::json listed_after = nlohmann::json::parse(after.output);
+  ASSERT_EQ(after.status, 0) << after.out;
+  const nlohmann::json listed_after = nlohmann::json::parse(after.out);
   const nlohmann::json* cpu_after = find_device(listed_after, "cpu");
-  ASSERT_NE(cpu_after, nullptr) << after.output;
+  ASSERT_NE(cpu_after, nullptr) << after.out;
   const nlohmann::json& measured = (*cpu_after)["measured"];
-  ASSERT_TRUE(measured.is_object()) << after.output;
+  ASSERT_TRUE(measured.is_object()) << after.out;
   EXPECT_EQ(measured["source"], "cache");
   EXPECT_EQ(measured["matvec_bandwidth"], result["devices"][0]["measured"]["matvec_bandwidth"]);
   EXPECT_EQ(measured["measured_at"], result["devices"][0]["measured"]["measured_at"]);
@@ -75,25 +64,20 @@ TEST(CalibrateCommand, CachesTheCpuFiguresThatDevicesThenShows) {
 TEST(CalibrateCommand, AnUnknownDeviceFailsNamingTheDevices) {
   const strata_test::TempDir dir;
   const strata_test::ScopedEnv cache_dir("STRATA_CACHE_DIR", dir.path().string());
-  const std::string command = std::string(STRATA_CLI) + " calibrate --device nosuch:3 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  std::string output;
-  std::array<char, 4096> chunk{};
-  while (std::fgets(chunk.data(), chunk.size(), pipe)) output += chunk.data();
-  EXPECT_NE(::pclose(pipe), 0);
-  EXPECT_NE(output.find("no device named 'nosuch:3'"), std::string::npos) << output;
-  EXPECT_NE(output.find("cpu"), std::string::npos) << output;
+  const Outcome outcome = strata_test::run_shell(std::string(STRATA_CLI) + " calibrate --device nosuch:3 2>&1");
+  EXPECT_NE(outcome.status, 0);
+  EXPECT_NE(outcome.out.find("no device named 'nosuch:3'"), std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find("cpu"), std::string::npos) << outcome.out;
 }
 
 TEST(DevicesCommand, VerboseSaysWhatIsReportedAndWhatIsNotMeasured) {
   const strata_test::TempDir dir;
   const strata_test::ScopedEnv cache_dir("STRATA_CACHE_DIR", dir.path().string());
   const Outcome outcome = strata("devices --verbose");
-  ASSERT_EQ(outcome.status, 0) << outcome.output;
-  EXPECT_NE(outcome.output.find("reported:"), std::string::npos) << outcome.output;
-  EXPECT_NE(outcome.output.find("not measured (run strata calibrate)"), std::string::npos) << outcome.output;
-  EXPECT_NE(outcome.output.find("plugin version"), std::string::npos) << outcome.output;
+  ASSERT_EQ(outcome.status, 0) << outcome.out;
+  EXPECT_NE(outcome.out.find("reported:"), std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find("not measured (run strata calibrate)"), std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find("plugin version"), std::string::npos) << outcome.out;
 }
 
 }  // namespace

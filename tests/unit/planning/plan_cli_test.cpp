@@ -1,9 +1,10 @@
 // `strata plan` end to end: config.json alone, simulated devices from a file, the JSON report,
 // --save/--svg files, planner plugins by path, and errors with a non-zero exit.
+#include <strata_test/shell.hpp>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <array>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,22 +14,13 @@
 
 namespace {
 
-struct Outcome {
-  int status = 0;
-  std::string output;  // stdout and stderr
-};
+using Outcome = strata_test::ShellOutcome;
 
-// A calibration cache of the tests' own: nothing in the user's may change what they see.
+// stdout and stderr together, with a calibration cache of the tests' own: nothing in the user's
+// may change what they see.
 Outcome strata_plan(const std::string& arguments) {
-  const std::string command =
-      std::string("STRATA_CACHE_DIR='") + STRATA_TEST_CACHE + "' " + STRATA_CLI + " plan " + arguments + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  Outcome outcome;
-  if (!pipe) return {-1, "popen failed"};
-  std::array<char, 4096> chunk{};
-  while (std::fgets(chunk.data(), chunk.size(), pipe)) outcome.output += chunk.data();
-  outcome.status = ::pclose(pipe);
-  return outcome;
+  return strata_test::run_shell(std::string("STRATA_CACHE_DIR='") + STRATA_TEST_CACHE + "' " + STRATA_CLI + " plan " +
+                                arguments + " 2>&1");
 }
 
 std::string config(const char* model) { return std::string(STRATA_TEST_CONFIGS) + "/" + model + "/config.json"; }
@@ -44,8 +36,8 @@ std::string read(const std::filesystem::path& path) {
 TEST(PlanCommand, PlansARealShapeOnSimulatedGpusAsJson) {
   const Outcome outcome = strata_plan("--config " + config("llama-2-13b") + " --devices " + devices +
                                       " --strategy balanced --context 4096 --json");
-  ASSERT_EQ(outcome.status, 0) << outcome.output;
-  const nlohmann::json document = nlohmann::json::parse(outcome.output);
+  ASSERT_EQ(outcome.status, 0) << outcome.out;
+  const nlohmann::json document = nlohmann::json::parse(outcome.out);
   const auto& report = document["report"];
   EXPECT_EQ(report["strategy"], "balanced");
   EXPECT_EQ(report["context_length"], 4096);
@@ -68,33 +60,33 @@ TEST(PlanCommand, SavesTheMapAndDrawsThePicture) {
   const Outcome outcome =
       strata_plan("--config " + config("qwen2-7b") + " --devices " + devices + " --strategy latency --save " +
                   (dir / "map.json").string() + " --svg " + (dir / "plan.svg").string());
-  ASSERT_EQ(outcome.status, 0) << outcome.output;
-  EXPECT_NE(outcome.output.find("strategy latency"), std::string::npos) << outcome.output;
-  EXPECT_NE(outcome.output.find("ms/token"), std::string::npos);
+  ASSERT_EQ(outcome.status, 0) << outcome.out;
+  EXPECT_NE(outcome.out.find("strategy latency"), std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find("ms/token"), std::string::npos);
   EXPECT_EQ(read(dir / "plan.svg").rfind("<svg", 0), 0u);
   // The saved map is checked and reported as an explicit map.
   const Outcome again = strata_plan("--config " + config("qwen2-7b") + " --devices " + devices + " --device-map " +
                                     (dir / "map.json").string() + " --json");
-  ASSERT_EQ(again.status, 0) << again.output;
-  EXPECT_EQ(nlohmann::json::parse(again.output)["report"]["strategy"], "map");
+  ASSERT_EQ(again.status, 0) << again.out;
+  EXPECT_EQ(nlohmann::json::parse(again.out)["report"]["strategy"], "map");
   std::filesystem::remove_all(dir);
 }
 
 TEST(PlanCommand, LoadsAPlannerPluginByPath) {
   const Outcome list = strata_plan(std::string("--planner-plugin ") + STRATA_SAMPLE_PLANNER + " --list");
-  ASSERT_EQ(list.status, 0) << list.output;
-  EXPECT_NE(list.output.find("bandwidth_share"), std::string::npos) << list.output;
+  ASSERT_EQ(list.status, 0) << list.out;
+  EXPECT_NE(list.out.find("bandwidth_share"), std::string::npos) << list.out;
   const Outcome outcome =
       strata_plan("--config " + config("llama-2-7b") + " --devices " + devices + " --planner-plugin " +
                   STRATA_SAMPLE_PLANNER + " --strategy bandwidth_share --json");
-  ASSERT_EQ(outcome.status, 0) << outcome.output;
-  EXPECT_EQ(nlohmann::json::parse(outcome.output)["report"]["strategy"], "bandwidth_share");
+  ASSERT_EQ(outcome.status, 0) << outcome.out;
+  EXPECT_EQ(nlohmann::json::parse(outcome.out)["report"]["strategy"], "bandwidth_share");
 }
 
 nlohmann::json plan_json(const std::string& arguments) {
   const Outcome outcome = strata_plan(arguments + " --json");
-  EXPECT_EQ(outcome.status, 0) << outcome.output;
-  return outcome.status == 0 ? nlohmann::json::parse(outcome.output) : nlohmann::json();
+  EXPECT_EQ(outcome.status, 0) << outcome.out;
+  return outcome.status == 0 ? nlohmann::json::parse(outcome.out) : nlohmann::json();
 }
 
 TEST(PlanCommand, SequentialNeverHopsBackToAnEarlierGpuWithRoomOnTheCurrentOne) {
@@ -128,9 +120,9 @@ TEST(PlanCommand, ADiskBudgetWithoutACpuKeyPlansWithTheHostHoldingTheDiskUnitsCa
   // holds their KV cache and workspace in its free memory.
   const Outcome outcome = strata_plan("--config " + config("llama-3-70b") + " --devices " + STRATA_TEST_DATA +
                                       "/two_gpus.json --strategy sequential --max-memory 0=24GiB,1=24GiB,disk=1TB");
-  ASSERT_EQ(outcome.status, 0) << outcome.output;
-  EXPECT_NE(outcome.output.find("max_memory lists no cpu"), std::string::npos) << outcome.output;
-  EXPECT_NE(outcome.output.find("disk "), std::string::npos) << outcome.output;
+  ASSERT_EQ(outcome.status, 0) << outcome.out;
+  EXPECT_NE(outcome.out.find("max_memory lists no cpu"), std::string::npos) << outcome.out;
+  EXPECT_NE(outcome.out.find("disk "), std::string::npos) << outcome.out;
 }
 
 TEST(PlanCommand, AddingACpuBudgetNeverMakesThroughputWorse) {
@@ -160,14 +152,14 @@ TEST(PlanCommand, ErrorsExitNonZeroWithTheReason) {
   const Outcome unknown =
       strata_plan("--config " + config("llama-2-7b") + " --devices " + devices + " --strategy fastest");
   EXPECT_NE(unknown.status, 0);
-  EXPECT_NE(unknown.output.find("unknown strategy 'fastest'"), std::string::npos) << unknown.output;
+  EXPECT_NE(unknown.out.find("unknown strategy 'fastest'"), std::string::npos) << unknown.out;
   const Outcome too_big =
       strata_plan("--config " + config("qwen2-72b") + " --devices " + devices + " --no-disk --host-memory 8GiB");
   EXPECT_NE(too_big.status, 0);
-  EXPECT_NE(too_big.output.find("missing"), std::string::npos) << too_big.output;
+  EXPECT_NE(too_big.out.find("missing"), std::string::npos) << too_big.out;
   const Outcome no_model = strata_plan("--devices " + devices);
   EXPECT_NE(no_model.status, 0);
-  EXPECT_NE(no_model.output.find("--config"), std::string::npos) << no_model.output;
+  EXPECT_NE(no_model.out.find("--config"), std::string::npos) << no_model.out;
 }
 
 }  // namespace

@@ -47,8 +47,12 @@ typedef struct planner_api_1_0 {
   const char* description;
   strata_status* (*plan)(const strata_plan_request* request, uint32_t* out_assignment);
 } planner_api_1_0;
-static const planner_api_1_0 table_1_0 = {sizeof(planner_api_1_0), STRATA_MAKE_VERSION(1, 0), "test_abi_1_0", "0.1",
-                                          "a planner built for planner ABI 1.0", plan};
+static const planner_api_1_0 table_1_0 = {sizeof(planner_api_1_0),
+                                          STRATA_MAKE_VERSION(1, 0),
+                                          "test_abi_1_0",
+                                          "0.1",
+                                          "a planner built for planner ABI 1.0",
+                                          plan};
 
 STRATA_PLUGIN_EXPORT strata_status* strata_planner_entry(const strata_host_api* host_api, uint32_t version,
                                                          const strata_planner_api** out_api) {
