@@ -1,16 +1,12 @@
 #include "program_cache.hpp"
 
 #include <strata_plugin/host.hpp>
+#include <strata_safe_io/cache_root.hpp>
+#include <strata_safe_io/private_file.hpp>
 
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <iterator>
-#include <system_error>
 
 namespace strata_opencl {
 namespace {
@@ -34,9 +30,34 @@ bool take(std::string_view& in, T& value) {
   return true;
 }
 
-const char* env(const char* name) {
-  const char* value = std::getenv(name);
-  return value != nullptr && value[0] != '\0' ? value : nullptr;
+// The binary inside a cache file's bytes; nullopt with the reason in `why`.
+std::optional<Binary> decode(std::string_view in, const std::string& key, std::string& why) {
+  std::uint32_t version = 0;
+  std::uint32_t key_length = 0;
+  if (in.size() < sizeof(kMagic) || std::memcmp(in.data(), kMagic, sizeof(kMagic)) != 0) {
+    why = "is not a Strata program cache file";
+    return std::nullopt;
+  }
+  in.remove_prefix(sizeof(kMagic));
+  if (!take(in, version) || version != kFormatVersion || !take(in, key_length) || in.size() < key_length ||
+      in.substr(0, key_length) != key) {
+    why = "was made for another device, driver or SDK version";
+    return std::nullopt;
+  }
+  in.remove_prefix(key_length);
+  std::uint64_t length = 0;
+  if (!take(in, length) || length == 0 || in.size() < length) {
+    why = "is truncated";
+    return std::nullopt;
+  }
+  const std::string_view binary = in.substr(0, length);
+  in.remove_prefix(length);
+  std::uint64_t check = 0;
+  if (!take(in, check) || !in.empty() || check != fingerprint(binary)) {
+    why = "is damaged (its checksum does not match)";
+    return std::nullopt;
+  }
+  return Binary(binary.begin(), binary.end());
 }
 
 }  // namespace
@@ -50,43 +71,30 @@ std::uint64_t fingerprint(std::string_view bytes) {
   return hash;
 }
 
-std::filesystem::path cache_directory() {
-  if (const char* dir = env("STRATA_CACHE_DIR")) return std::filesystem::path(dir) / "opencl";
-  if (const char* dir = env("XDG_CACHE_HOME")) return std::filesystem::path(dir) / "strata" / "opencl";
-  if (const char* home = env("HOME")) return std::filesystem::path(home) / ".cache" / "strata" / "opencl";
-  return {};
+std::optional<PrivateDir> open_program_cache() {
+  std::string why;
+  std::optional<PrivateDir> folder = strata::safe_io::open_cache_folder("opencl", true, why);
+  if (!why.empty())
+    strata_plugin::log(STRATA_LOG_WARNING, fmt::format("opencl: {}{}", folder ? "" : "no program cache: ", why));
+  return folder;
 }
 
-std::filesystem::path cache_file(const std::filesystem::path& directory, const std::string& key) {
-  return directory / fmt::format("{:016x}.clbin", fingerprint(key));
+std::string cache_file_name(const std::string& key) { return fmt::format("{:016x}.clbin", fingerprint(key)); }
+
+std::optional<Binary> load_cached_binary(const PrivateDir& folder, const std::string& key) {
+  const std::string name = cache_file_name(key);
+  std::string why;
+  std::optional<Binary> binary;
+  if (const std::optional<std::string> bytes =
+          strata::safe_io::read_private_file(folder, name, max_cached_program_bytes, why))
+    binary = decode(*bytes, key, why);
+  if (!why.empty())
+    strata_plugin::log(STRATA_LOG_WARNING, fmt::format("opencl: ignoring the cached program {}: it {}; rebuilding",
+                                                       (folder.path / name).string(), why));
+  return binary;
 }
 
-std::optional<Binary> load_cached_binary(const std::filesystem::path& directory, const std::string& key) {
-  std::ifstream file(cache_file(directory, key), std::ios::binary);
-  if (!file) return std::nullopt;
-  const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  std::string_view in(bytes);
-  if (in.size() < sizeof(kMagic) || std::memcmp(in.data(), kMagic, sizeof(kMagic)) != 0) return std::nullopt;
-  in.remove_prefix(sizeof(kMagic));
-  std::uint32_t version = 0;
-  std::uint32_t key_length = 0;
-  if (!take(in, version) || version != kFormatVersion || !take(in, key_length)) return std::nullopt;
-  if (in.size() < key_length || in.substr(0, key_length) != key) return std::nullopt;
-  in.remove_prefix(key_length);
-  std::uint64_t length = 0;
-  if (!take(in, length) || length == 0 || in.size() < length) return std::nullopt;
-  const std::string_view binary = in.substr(0, length);
-  in.remove_prefix(length);
-  std::uint64_t check = 0;
-  if (!take(in, check) || !in.empty() || check != fingerprint(binary)) return std::nullopt;
-  return Binary(binary.begin(), binary.end());
-}
-
-void store_cached_binary(const std::filesystem::path& directory, const std::string& key, const Binary& binary) {
-  static std::atomic<unsigned> counter{0};
-  const std::filesystem::path target = cache_file(directory, key);
-  const std::filesystem::path temporary =
-      target.string() + fmt::format(".tmp.{}.{}", static_cast<long>(::getpid()), counter.fetch_add(1));
+void store_cached_binary(const PrivateDir& folder, const std::string& key, const Binary& binary) {
   std::string bytes(kMagic, sizeof(kMagic));
   put(bytes, kFormatVersion);
   put(bytes, static_cast<std::uint32_t>(key.size()));
@@ -95,27 +103,10 @@ void store_cached_binary(const std::filesystem::path& directory, const std::stri
   const std::string_view payload(reinterpret_cast<const char*>(binary.data()), binary.size());
   bytes += payload;
   put(bytes, fingerprint(payload));
-
-  std::error_code error;
-  std::filesystem::create_directories(directory, error);
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    file.close();
-    if (!file) {
-      std::filesystem::remove(temporary, error);
-      strata_plugin::log(STRATA_LOG_WARNING,
-                         fmt::format("opencl: cannot write the program cache {}", temporary.string()));
-      return;
-    }
-  }
-  std::filesystem::rename(temporary, target, error);
-  if (error) {
-    const std::string why = error.message();
-    std::filesystem::remove(temporary, error);
+  std::string why;
+  if (!strata::safe_io::write_private_file(folder, cache_file_name(key), bytes, why))
     strata_plugin::log(STRATA_LOG_WARNING,
-                       fmt::format("opencl: cannot rename into the program cache {}: {}", target.string(), why));
-  }
+                       fmt::format("opencl: cannot write the program cache in {}: {}", folder.path.string(), why));
 }
 
 }  // namespace strata_opencl

@@ -4,6 +4,7 @@
 
 #include <strata_plugin/host.hpp>
 #include <strata_plugin/op_check.hpp>
+#include <strata_safe_io/environment.hpp>
 
 #include <fmt/format.h>
 
@@ -21,11 +22,11 @@ constexpr std::uint64_t kStagedWriteLimit = 16ull << 20;
 constexpr std::uint32_t kFlushEvery = 16;
 
 MatmulEngine engine_from_environment() {
-  const char* text = std::getenv("STRATA_OPENCL_MATMUL");
-  if (text == nullptr || text[0] == '\0' || std::string_view(text) == "own") return MatmulEngine::own;
-  if (std::string_view(text) == "clblast") return MatmulEngine::clblast;
+  const std::optional<std::string> text = strata::safe_io::environment_variable("STRATA_OPENCL_MATMUL");
+  if (!text || *text == "own") return MatmulEngine::own;
+  if (*text == "clblast") return MatmulEngine::clblast;
   strata_plugin::log(STRATA_LOG_WARNING,
-                     fmt::format("opencl: STRATA_OPENCL_MATMUL={} is neither 'own' nor 'clblast'; using own", text));
+                     fmt::format("opencl: STRATA_OPENCL_MATMUL={} is neither 'own' nor 'clblast'; using own", *text));
   return MatmulEngine::own;
 }
 

@@ -1,6 +1,7 @@
 #include "device_spec.hpp"
 
 #include <strata_plugin/host.hpp>
+#include <strata_safe_io/environment.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -128,9 +129,9 @@ std::vector<DeviceSpec> parse_devices(std::string_view json) {
 }
 
 std::vector<DeviceSpec> devices_from_environment() {
-  const char* value = std::getenv(environment_variable);
-  if (value == nullptr || *value == '\0') return {};
-  const std::string text = value;
+  const std::optional<std::string> value = strata::safe_io::environment_variable(environment_variable);
+  if (!value) return {};
+  const std::string& text = *value;
   if (text.find_first_not_of(" \t\n") != std::string::npos && text[text.find_first_not_of(" \t\n")] == '{')
     return parse_devices(text);
   std::ifstream file(text);

@@ -8,6 +8,7 @@
 #include "vk_error.hpp"
 
 #include <strata_plugin/host.hpp>
+#include <strata_safe_io/environment.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -23,8 +24,8 @@ constexpr std::uint32_t max_hardware_queues = 4;
 
 // The variable is set to something other than "" or "0".
 bool set_in_environment(const char* variable) {
-  const char* value = std::getenv(variable);
-  return value != nullptr && std::string_view(value) != "" && std::string_view(value) != "0";
+  const std::optional<std::string> value = strata::safe_io::environment_variable(variable);
+  return value && *value != "0";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "vk_error.hpp"
 
 #include <strata_plugin/host.hpp>
+#include <strata_safe_io/environment.hpp>
 
 #include <cstdio>
 #include <cstdlib>
@@ -29,9 +30,8 @@ bool layer_installed(const char* name) {
 
 InstanceOptions InstanceOptions::from_environment() {
   InstanceOptions options;
-  const char* value = std::getenv("STRATA_VULKAN_VALIDATION");
-  if (value != nullptr) {
-    const std::string_view text(value);
+  if (const std::optional<std::string> value = strata::safe_io::environment_variable("STRATA_VULKAN_VALIDATION")) {
+    const std::string_view text(*value);
     options.validation = !text.empty() && text != "0";
     options.validation_selftest = text == "selftest";
   }

@@ -67,15 +67,16 @@ Pipelines::Pipelines(VkDevice device, const VkPhysicalDeviceProperties& properti
   }
 
   const PipelineCacheKey key = PipelineCacheKey::of(properties);
-  cache_path_ = pipeline_cache_path(key);
-  if (!cache_path_.empty()) loaded_cache_ = read_pipeline_cache(cache_path_, key);
+  cache_file_ = open_pipeline_cache_file(key);
+  if (cache_file_) loaded_cache_ = read_pipeline_cache(*cache_file_, key);
   auto cache_info = vk_struct<VkPipelineCacheCreateInfo>(VK_STRUCTURE_TYPE_PIPELINE_CACHE_CREATE_INFO);
   cache_info.initialDataSize = loaded_cache_.size();
   cache_info.pInitialData = loaded_cache_.empty() ? nullptr : loaded_cache_.data();
   VkResult result = vkCreatePipelineCache(device_, &cache_info, nullptr, &cache_);
   if (result != VK_SUCCESS && !loaded_cache_.empty()) {
     // The driver refused the data after all: start empty.
-    strata_plugin::log(STRATA_LOG_WARNING, "vulkan: the driver refused the pipeline cache " + cache_path_.string());
+    strata_plugin::log(STRATA_LOG_WARNING,
+                       "vulkan: the driver refused the pipeline cache " + cache_file_->path().string());
     loaded_cache_.clear();
     cache_info.initialDataSize = 0;
     cache_info.pInitialData = nullptr;
@@ -84,7 +85,7 @@ Pipelines::Pipelines(VkDevice device, const VkPhysicalDeviceProperties& properti
   if (result != VK_SUCCESS) cache_ = VK_NULL_HANDLE;  // work without a cache
   if (!loaded_cache_.empty())
     strata_plugin::log(STRATA_LOG_INFO, fmt::format("vulkan: loaded {} bytes of pipeline cache from {}",
-                                                    loaded_cache_.size(), cache_path_.string()));
+                                                    loaded_cache_.size(), cache_file_->path().string()));
 }
 
 Pipelines::~Pipelines() {
@@ -97,14 +98,14 @@ Pipelines::~Pipelines() {
 }
 
 void Pipelines::save_cache() {
-  if (cache_ == VK_NULL_HANDLE || cache_path_.empty() || !created_any_) return;
+  if (cache_ == VK_NULL_HANDLE || !cache_file_ || !created_any_) return;
   std::size_t size = 0;
   if (vkGetPipelineCacheData(device_, cache_, &size, nullptr) != VK_SUCCESS || size == 0) return;
   std::vector<std::uint8_t> data(size);
   if (vkGetPipelineCacheData(device_, cache_, &size, data.data()) != VK_SUCCESS) return;
   data.resize(size);
   if (data == loaded_cache_) return;  // nothing new: leave the file alone
-  write_pipeline_cache(cache_path_, data);
+  write_pipeline_cache(*cache_file_, data);
 }
 
 VkPipeline Pipelines::get(Shader shader) {

@@ -35,7 +35,7 @@ class Pipelines {
   VkDescriptorSetLayout set_layout_ = VK_NULL_HANDLE;
   VkPipelineLayout layout_ = VK_NULL_HANDLE;
   VkPipelineCache cache_ = VK_NULL_HANDLE;
-  std::filesystem::path cache_path_;
+  std::optional<PipelineCacheFile> cache_file_;
   std::vector<std::uint8_t> loaded_cache_;
   std::mutex mutex_;
   std::array<VkPipeline, shader_count> pipelines_{};

@@ -10,6 +10,7 @@
 #include <strata_plugin/dtype.hpp>
 #include <strata_plugin/host.hpp>
 #include <strata_plugin/op_check.hpp>
+#include <strata_safe_io/environment.hpp>
 
 #include <fmt/format.h>
 
@@ -50,12 +51,12 @@ void check_range(const Buffer& buffer, std::uint64_t offset, std::uint64_t size,
 }
 
 MatmulEngine matmul_engine_from_environment() {
-  const char* text = std::getenv("STRATA_VULKAN_MATMUL");
-  if (text == nullptr || text[0] == '\0' || std::string_view(text) == "auto") return MatmulEngine::automatic;
-  if (std::string_view(text) == "coopmat") return MatmulEngine::coopmat;
-  if (std::string_view(text) == "tiled") return MatmulEngine::tiled;
+  const std::optional<std::string> text = strata::safe_io::environment_variable("STRATA_VULKAN_MATMUL");
+  if (!text || *text == "auto") return MatmulEngine::automatic;
+  if (*text == "coopmat") return MatmulEngine::coopmat;
+  if (*text == "tiled") return MatmulEngine::tiled;
   strata_plugin::log(STRATA_LOG_WARNING,
-                     fmt::format("vulkan: STRATA_VULKAN_MATMUL={} is not auto, coopmat or tiled; using auto", text));
+                     fmt::format("vulkan: STRATA_VULKAN_MATMUL={} is not auto, coopmat or tiled; using auto", *text));
   return MatmulEngine::automatic;
 }
 

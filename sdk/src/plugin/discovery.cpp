@@ -1,6 +1,6 @@
 #include "plugin/discovery.hpp"
 
-#include "core/environment.hpp"
+#include <strata_safe_io/environment.hpp>
 
 #include <dlfcn.h>
 
@@ -63,6 +63,6 @@ std::vector<PluginCandidate> plugins_from_path_list(const std::string& list) {
   return candidates;
 }
 
-std::string plugin_path_variable() { return environment_variable("STRATA_PLUGIN_PATH").value_or(""); }
+std::string plugin_path_variable() { return safe_io::environment_variable("STRATA_PLUGIN_PATH").value_or(""); }
 
 }  // namespace strata::detail

@@ -140,6 +140,21 @@ TEST(VulkanCache, CorruptCacheFileIsIgnoredAndReplaced) {
   fs::remove_all(dir);
 }
 
+TEST(VulkanCache, NothingIsUsedFromAFolderOthersMayWrite) {
+  const fs::path dir = fresh_dir("strata-vulkan-shared");
+  ScopedEnv cache_dir("STRATA_CACHE_DIR", dir.string());
+  PluginHost host;
+  if (!run_softmax_through_the_abi(host)) SKIP_OR_FAIL_WITHOUT_DEVICE();
+  ASSERT_EQ(cache_files(dir).size(), 1u);
+  fs::permissions(dir / "vulkan", fs::perms::all);  // 0777: anyone could plant a blob
+  PluginHost::clear_logs();
+  ASSERT_TRUE(run_softmax_through_the_abi(host));
+  EXPECT_TRUE(PluginHost::logged("no pipeline cache: ")) << "the refusal is logged";
+  EXPECT_TRUE(PluginHost::logged("writable by other users"));
+  EXPECT_FALSE(PluginHost::logged("loaded"));
+  fs::remove_all(dir);
+}
+
 TEST(VulkanProbe, CountsDevicesAndReportsZeroWithoutADriver) {
   PluginHost host;
   std::uint32_t count = 0;

@@ -1,9 +1,9 @@
 // The calibration cache on disk: entries round-trip; anything damaged, foreign or for another
 // plugin version or driver is ignored; folders others may write are refused; planted symlinks
 // are never followed.
+#include <strata_safe_io/private_file.hpp>
 #include <strata_test/temp_dir.hpp>
 #include "calibration/cache_entry.hpp"
-#include "calibration/cache_files.hpp"
 
 #include <strata/calibration.hpp>
 #include <strata/error.hpp>
@@ -255,8 +255,8 @@ TEST(CalibrationCache, ASymlinkPlantedAsTheTemporaryFileIsNotFollowed) {
   write_text(victim, "precious");
   const std::string entry_name = detail::cache_entry_file_name(sample_device());
   // The writer's first temporary name, and the dangling kind too: O_CREAT would create its target.
-  fs::create_symlink(victim, dir.path() / detail::cache_temp_file_name(entry_name, ::getpid(), 0));
-  fs::create_symlink(dir.path() / "created.txt", dir.path() / detail::cache_temp_file_name(entry_name, ::getpid(), 1));
+  fs::create_symlink(victim, dir.path() / safe_io::temp_file_name(entry_name, ::getpid(), 0));
+  fs::create_symlink(dir.path() / "created.txt", dir.path() / safe_io::temp_file_name(entry_name, ::getpid(), 1));
   write_cached_measurements(sample_device(), sample_measurements(), dir.path());
   EXPECT_EQ(read_text(victim), "precious");
   EXPECT_FALSE(fs::exists(dir.path() / "created.txt"));

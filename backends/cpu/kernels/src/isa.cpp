@@ -2,6 +2,7 @@
 #include <strata_cpu/isa.hpp>
 
 #include <strata_plugin/host.hpp>
+#include <strata_safe_io/environment.hpp>
 
 #include "vec_kernels.hpp"
 
@@ -35,8 +36,7 @@ bool cpu_has_avx2() {
 }
 
 Isa initial_isa() {
-  const char* forced = std::getenv("STRATA_CPU_ISA");
-  if (forced != nullptr && std::string(forced) == "generic") return Isa::generic;
+  if (strata::safe_io::environment_variable("STRATA_CPU_ISA") == "generic") return Isa::generic;
   return best_isa();
 }
 

@@ -1,4 +1,4 @@
-#include "calibration/private_dir.hpp"
+#include <strata_safe_io/private_dir.hpp>
 
 #include <fmt/format.h>
 
@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace strata::detail {
+namespace strata::safe_io {
 
 std::optional<PrivateDir> open_private_dir(const std::filesystem::path& path, std::string& why) {
   why.clear();
@@ -53,4 +53,4 @@ bool create_private_dirs(const std::filesystem::path& path, std::string& why) {
   return true;
 }
 
-}  // namespace strata::detail
+}  // namespace strata::safe_io

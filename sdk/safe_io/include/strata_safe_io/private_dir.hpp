@@ -3,13 +3,13 @@
 // cannot be swapped for another between the check and the use.
 #pragma once
 
-#include "calibration/unique_fd.hpp"
+#include <strata_safe_io/unique_fd.hpp>
 
 #include <filesystem>
 #include <optional>
 #include <string>
 
-namespace strata::detail {
+namespace strata::safe_io {
 
 struct PrivateDir {
   UniqueFd fd;
@@ -24,4 +24,4 @@ std::optional<PrivateDir> open_private_dir(const std::filesystem::path& path, st
 // (open_private_dir judges the ones the cache uses). Returns false with the reason in `why`.
 bool create_private_dirs(const std::filesystem::path& path, std::string& why);
 
-}  // namespace strata::detail
+}  // namespace strata::safe_io

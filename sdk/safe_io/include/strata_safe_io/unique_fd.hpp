@@ -5,7 +5,7 @@
 
 #include <utility>
 
-namespace strata::detail {
+namespace strata::safe_io {
 
 class UniqueFd {
  public:
@@ -34,4 +34,4 @@ class UniqueFd {
   int fd_ = -1;
 };
 
-}  // namespace strata::detail
+}  // namespace strata::safe_io

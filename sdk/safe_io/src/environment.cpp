@@ -1,8 +1,8 @@
-#include "core/environment.hpp"
+#include <strata_safe_io/environment.hpp>
 
 #include <cstdlib>
 
-namespace strata::detail {
+namespace strata::safe_io {
 
 std::optional<std::string> environment_variable(const char* name) {
   const char* value = secure_getenv(name);
@@ -10,4 +10,4 @@ std::optional<std::string> environment_variable(const char* name) {
   return std::string(value);
 }
 
-}  // namespace strata::detail
+}  // namespace strata::safe_io
