@@ -1,5 +1,5 @@
-// `strata devices`: every device found, and with --verbose its speeds (reported and measured),
-// its plugin and driver, and the plugins skipped and why. Measures nothing: the measured figures
+// `strata devices`: every device found and every plugin skipped (one line each, with why), and with
+// --verbose each device's speeds (reported and measured), its plugin and driver. Measures nothing: the measured figures
 // are those of the calibration cache (`strata calibrate` takes them).
 #include "commands.hpp"
 #include "measurement_text.hpp"
@@ -115,7 +115,7 @@ nlohmann::json to_json(const Runtime& runtime) {
 }
 
 void print_table(const Runtime& runtime, bool verbose) {
-  if (runtime.devices().empty()) fmt::print("no devices found (`strata devices --verbose` says why)\n");
+  if (runtime.devices().empty()) fmt::print("no devices found\n");
   for (const Device& device : runtime.devices()) {
     const DeviceInfo& info = device.info();
     fmt::print("{:<10} {:<5} {} (from the {} plugin)\n", info.name, to_string(info.kind), info.description,
@@ -133,7 +133,7 @@ void print_table(const Runtime& runtime, bool verbose) {
       if (verbose)
         fmt::print("plugin {} {} (ABI {}.{}): {} device(s) from {}\n", report.name, report.version,
                    report.abi_version >> 16, report.abi_version & 0xffff, report.device_count, report.path.string());
-    } else if (verbose) {
+    } else {
       fmt::print("skipped {}: {}\n", report.path.string(), report.reason);
     }
   }
@@ -145,7 +145,7 @@ void add_devices_command(CLI::App& app) {
   auto options = std::make_shared<DevicesOptions>();
   auto* command = app.add_subcommand("devices", "List the devices of every backend plugin found");
   command->add_flag("-v,--verbose", options->verbose,
-                    "Also show ids, speeds (reported and measured), drivers, and the plugins skipped and why");
+                    "Also show ids, speeds (reported and measured), drivers and the plugins loaded");
   command->add_flag("--json", options->json, "Print the devices and plugins as JSON");
   command->callback([options] {
     Runtime runtime;

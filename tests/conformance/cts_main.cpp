@@ -2,6 +2,7 @@
 // runs every op case and device check on each of its devices, prints a table per op and dtype,
 // and exits 0 (pass), 1 (fail), 2 (usage error) or 3 (no device of that backend here).
 #include "case_catalogue.hpp"
+#include "child_process.hpp"
 #include "device_checks.hpp"
 #include "op_checks.hpp"
 #include "options.hpp"
@@ -159,15 +160,28 @@ int run(const Options& options) {
 }  // namespace
 }  // namespace strata_cts
 
-int main(int argc, char** argv) {
-  const auto parsed = strata_cts::parse_options(argc, argv);
-  if (const int* code = std::get_if<int>(&parsed)) return *code;
+namespace strata_cts {
+namespace {
+
+int run_reporting_errors(const Options& options) {
   try {
-    return strata_cts::run(std::get<strata_cts::Options>(parsed));
+    return run(options);
   } catch (const strata::Error& error) {
-    fmt::print(stderr, "strata-cts: {} error: {}\n", strata::to_string(error.code()), error.what());
+    fmt::print(stderr, "strata-cts: error ({}): {}\n", strata::to_string(error.code()), error.what());
   } catch (const std::exception& error) {
     fmt::print(stderr, "strata-cts: error: {}\n", error.what());
   }
-  return strata_cts::exit_fail;
+  return exit_fail;
+}
+
+}  // namespace
+}  // namespace strata_cts
+
+int main(int argc, char** argv) {
+  const auto parsed = strata_cts::parse_options(argc, argv);
+  if (const int* code = std::get_if<int>(&parsed)) return *code;
+  const strata_cts::Options& options = std::get<strata_cts::Options>(parsed);
+  if (!options.child_process) return strata_cts::run_reporting_errors(options);
+  return strata_cts::run_in_child_process([&] { return strata_cts::run_reporting_errors(options); },
+                                          options.time_limit_seconds);
 }

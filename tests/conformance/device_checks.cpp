@@ -52,7 +52,7 @@ void run_device_checks(const TestContext& context, std::vector<Result>& results)
       result.message = failed.what();
     } catch (const strata::Error& error) {
       result.status = Status::fail;
-      result.message = fmt::format("{} error: {}", strata::to_string(error.code()), error.what());
+      result.message = fmt::format("error ({}): {}", strata::to_string(error.code()), error.what());
     } catch (const std::exception& error) {
       result.status = Status::fail;
       result.message = fmt::format("unexpected exception: {}", error.what());

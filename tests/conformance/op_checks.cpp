@@ -93,7 +93,7 @@ void run_op_cases(const TestContext& context, const std::vector<OpCase>& cases, 
       judge(context, queue, reference_queue ? &*reference_queue : nullptr, c, result);
     } catch (const strata::Error& error) {
       result.status = Status::fail;
-      result.message = fmt::format("{} error: {}", strata::to_string(error.code()), error.what());
+      result.message = fmt::format("error ({}): {}", strata::to_string(error.code()), error.what());
       queue = context.device.create_queue();  // a failed queue may be unusable; start afresh
     } catch (const std::exception& error) {
       result.status = Status::fail;

@@ -48,6 +48,12 @@ std::variant<Options, int> parse_options(int argc, char** argv) {
                "an op the device refuses on a dtype it claims is a failure (for reference backends)");
   app.add_option("--threads", o.threads, "threads in the concurrency check")->check(CLI::Range(1, 64));
   app.add_flag("-v,--verbose", o.verbose, "print every test as it runs");
+  app.add_flag("--child-process", o.child_process,
+               "load and test the backend in a child process: one that crashes or hangs fails the run with the "
+               "reason instead of taking strata-cts down");
+  app.add_option("--time-limit", o.time_limit_seconds,
+                 "with --child-process: seconds the whole run may take before the child is killed (default 1800)")
+      ->check(CLI::PositiveNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -28,6 +28,8 @@ struct Options {
   bool require_support = false;  // refusing an op on a claimed dtype is a failure
   int threads = 4;
   bool verbose = false;
+  bool child_process = false;        // run the suite in a child: a crash or hang fails, it does not kill
+  double time_limit_seconds = 1800;  // with child_process: the child's time before it is killed
 
   bool selected(const std::string& name) const;
 };

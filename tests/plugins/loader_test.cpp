@@ -1,7 +1,11 @@
 // The loader against plugins that are broken in every way the C ABI allows.
 #include <strata/strata.hpp>
 
+#include <strata_test/temp_dir.hpp>
+
 #include <gtest/gtest.h>
+
+#include <sys/stat.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -245,6 +249,39 @@ TEST(PluginLoader, EnvironmentPathScansFoldersAndIgnoresRelativeEntries) {
   EXPECT_FALSE(runtime.find_device("test_failing_init:0").has_value());
 }
 
+TEST(PluginLoader, APluginThatCannotDescribeItsDeviceIsSkippedAlone) {
+  strata::RuntimeOptions options;
+  options.load_installed_plugins = false;
+  options.load_environment_plugins = false;
+  options.plugin_files = {plugin("properties_fail"), plugin("good")};
+  const strata::Runtime runtime(options);
+  ASSERT_EQ(runtime.plugins().size(), 2u);
+  EXPECT_FALSE(runtime.plugins()[0].loaded);
+  EXPECT_NE(runtime.plugins()[0].reason.find("the test device has no properties"), std::string::npos)
+      << runtime.plugins()[0].reason;
+  EXPECT_TRUE(runtime.plugins()[1].loaded);
+  ASSERT_EQ(runtime.devices().size(), 1u);
+  EXPECT_EQ(runtime.devices()[0].name(), "test_good:0");
+}
+
+TEST(PluginLoader, AnUnknownDeviceOfASkippedPluginNamesThePluginAndWhy) {
+  strata::RuntimeOptions options;
+  options.load_installed_plugins = false;
+  options.load_environment_plugins = false;
+  options.plugin_files = {plugin("failing_init"), plugin("good")};
+  const strata::Runtime runtime(options);
+  try {
+    runtime.device("test_failing_init:0");
+    FAIL();
+  } catch (const strata::Error& error) {
+    const std::string text = error.what();
+    EXPECT_NE(text.find("the test_failing_init plugin (" + plugin("failing_init").string() + ") was skipped"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("the test driver refuses to start"), std::string::npos) << text;
+  }
+}
+
 TEST(PluginLoader, UnknownDeviceNameListsTheDevicesThatExist) {
   strata::Runtime runtime = runtime_with("good");
   try {
@@ -266,6 +303,56 @@ TEST(PluginLoader, ObjectsKeepThePluginAliveAfterTheRuntimeIsGone) {
   }
   EXPECT_NE(buffer.host_pointer(), nullptr);
   expect_round_trip(*device);
+}
+
+// A copy of the good test plugin in a fresh private folder, to change its permissions.
+std::filesystem::path copy_of_good_plugin(const strata_test::TempDir& dir) {
+  const std::filesystem::path copy = dir.path() / "libstrata_backend_test_copy.so";
+  std::filesystem::copy_file(plugin("good"), copy);
+  ::chmod(copy.c_str(), 0755);
+  return copy;
+}
+
+strata::PluginReport load_only(const std::filesystem::path& file) {
+  strata::RuntimeOptions options;
+  options.load_installed_plugins = false;
+  options.load_environment_plugins = false;
+  options.plugin_files = {file};
+  strata::Runtime runtime(options);
+  return only_report(runtime);
+}
+
+TEST(PluginLoader, AFileOrFolderOthersMayWriteIsNeverLoaded) {
+  const strata_test::TempDir dir;
+  const std::filesystem::path copy = copy_of_good_plugin(dir);
+  ASSERT_TRUE(load_only(copy).loaded) << "the private copy loads";
+
+  ASSERT_EQ(::chmod(copy.c_str(), 0777), 0);
+  strata::PluginReport report = load_only(copy);
+  EXPECT_FALSE(report.loaded);
+  EXPECT_NE(report.reason.find("is writable by other users"), std::string::npos) << report.reason;
+  EXPECT_NE(report.reason.find("chmod go-w " + copy.string()), std::string::npos) << "the fix is named";
+
+  ASSERT_EQ(::chmod(copy.c_str(), 0755), 0);
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0777), 0);
+  report = load_only(copy);
+  EXPECT_FALSE(report.loaded);
+  EXPECT_NE(report.reason.find("its folder " + dir.path().string()), std::string::npos) << report.reason;
+}
+
+TEST(PluginLoader, AFolderAboveOthersMayWriteIsRefusedUnlessSticky) {
+  const strata_test::TempDir dir;
+  const std::filesystem::path inner = dir.path() / "plugins";
+  std::filesystem::create_directory(inner);
+  ::chmod(inner.c_str(), 0755);
+  std::filesystem::copy_file(plugin("good"), inner / "libstrata_backend_test_copy.so");
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0777), 0);
+  strata::PluginReport report = load_only(inner / "libstrata_backend_test_copy.so");
+  EXPECT_FALSE(report.loaded);
+  EXPECT_NE(report.reason.find("without the sticky bit"), std::string::npos) << report.reason;
+  // Sticky, as /tmp is: others may not replace the folder below, so the plugin loads.
+  ASSERT_EQ(::chmod(dir.path().c_str(), 01777), 0);
+  EXPECT_TRUE(load_only(inner / "libstrata_backend_test_copy.so").loaded);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #define MODE_REFUSES_HOST 9
 #define MODE_UNTRUSTED_PROPERTIES 10 /* 1.1 fields a host must not trust */
 #define MODE_STRAY_1_1_FIELDS 11     /* says ABI 1.0, yet sets 1.1 fields a 1.0 plugin could not mean */
+#define MODE_PROPERTIES_FAIL 12      /* starts, then cannot describe its device */
 
 #ifndef TEST_MODE
 #error "define TEST_MODE"
@@ -83,6 +84,7 @@ static strata_status* device_get(strata_backend* backend, uint32_t index, strata
 
 static strata_status* device_properties(strata_device* device, strata_device_properties* props) {
   strata_device_properties full;
+  if (TEST_MODE == MODE_PROPERTIES_FAIL) return error(STRATA_STATUS_INTERNAL, "the test device has no properties");
   (void)device;
   memset(&full, 0, sizeof full);
   full.struct_size = props->struct_size;

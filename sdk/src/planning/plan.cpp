@@ -5,6 +5,7 @@
 #include "planning/plan_report.hpp"
 #include "planning/planner_registry.hpp"
 #include "planning/shortfall.hpp"
+#include "runtime/skipped_plugins.hpp"
 
 #include <strata/error.hpp>
 #include <strata/planner.hpp>
@@ -156,6 +157,16 @@ PlanResult plan_with_map(const ModelGraph& graph, const std::vector<DeviceInfo>&
 
 namespace {
 
+// `error` again, with a note for each named device that is missing because its plugin was skipped.
+[[noreturn]] void rethrow_with_skipped_plugins(const Error& error, const Runtime& runtime,
+                                               const std::vector<std::string>& names) {
+  std::string notes;
+  for (const std::string& name : names)
+    if (!runtime.find_device(name)) notes += detail::skipped_plugin_note(runtime.plugins(), name);
+  if (notes.empty()) throw error;
+  throw Error(error.code(), error.what() + notes);
+}
+
 std::vector<DeviceInfo> infos_of(const Runtime& runtime) {
   std::vector<DeviceInfo> infos;
   for (const Device& device : runtime.devices()) infos.push_back(device.info());
@@ -173,12 +184,22 @@ PlanOptions::Supports device_support(const Runtime& runtime) {
 
 PlanResult plan(const ModelGraph& graph, const Runtime& runtime, std::string_view strategy, PlanOptions options) {
   if (!options.supports) options.supports = device_support(runtime);
-  return plan(graph, infos_of(runtime), strategy, options);
+  try {
+    return plan(graph, infos_of(runtime), strategy, options);
+  } catch (const Error& error) {
+    rethrow_with_skipped_plugins(error, runtime, {std::string(strategy)});
+  }
 }
 
 PlanResult plan_with_map(const ModelGraph& graph, const Runtime& runtime, const DeviceMap& map, PlanOptions options) {
   if (!options.supports) options.supports = device_support(runtime);
-  return plan_with_map(graph, infos_of(runtime), map, options);
+  try {
+    return plan_with_map(graph, infos_of(runtime), map, options);
+  } catch (const Error& error) {
+    std::vector<std::string> targets;
+    for (const auto& [prefix, target] : map.entries()) targets.push_back(target);
+    rethrow_with_skipped_plugins(error, runtime, targets);
+  }
 }
 
 }  // namespace strata

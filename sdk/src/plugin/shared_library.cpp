@@ -1,5 +1,7 @@
 #include "plugin/shared_library.hpp"
 
+#include "plugin/trusted_file.hpp"
+
 #include <strata/error.hpp>
 
 #include <dlfcn.h>
@@ -7,6 +9,8 @@
 namespace strata::detail {
 
 std::shared_ptr<SharedLibrary> SharedLibrary::open(const std::filesystem::path& path) {
+  if (std::string why = untrusted_plugin_file(path); !why.empty())
+    throw Error(StatusCode::unavailable, "not loaded: " + why);
   // RTLD_LOCAL keeps each plugin's symbols to itself, so two plugins may use different
   // versions of the same helper library. RTLD_NODELETE keeps the code mapped after dlclose:
   // drivers and thread pools (TBB, OpenBLAS, GPU runtimes) leave threads running in it.

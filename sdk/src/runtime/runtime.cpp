@@ -2,6 +2,7 @@
 #include "calibration/calibration_rules.hpp"
 #include "core/log.hpp"
 #include "plugin/discovery.hpp"
+#include "runtime/skipped_plugins.hpp"
 #include "runtime/state.hpp"
 
 #include <strata/error.hpp>
@@ -42,8 +43,17 @@ struct RuntimeState {
           return plugins.back();
         }
       }
-      loaded_files.insert(canonical);
-      add_devices(plugin, report.version);
+      try {
+        add_devices(plugin, report.version);
+        loaded_files.insert(canonical);
+      } catch (const std::exception& failure) {
+        // A plugin that fails after its entry point is skipped like one whose probe fails: other
+        // plugins' devices stay usable.
+        report.loaded = false;
+        report.device_count = 0;
+        report.reason = failure.what();
+        logger().info("skipping plugin {}: {}", path.string(), report.reason);
+      }
     }
     plugins.push_back(std::move(report));
     return plugins.back();
@@ -57,7 +67,9 @@ struct RuntimeState {
                                         : "");
   }
 
+  // All of the plugin's devices, or none (the first that cannot be described throws).
   void add_devices(const std::shared_ptr<BackendPlugin>& plugin, const std::string& plugin_version) {
+    std::vector<Device> added;
     const auto& handles = plugin->devices();
     const std::string backend = plugin->api().name;
     for (std::size_t i = 0; i < handles.size(); ++i) {
@@ -71,8 +83,9 @@ struct RuntimeState {
       if (state->info.plugin_version.empty()) state->info.plugin_version = plugin_version;
       if (calibration_cache && !state->info.caps.exact_speeds)
         state->info.measured = read_cached_measurements(state->info, *calibration_cache);
-      devices.emplace_back(std::move(state));
+      added.emplace_back(std::move(state));
     }
+    devices.insert(devices.end(), std::make_move_iterator(added.begin()), std::make_move_iterator(added.end()));
   }
 };
 
@@ -114,9 +127,9 @@ Device Runtime::device(std::string_view name) const {
   std::string names;
   for (const Device& device : state_->devices) names += (names.empty() ? "" : ", ") + device.name();
   throw Error(StatusCode::invalid_argument,
-              fmt::format("no device named '{}'; the devices here are: {} (`strata devices --verbose` says why "
-                          "others are missing)",
-                          name, names.empty() ? "none" : names));
+              fmt::format("no device named '{}'; the devices here are: {}{} (`strata devices` lists the plugins "
+                          "skipped and why)",
+                          name, names.empty() ? "none" : names, detail::skipped_plugin_note(state_->plugins, name)));
 }
 
 void Runtime::load_plugin(const std::filesystem::path& path) {

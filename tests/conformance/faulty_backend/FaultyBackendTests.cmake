@@ -35,6 +35,9 @@ function(strata_cts_fault_test name fault rc output)
     # The leak is the injected bug strata-cts must report; under a sanitizer build LeakSanitizer
     # would otherwise abort at exit with its own report first.
     list(APPEND environment "ASAN_OPTIONS=detect_leaks=0")
+  elseif(fault STREQUAL "crash_in_entry")
+    # Under a sanitizer build the crash must stay a signal, not become AddressSanitizer's exit.
+    list(APPEND environment "ASAN_OPTIONS=handle_segv=0")
   endif()
   set_tests_properties(cts.${name} PROPERTIES ENVIRONMENT "${environment}" LABELS conformance)
 endfunction()
@@ -49,7 +52,7 @@ strata_cts_fault_test(catches.unwritten_output partial_write 1 "silu/f32/31 +FAI
 strata_cts_fault_test(catches.input_written write_input 1 "input 0 changed" --filter matmul/f32/1x64x64)
 strata_cts_fault_test(catches.leak leak 1 "free memory fell" --filter device/memory-returned)
 strata_cts_fault_test(catches.no_oom no_oom 1 "succeeded" --filter device/allocation-too-large)
-strata_cts_fault_test(catches.false_claim claim_gelu 1 "gelu/f32/31 +FAIL +unsupported error" --filter gelu/f32/31)
+strata_cts_fault_test(catches.false_claim claim_gelu 1 "gelu/f32/31 +FAIL +error \\(unsupported\\)" --filter gelu/f32/31)
 strata_cts_fault_test(catches.accepted_invalid_op accept_invalid 1 "was accepted" --filter device/invalid-op-rejected)
 strata_cts_fault_test(catches.unterminated_driver unterminated_driver 1 "device/properties-1.1 +FAIL .*no NUL"
                       --filter device/properties-1.1)
@@ -63,3 +66,13 @@ strata_cts_fault_test(catches.exact_without_speeds exact_without_speeds 1
 strata_cts_fault_test(refusal_is_not_failure refuse_softmax 0 "softmax +f32 +no +-" --filter softmax/*)
 strata_cts_fault_test(refusal_fails_with_require_support refuse_softmax 1 "refused by supports_op" --filter softmax/*
                       --require-support)
+
+# A backend that fails after its entry point, crashes or hangs: a failed run with the reason, never
+# a dead or stuck strata-cts (--child-process), and no "internal error error" in the message.
+strata_cts_fault_test(survives.properties_fail properties_fail 1
+                      "could not be used: .*reading device properties: faulty: no properties today")
+strata_cts_fault_test(survives.crash_in_entry crash_in_entry 1 "crashed the process \\(signal 11" --child-process)
+strata_cts_fault_test(survives.crash_in_submit crash_in_submit 1 "crashed the process \\(signal 6"
+                      --child-process --filter add/f32/7x33)
+strata_cts_fault_test(survives.hang_in_probe hang_in_probe 1 "did not finish within 3 s" --child-process
+                      --time-limit 3)

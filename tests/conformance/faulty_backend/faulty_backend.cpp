@@ -5,10 +5,13 @@
 #include "sample.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 // This target renames the sample's entry point to sample_inner_entry (see
@@ -35,6 +38,11 @@ enum class Fault {
   unknown_sharing,       // sharing left UNKNOWN
   cpu_shares_nothing,    // a CPU-kind device claims sharing NONE
   exact_without_speeds,  // STRATA_CAP_EXACT_SPEEDS with a speed figure of 0
+  properties_fail,       // device_properties fails
+  // Faults that end or stop the process: strata-cts --child-process must survive them.
+  crash_in_entry,   // the entry point dereferences a null pointer
+  hang_in_probe,    // probe never returns
+  crash_in_submit,  // the first submitted op aborts the process
 };
 
 Fault fault = Fault::none;
@@ -57,7 +65,11 @@ Fault read_fault() {
                                                        {"unterminated_driver", Fault::unterminated_driver},
                                                        {"unknown_sharing", Fault::unknown_sharing},
                                                        {"cpu_shares_nothing", Fault::cpu_shares_nothing},
-                                                       {"exact_without_speeds", Fault::exact_without_speeds}};
+                                                       {"exact_without_speeds", Fault::exact_without_speeds},
+                                                       {"properties_fail", Fault::properties_fail},
+                                                       {"crash_in_entry", Fault::crash_in_entry},
+                                                       {"hang_in_probe", Fault::hang_in_probe},
+                                                       {"crash_in_submit", Fault::crash_in_submit}};
   for (const auto& [key, value] : faults)
     if (key == name) return value;
   return Fault::none;
@@ -69,6 +81,8 @@ std::uint64_t bytes(const strata_tensor& t) {
 }
 
 strata_status* device_properties(strata_device* device, strata_device_properties* inout_props) {
+  if (fault == Fault::properties_fail)
+    return sample::host->status_create(STRATA_STATUS_INTERNAL, "faulty: no properties today");
   if (strata_status* status = inner->device_properties(device, inout_props)) return status;
   if (inout_props->struct_size < sizeof(strata_device_properties)) return nullptr;  // an older host
   switch (fault) {
@@ -133,7 +147,13 @@ void damage_after(const strata_op& op, const std::vector<std::byte>& saved_last)
   }
 }
 
+strata_status* probe(uint32_t* out_device_count) {
+  while (fault == Fault::hang_in_probe) std::this_thread::sleep_for(std::chrono::hours(1));
+  return inner->probe(out_device_count);
+}
+
 strata_status* submit(strata_queue* queue, const strata_op* ops, uint32_t count) {
+  if (fault == Fault::crash_in_submit) std::abort();
   if (fault == Fault::accept_invalid) {
     for (uint32_t i = 0; i < count; ++i) {
       bool unsupported = false;
@@ -172,9 +192,11 @@ strata_status* buffer_allocate(strata_device* device, uint64_t size, strata_buff
 
 extern "C" STRATA_PLUGIN_EXPORT strata_status* strata_backend_entry(const strata_host_api* host,
                                                                     const strata_backend_api** out_api) {
-  if (strata_status* status = sample_inner_entry(host, &inner)) return status;
   fault = read_fault();
+  if (fault == Fault::crash_in_entry) std::raise(SIGSEGV);
+  if (strata_status* status = sample_inner_entry(host, &inner)) return status;
   table = *inner;
+  table.probe = probe;
   table.name = "faulty";
   table.device_properties = device_properties;
   table.device_supports_op = supports_op;

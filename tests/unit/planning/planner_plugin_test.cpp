@@ -71,6 +71,13 @@ TEST(PlannerPlugins, BrokenPluginsAreRefusedWithTheReason) {
   EXPECT_THROW(load_planner_plugin("/nonexistent/libplanner.so"), Error);
 }
 
+TEST(PlannerPlugins, ARelativePathIsRefusedAsForBackends) {
+  // dlopen would resolve "./x.so" against the current folder: never searched for plugins.
+  EXPECT_NE(error_of([] { load_planner_plugin("./libstrata_planner_sample.so"); }, StatusCode::unavailable)
+                .find("plugins are loaded by absolute path only"),
+            std::string::npos);
+}
+
 TEST(PlannerPlugins, APluginBuiltForPlannerAbi10KeepsWorking) {
   // Its table ends before `flags`: the host must not read past it, gives it one device of the
   // host's cores (it cannot know that PoCL and cpu are the same cores), and keeps the offload
