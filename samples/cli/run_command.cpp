@@ -214,6 +214,17 @@ void run(const RunOptions& options) {
   const Checkpoint checkpoint = Checkpoint::open(model_dir);
   const ModelConfig& config = checkpoint.config();
   const std::vector<std::int32_t> prompt = prompt_tokens(options, config);
+  // Checked before anything is measured or loaded: a request that cannot fit fails now, not
+  // halfway through the output.
+  const auto prompt_size = static_cast<std::int64_t>(prompt.size());
+  const std::int64_t room = options.context > 0 ? options.context : config.context_limit();
+  if (options.max_new_tokens > room - prompt_size)
+    throw Error(
+        StatusCode::invalid_argument,
+        fmt::format("the prompt's {} tokens and --max-new-tokens {} do not fit the context of {} tokens ({}); "
+                    "lower --max-new-tokens{}",
+                    prompt_size, options.max_new_tokens, room, options.context > 0 ? "--context" : "the model's limit",
+                    options.context > 0 ? " or raise --context" : ""));
   const std::int64_t context =
       options.context > 0 ? options.context
                           : std::min(config.context_limit(), static_cast<std::int64_t>(prompt.size()) +
@@ -317,7 +328,8 @@ void add_run_command(CLI::App& app) {
       ->capture_default_str();
   command->add_option("--max-memory", options->max_memory,
                       "memory budgets: DEVICE=SIZE,... (e.g. opencl:0=2GiB,cpu=8GB)");
-  command->add_option("--context", options->context, "tokens the KV cache holds (default: prompt + new tokens)");
+  command->add_option("--context", options->context, "tokens the KV cache holds (default: prompt + new tokens)")
+      ->check(CLI::NonNegativeNumber);
   command->add_option("--kv-dtype", options->kv_dtype, "KV cache dtype: f32 or f16 (default: the model's width)");
   command->add_option("--temperature", options->temperature, "0 = greedy")->capture_default_str();
   command->add_option("--top-k", options->top_k, "sample among the k likeliest tokens (0 = all)")

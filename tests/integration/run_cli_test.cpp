@@ -133,5 +133,20 @@ TEST_F(RunCommand, AMapThatSendsALayerWhereItCannotRunFailsBeforeLoading) {
   EXPECT_EQ(outcome.err.find("loading:"), std::string::npos) << "it loaded before refusing: " << outcome.err;
 }
 
+TEST_F(RunCommand, TokenCountsThatCannotFitFailBeforeAnythingLoads) {
+  // INT64_MAX once wrapped into a negative context; with --context the check was skipped and the
+  // run failed halfway through its output.
+  for (const char* arguments : {"run --max-new-tokens 9223372036854775807", "run --context 100 --max-new-tokens 90"}) {
+    const Outcome outcome = run(arguments);
+    EXPECT_NE(outcome.status, 0) << arguments;
+    EXPECT_NE(outcome.err.find("do not fit the context of"), std::string::npos) << arguments << ": " << outcome.err;
+    EXPECT_EQ(outcome.err.find("loading:"), std::string::npos) << "it loaded before refusing: " << outcome.err;
+    EXPECT_TRUE(outcome.out.empty()) << outcome.out;
+  }
+  const Outcome negative = run("run --context -5");
+  EXPECT_NE(negative.status, 0);
+  EXPECT_NE(negative.err.find("--context"), std::string::npos) << negative.err;
+}
+
 }  // namespace
 }  // namespace strata

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <memory>
 
 namespace strata {
@@ -96,6 +97,8 @@ TEST_F(SessionTest, TheContextIsEnforcedWithAClearError) {
   } catch (const Error& error) {
     EXPECT_NE(std::string(error.what()).find("exceed the context of 40 tokens"), std::string::npos) << error.what();
   }
+  options.max_new_tokens = std::numeric_limits<std::int64_t>::max();  // must not wrap around into "fits"
+  EXPECT_THROW(generate(session, std::span(prompt).first(25), options), Error);
   EXPECT_EQ(session.position(), 0);
 
   const std::vector<std::int32_t> bad = {65, 256};
@@ -284,6 +287,35 @@ TEST_F(SessionTest, RandomWeightsAreRepeatableInEveryDtype) {
     expect_close(logits, b.forward(std::vector<std::int32_t>{5, 6, 7}), 0.0f);
     for (float value : logits) ASSERT_TRUE(std::isfinite(value));
   }
+}
+
+TEST_F(SessionTest, NonFiniteLogitsStopWithTheFirstUnitThatWentWrong) {
+  const ModelGraph graph = build_model_graph(hand_config());
+  // Every weight random, but one projection of layer 1 all NaN (0xff bytes are NaN in every float
+  // dtype): layer 0's output is finite, layer 1's is not.
+  HostWeights host;
+  const RandomWeights random(5);
+  for (const Unit& unit : graph.units)
+    for (const ParameterInfo& parameter : unit.parameters) {
+      std::vector<std::byte> bytes;
+      random.read(parameter,
+                  [&](std::span<const std::byte> piece) { bytes.insert(bytes.end(), piece.begin(), piece.end()); });
+      if (unit.name == "model.layers.1" && parameter.name.ends_with("mlp.down_proj.weight"))
+        std::fill(bytes.begin(), bytes.end(), std::byte{0xff});
+      host.set(parameter.name, std::move(bytes));
+    }
+  Session session(*runtime_, graph, host, all_on(graph, "cpu"), small(32));
+  try {
+    session.forward(std::vector<std::int32_t>{1, 2, 3});
+    FAIL() << "non-finite logits went unnoticed";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), StatusCode::internal);
+    EXPECT_NE(std::string(error.what()).find("the output of model.layers.1 on cpu is not finite"), std::string::npos)
+        << error.what();
+  }
+  // generate() stops the same way instead of emitting token 0 forever.
+  session.reset();
+  EXPECT_THROW(generate(session, std::vector<std::int32_t>{1, 2, 3}, GenerateOptions{4, {}, {}, {}}), Error);
 }
 
 }  // namespace

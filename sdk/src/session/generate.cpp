@@ -40,8 +40,9 @@ GenerationResult generate(Session& session, std::span<const std::int32_t> prompt
     if (token < 0 || token >= config.vocab_size)
       throw Error(StatusCode::invalid_argument,
                   fmt::format("generate: prompt token {} is outside the vocabulary of {}", token, config.vocab_size));
-  const std::int64_t needed = session.position() + static_cast<std::int64_t>(prompt.size()) + options.max_new_tokens;
-  if (needed > session.context_length())
+  // Compared as room left, not as a sum: a max_new_tokens near INT64_MAX must not wrap around.
+  const std::int64_t room = session.context_length() - session.position() - static_cast<std::int64_t>(prompt.size());
+  if (options.max_new_tokens > room)
     throw Error(StatusCode::invalid_argument,
                 fmt::format("generate: {} prompt tokens + {} new tokens{} exceed the context of {} tokens (the model's "
                             "limit is {}); shorten the prompt or ask for fewer tokens",

@@ -26,9 +26,12 @@ std::int32_t Sampler::next(std::span<const float> logits) {
     // The first of equal maxima, as torch.argmax and transformers' greedy search pick.
     return static_cast<std::int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
   }
+  // Scaled after subtracting the largest logit: the likeliest token keeps weight exp(0) = 1 however
+  // small the temperature, where logit / 1e-45 would overflow to inf and inf - inf to NaN.
+  const float largest = *std::max_element(logits.begin(), logits.end());
   candidates_.clear();
   for (std::size_t i = 0; i < logits.size(); ++i)
-    candidates_.emplace_back(logits[i] / options_.temperature, static_cast<std::int32_t>(i));
+    candidates_.emplace_back((logits[i] - largest) / options_.temperature, static_cast<std::int32_t>(i));
   auto higher = [](const auto& a, const auto& b) {
     return a.first > b.first || (a.first == b.first && a.second < b.second);
   };

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <set>
 #include <tuple>
@@ -152,10 +153,30 @@ Session::~Session() = default;
 
 namespace {
 
+bool all_finite(std::span<const float> values) {
+  return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
+}
+
+// With checks on, run_step reads each unit's output back and stops at the first that is not
+// finite, naming it: the search that follows logits found not finite (see Session::forward).
+struct UnitChecks {
+  bool on = false;
+  std::string first_bad;  // "model.layers.3 on vulkan:0", once found
+};
+
+bool output_finite(const Session::State& state, const UnitState& unit, std::int64_t count, std::int64_t rows) {
+  const ModelConfig& config = state.graph.config;
+  const bool head = unit.unit->kind == UnitKind::lm_head;
+  std::vector<float> values(static_cast<std::size_t>(head ? rows * config.vocab_size : count * config.hidden_size));
+  unit.slot->queue.read(head ? unit.slot->logits.buffer() : unit.slot->hidden.buffer(), 0,
+                        std::as_writable_bytes(std::span(values)));
+  return all_finite(values);
+}
+
 // Runs one step of at most `batch` tokens; writes `rows` rows of logits to `logits` (none when
 // rows is 0: a prompt piece whose logits nobody asked for stops after the last layer).
 void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::int64_t n_past, std::int64_t rows,
-              float* logits) {
+              float* logits, UnitChecks& checks) {
   const ModelConfig& config = state.graph.config;
   const auto count = static_cast<std::int64_t>(tokens.size());
   DeviceSlot* current = state.units.front().slot;
@@ -178,6 +199,10 @@ void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::
       current = unit.slot;
     }
     detail::run_unit(config, unit, detail::Step{count, n_past, rows});
+    if (checks.on && unit.unit->kind != UnitKind::embedding && !output_finite(state, unit, count, rows)) {
+      checks.first_bad = fmt::format("{} on {}", unit.unit->name, unit.slot->device.name());
+      return;
+    }
   }
   if (rows > 0)
     current->queue.read(current->logits.buffer(), 0,
@@ -205,8 +230,25 @@ std::vector<float> Session::forward(std::span<const std::int32_t> tokens, Logits
     const bool last_piece = start + piece == count;
     const std::int64_t rows = which == Logits::all ? piece : (last_piece ? 1 : 0);
     float* out = logits.data() + (which == Logits::all ? start * config.vocab_size : 0);
-    run_step(state, tokens.subspan(static_cast<std::size_t>(start), static_cast<std::size_t>(piece)),
-             state.position + start, rows, out);
+    const std::span<const std::int32_t> piece_tokens =
+        tokens.subspan(static_cast<std::size_t>(start), static_cast<std::size_t>(piece));
+    UnitChecks checks;
+    run_step(state, piece_tokens, state.position + start, rows, out, checks);
+    // A cheap check per step; only logits found not finite pay for the search. The re-run writes
+    // the same KV entries again, so the session stays as it was.
+    if (!all_finite(std::span<const float>(out, static_cast<std::size_t>(rows * config.vocab_size)))) {
+      checks.on = true;
+      run_step(state, piece_tokens, state.position + start, rows, out, checks);
+      throw Error(StatusCode::internal,
+                  checks.first_bad.empty()
+                      ? fmt::format("forward: the logits at position {} are not finite (NaN or Inf), yet a re-run "
+                                    "that checked every unit's output found them all finite: a device computes "
+                                    "differently from one run to the next; run strata-cts on each device",
+                                    state.position + start)
+                      : fmt::format("forward: the output of {} is not finite (NaN or Inf) at position {}: the first "
+                                    "unit to go wrong; run strata-cts on that device, or place the unit elsewhere",
+                                    checks.first_bad, state.position + start));
+    }
   }
   state.position += count;
   return logits;

@@ -48,6 +48,17 @@ TEST(Sampler, FrequenciesFollowTheTemperedSoftmax) {
   for (std::size_t i = 0; i < 3; ++i) EXPECT_NEAR(counts[i] / double(draws), expected[i], 0.015) << i;
 }
 
+TEST(Sampler, ATinyTemperatureActsAsGreedy) {
+  // logit / 1e-45 overflows; the sampler must still pick the likeliest token every time.
+  const std::vector<float> logits = {0.1f, 0.4f, -3.0f, 0.3f};
+  SamplingOptions options;
+  options.temperature = 1e-45f;
+  for (std::uint64_t seed = 0; seed < 16; ++seed) {
+    options.seed = seed;
+    EXPECT_EQ(Sampler(options).next(logits), 1) << "seed " << seed;
+  }
+}
+
 TEST(Sampler, TopKAndTopPCutTheTail) {
   const std::vector<float> logits = {std::log(0.5f), std::log(0.3f), std::log(0.15f), std::log(0.05f)};
   SamplingOptions options;
