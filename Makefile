@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build run test test-asan install gpu-pack clean
+.PHONY: all deps build run test test-asan test-tsan install gpu-pack clean
 
 all: build
 
@@ -27,6 +27,13 @@ test-asan: deps
 	cmake --preset asan
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan
+
+# ThreadSanitizer over the whole suite (drivers and BLAS are not instrumented: see
+# tests/sanitizers/tsan.supp). Not in CI, for time: run before each release (docs/security.md).
+test-tsan: deps
+	cmake --preset tsan
+	cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan
 
 install: build
 	cmake --install build/default --prefix $(or $(PREFIX),/usr/local)
