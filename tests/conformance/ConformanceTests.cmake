@@ -49,6 +49,12 @@ strata_cts_expect(cts.cli.list 0 ARGS --list --filter "attention/f16/*" --filter
                   OUTPUT "attention/f16/T1-Hq8-Hkv4-D64-S100-past50.*device/threads" REJECT "matmul/")
 strata_cts_expect(cts.cli.list_full 0 ARGS --list --full --filter "attention/*S8192*" OUTPUT "T1-Hq8-Hkv8-D64-S8192")
 
+# -v shows each case's limits beside its errors (the limits backend-guide.md lists).
+if(TARGET strata_backend_cpu)
+  strata_cts_expect(cts.cli.verbose_shows_limits 0 ARGS --backend cpu --filter matmul/f32/7x33x65 -v
+                    OUTPUT "matmul/f32/7x33x65 +pass +NMSE [0-9.e+-]+ \\(limit 1e-08\\), \\|err\\| [0-9.e+-]+ \\(limit 1e-04")
+endif()
+
 include(${cts_dir}/faulty_backend/FaultyBackendTests.cmake)
 
 # The backend author's whole path against an installed SDK (see sample_out_of_tree.cmake).

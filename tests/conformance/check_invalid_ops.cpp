@@ -1,7 +1,8 @@
 // Bad work is refused with strata::Error(invalid_argument) when it is submitted, and nothing of
 // it runs: backend.h says validation errors enqueue nothing and a failed call leaves its
 // outputs untouched. supports() must not claim an op whose shapes break the rules either (it
-// sees no buffers, so it cannot judge one that overruns its buffer).
+// sees no buffers, so it cannot judge one that overruns its buffer). An op kind the backend does
+// not know is refused as unsupported: supports() says no, and a submit fails with unsupported.
 #include "check_support.hpp"
 #include "device_checks.hpp"
 #include "guarded_run.hpp"
@@ -15,7 +16,8 @@ namespace {
 enum class Shapes { invalid, valid };
 
 void expect_rejected(const strata::Device& device, strata::Queue& queue, const strata::Op& op,
-                     const strata::Buffer& output, const char* what, Shapes shapes) {
+                     const strata::Buffer& output, const char* what, Shapes shapes,
+                     strata::StatusCode code = strata::StatusCode::invalid_argument) {
   if (shapes == Shapes::invalid) {
     bool claimed = false;
     try {
@@ -36,8 +38,8 @@ void expect_rejected(const strata::Device& device, strata::Queue& queue, const s
     queue.submit(op);
     queue.finish();
   } catch (const strata::Error& error) {
-    expect(error.code() == strata::StatusCode::invalid_argument, "{} failed with {} instead of invalid_argument: {}",
-           what, strata::to_string(error.code()), error.what());
+    expect(error.code() == code, "{} failed with {} instead of {}: {}", what, strata::to_string(error.code()),
+           strata::to_string(code), error.what());
     std::vector<std::byte> now(output.size());
     queue.read(output, 0, now);
     const std::int64_t changed = first_non_sentinel(now);
@@ -69,6 +71,21 @@ void check_invalid_ops(const TestContext& context) {
                   strata::ops::matmul(a_view, {&b, 0, strata::DType::f32, strata::Shape{4, 7}}, std::nullopt,
                                       {&out, 0, strata::DType::f32, strata::Shape{4, 4}}),
                   out, "matmul of x [4, 8] with a weight [4, 7]", Shapes::invalid);
+
+  // rotary_dim 0 is malformed (backend.h: even, 2..D), not "rotate nothing".
+  strata::Buffer positions = device.allocate(4 * 4);
+  const strata::TensorView heads{&a, 0, strata::DType::f32, strata::Shape{4, 1, 8}};
+  const strata::TensorView heads_out{&out, 0, strata::DType::f32, strata::Shape{4, 1, 8}};
+  const strata::TensorView positions_view{&positions, 0, strata::DType::i32, strata::Shape{4}};
+  if (device.supports(strata::ops::rope(heads, positions_view, heads_out, 10000.0f, 8)))
+    expect_rejected(device, queue, strata::ops::rope(heads, positions_view, heads_out, 10000.0f, 0), out,
+                    "rope with rotary_dim 0", Shapes::invalid);
+
+  // An op kind from a later op set: refused as unsupported, never misread.
+  strata::Op unknown = valid;
+  unknown.raw.kind = 0x7fff;
+  expect_rejected(device, queue, unknown, out, "an op of unknown kind 0x7fff", Shapes::invalid,
+                  strata::StatusCode::unsupported);
 }
 
 }  // namespace strata_cts

@@ -77,7 +77,7 @@ std::variant<Selection, int> select_devices(const strata::Runtime& runtime, cons
     }
     if (!report->loaded) {
       fmt::print(stderr, "strata-cts: {} could not be used: {}\n", options.plugin.string(), report->reason);
-      return exit_fail;
+      return report->found_no_device ? exit_no_device : exit_fail;
     }
     s.backend = report->name;
     fmt::print("plugin {}: backend \"{}\" version {}, ABI {}.{}\n", options.plugin.string(), report->name,

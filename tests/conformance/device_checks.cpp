@@ -20,6 +20,7 @@ constexpr Check checks[] = {
     {"device/properties", check_properties},
     {"device/properties-1.1", check_properties_1_1},
     {"device/copies-odd-offsets", check_copies},
+    {"device/zero-size-copies", check_zero_size_copies},
     {"device/queue-order", check_queue_order},
     {"device/events-two-queues", check_events},
     {"device/invalid-op-rejected", check_invalid_ops},

@@ -20,6 +20,7 @@ void check_properties(const TestContext& context);
 void check_properties_1_1(const TestContext& context);
 void check_memory_returned(const TestContext& context);
 void check_copies(const TestContext& context);
+void check_zero_size_copies(const TestContext& context);
 void check_queue_order(const TestContext& context);
 void check_events(const TestContext& context);
 void check_too_large_allocation(const TestContext& context);

@@ -67,7 +67,10 @@ void judge(const TestContext& context, strata::Queue& queue, strata::Queue* refe
     return;
   }
   const std::vector<double> want = reference_output(context, reference_queue, c, inputs, result.reference);
-  const Comparison comparison = compare(want, run.output.decode(), tolerance_for(c));
+  const Tolerance tolerance = tolerance_for(c);
+  result.nmse_limit = tolerance.nmse;
+  result.max_rel_limit = tolerance.max_rel;
+  const Comparison comparison = compare(want, run.output.decode(), tolerance);
   result.nmse = comparison.nmse;
   result.max_abs = comparison.max_abs;
   if (!run.problems.empty()) {
@@ -102,7 +105,12 @@ void run_op_cases(const TestContext& context, const std::vector<OpCase>& cases, 
     }
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (context.options.verbose || result.status == Status::fail)
-      fmt::print("{:<60} {}{}\n", c.name, to_string(result.status),
+      fmt::print("{:<60} {}{}{}\n", c.name, to_string(result.status),
+                 result.status == Status::pass
+                     ? fmt::format("  NMSE {:.2e} (limit {:.0e}), |err| {:.2e} (limit {:.0e} "
+                                   "x max(1, |reference|))",
+                                   result.nmse, result.nmse_limit, result.max_abs, result.max_rel_limit)
+                     : "",
                  result.message.empty() ? "" : "  " + result.message);
     results.push_back(std::move(result));
   }

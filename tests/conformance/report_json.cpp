@@ -42,6 +42,8 @@ void write_json(const std::filesystem::path& path, const RunInfo& run, const std
         entry["reference"] = r.reference;
         entry["nmse"] = number(r.nmse);
         entry["max_abs_error"] = number(r.max_abs);
+        entry["nmse_limit"] = number(r.nmse_limit);
+        entry["max_rel_error_limit"] = number(r.max_rel_limit);
       }
       if (!r.message.empty()) entry["message"] = r.message;
       results.push_back(std::move(entry));

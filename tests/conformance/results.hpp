@@ -29,6 +29,8 @@ struct Result {
   std::string reference{};  // "cpu", "host" (op cases)
   double nmse = 0;
   double max_abs = 0;
+  double nmse_limit = 0;     // the case's tolerance (op cases), so reports show what was asked
+  double max_rel_limit = 0;  // largest error allowed, relative to max(1, the reference's largest |value|)
   double seconds = 0;
 };
 

@@ -1,7 +1,7 @@
 # The backend author's path, end to end: install this build into a fresh prefix, build
 # samples/custom_backend against it with find_package(strata), run the installed strata-cts on
 # the plugin by path, install the plugin into the SDK's plugin folder, and run strata-cts on it
-# again by name.
+# again by name; then install it below another prefix, as a distribution's package would.
 #   cmake -DBUILD_DIR=... -DSAMPLE_DIR=... -DWORK_DIR=... -DGENERATOR=... -DCXX=... -P sample_out_of_tree.cmake
 function(run what)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
@@ -35,4 +35,12 @@ if(NOT EXISTS "${prefix}/lib/strata/plugins/libstrata_backend_sample.so")
   message(FATAL_ERROR "the sample did not install into the SDK's plugin folder")
 endif()
 run("strata-cts --backend sample" "${cts}" --backend sample --filter "matmul/*" --filter "device/*")
+
+# A package that honours --prefix: the plugin lands in the same relative folder below it.
+run("configuring the sample for a prefix" "${CMAKE_COMMAND}" -S "${SAMPLE_DIR}" -B "${WORK_DIR}/build"
+    -DSAMPLE_INSTALL_INTO_SDK=OFF)
+run("installing the sample to a prefix" "${CMAKE_COMMAND}" --install "${WORK_DIR}/build" --prefix "${WORK_DIR}/staged")
+if(NOT EXISTS "${WORK_DIR}/staged/lib/strata/plugins/libstrata_backend_sample.so")
+  message(FATAL_ERROR "with STRATA_PLUGIN_INSTALL_DIR the sample did not install below --prefix")
+endif()
 file(REMOVE_RECURSE "${WORK_DIR}")

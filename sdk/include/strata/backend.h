@@ -113,15 +113,17 @@ typedef struct strata_tensor {
  * Activations (x, q, out, ...) are F32 unless stated. "rows" means all dimensions but the
  * last, flattened. Elementwise and row-wise ops (COPY, ADD, MUL, SILU, GELU, SILU_MUL,
  * RMS_NORM, LAYER_NORM, ROPE, SOFTMAX) may write their output exactly over inputs[0]
- * (same buffer, offset and shape); no other overlap between inputs and output is allowed. */
+ * (same buffer, offset and shape), and inputs[1] may then be that same view too (add(x, x) -> x);
+ * no other overlap between inputs and output is allowed. */
 typedef int32_t strata_op_kind;
 enum {
   /* out = in0 converted to out's dtype; same element count. F32/F16/BF16 both ways, I32->I32. */
   STRATA_OP_COPY = 0,
   /* out = in0 + in1. in1 has in0's element count, or the size of in0's last dim (broadcast
-   * over rows). */
+   * over rows). in1 may be F32, F16 or BF16 (a stored parameter such as a bias or a gain);
+   * in0 and out are F32. */
   STRATA_OP_ADD = 1,
-  /* out = in0 * in1, broadcasting as ADD. */
+  /* out = in0 * in1, broadcasting and with the dtypes of ADD. */
   STRATA_OP_MUL = 2,
   /* out = in0 * sigmoid(in0). */
   STRATA_OP_SILU = 3,
@@ -137,7 +139,9 @@ enum {
   /* Rotary position embedding, Hugging Face "rotate_half" layout (NeoX style).
    * in0 = x [T, H, D] F32, in1 = positions [T] I32; out like in0. The first
    * params.rope.rotary_dim (even, <= D) features of each head rotate: for i < rotary_dim/2,
-   * angle = pos * theta^(-2i / rotary_dim), pairs (i, i + rotary_dim/2). */
+   * angle = pos * theta^(-2i / rotary_dim), pairs (i, i + rotary_dim/2). A rotary_dim outside
+   * 2..D or odd (0 included) is malformed: supports_op answers 0, queue_submit returns
+   * INVALID_ARGUMENT. */
   STRATA_OP_ROPE = 8,
   /* out[r,:] = softmax(in0[r,:] * params.softmax.scale). */
   STRATA_OP_SOFTMAX = 9,
@@ -237,7 +241,9 @@ enum { STRATA_DEVICE_CPU = 0, STRATA_DEVICE_GPU = 1, STRATA_DEVICE_IGPU = 2, STR
 typedef uint32_t strata_device_caps;
 enum {
   STRATA_CAP_ASYNC = 1u << 0,          /* queue work runs asynchronously to the caller */
-  STRATA_CAP_EVENTS = 1u << 1,         /* events order work between queues */
+  STRATA_CAP_EVENTS = 1u << 1,         /* events order work between queues; a synchronous
+                                        * backend may claim it: its events are complete when
+                                        * recorded */
   STRATA_CAP_HOST_VISIBLE = 1u << 2,   /* buffer_host_pointer returns a usable pointer */
   STRATA_CAP_UNIFIED_MEMORY = 1u << 3, /* device memory is host memory */
   STRATA_CAP_IMPORT_HOST = 1u << 4,    /* buffer_import_host wraps host memory, no copy */
@@ -312,7 +318,9 @@ typedef struct strata_backend_api {
   /* Current memory; free may be STRATA_MEMORY_UNKNOWN. */
   strata_status* (*device_memory)(strata_device* device, uint64_t* out_free, uint64_t* out_total);
   /* Sets *out_supported to 1 when the device runs `op` with these dtypes and shapes (buffers
-   * may be NULL: only the descriptions are read), else 0. Not supported is not an error. */
+   * may be NULL: only the descriptions are read), else 0. Not supported is not an error. An op
+   * kind the plugin does not know (from a later op set) is answered 0 here, and queue_submit
+   * returns UNSUPPORTED for it. */
   strata_status* (*device_supports_op)(strata_device* device, const strata_op* op, int32_t* out_supported);
 
   /* size > 0. Memory content is undefined. Larger than the device can give: OUT_OF_MEMORY. */
@@ -329,7 +337,8 @@ typedef struct strata_backend_api {
   /* Waits for the queue's work, then frees it. */
   void (*queue_destroy)(strata_queue* queue);
   /* Copies host memory into the buffer after the queue's earlier work. `src` may be reused as
-   * soon as the call returns. */
+   * soon as the call returns. In the three copy calls, size 0 is valid and does nothing
+   * (offsets up to the buffer's size included). */
   strata_status* (*queue_write)(strata_queue* queue, strata_buffer* dst, uint64_t dst_offset, const void* src,
                                 uint64_t size);
   /* Waits for the queue's earlier work, then copies buffer memory to the host. */
@@ -337,8 +346,10 @@ typedef struct strata_backend_api {
   /* Device-side copy between two buffers of this device. */
   strata_status* (*queue_copy)(strata_queue* queue, strata_buffer* src, uint64_t src_offset, strata_buffer* dst,
                                uint64_t dst_offset, uint64_t size);
-  /* Enqueues ops in order. Validation errors are returned at once and enqueue nothing;
-   * errors during execution are returned by a later call on this queue (finish, read). */
+  /* Enqueues ops in order. Validation errors are returned at once and enqueue nothing. An error
+   * during execution is returned once: by this call when the backend runs ops before returning
+   * (a synchronous backend), else by the next call on this queue that waits for the work
+   * (queue_finish, queue_read). The queue stays usable after it. */
   strata_status* (*queue_submit)(strata_queue* queue, const strata_op* ops, uint32_t op_count);
   /* Waits until all work on the queue has completed. */
   strata_status* (*queue_finish)(strata_queue* queue);

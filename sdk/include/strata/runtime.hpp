@@ -43,6 +43,7 @@ struct STRATA_API PluginReport {
   bool loaded = false;
   std::string reason;  // why it was skipped; empty when loaded
   std::size_t device_count = 0;
+  bool found_no_device = false;  // skipped because its probe found no device here (not an error)
 };
 
 class STRATA_API Runtime {

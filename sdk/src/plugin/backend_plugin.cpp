@@ -27,7 +27,10 @@ std::shared_ptr<BackendPlugin> BackendPlugin::load(const std::filesystem::path& 
 
     std::uint32_t probed = 0;
     check(api->probe(&probed), "probe failed");
-    if (probed == 0) throw Error(StatusCode::unavailable, "its probe found no device on this machine");
+    if (probed == 0) {
+      report.found_no_device = true;
+      throw Error(StatusCode::unavailable, "its probe found no device on this machine");
+    }
 
     strata_backend* backend = nullptr;
     check(api->backend_create(&backend), "starting the backend failed");
