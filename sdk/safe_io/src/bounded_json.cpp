@@ -10,12 +10,16 @@ namespace strata::safe_io {
 namespace {
 
 using Json = nlohmann::json;
+using MemberFunction = std::function<void(const std::string& key, Json& value)>;
 
 // Builds the document from nlohmann's SAX events with an explicit stack (no recursion), checking
-// each key against its own object as it arrives.
+// each key against its own object as it arrives and counting the values it holds. Given a
+// `member` function, hands over each member of the top-level object as soon as it ends instead
+// of keeping it.
 class BoundedBuilder {
  public:
-  BoundedBuilder(Json& root, std::size_t max_depth, std::string& why) : root_(root), max_depth_(max_depth), why_(why) {}
+  BoundedBuilder(Json& root, const JsonLimits& limits, std::string& why, const MemberFunction* member = nullptr)
+      : root_(root), limits_(limits), why_(why), member_(member) {}
 
   bool null() { return put(Json(nullptr)); }
   bool boolean(bool value) { return put(Json(value)); }
@@ -28,12 +32,15 @@ class BoundedBuilder {
 
   bool start_object(std::size_t) { return open(Json::value_t::object); }
   bool key(Json::string_t& name) {
+    if (!count()) return false;
     Frame& top = frames_.back();
     // try_emplace leaves `name` untouched when the key is there already.
     auto [member, inserted] = top.value->get_ref<Json::object_t&>().try_emplace(std::move(name));
     if (!inserted)
-      return refuse(fmt::format("the key '{}' is given twice in {}", printable(member->first), container_name()));
+      return refuse(fmt::format("the key '{}' is given twice in {}; keep one (readers disagree on which counts)",
+                                printable(member->first), container_name()));
     top.member = &*member;
+    if (frames_.size() == 1) values_before_member_ = values_;
     return true;
   }
   bool end_object() { return close(); }
@@ -59,12 +66,17 @@ class BoundedBuilder {
     return top.member->second;
   }
   bool put(Json&& value) {
+    if (!count()) return false;
+    if (member_ && frames_.empty()) return refuse_top_level(value);
     slot() = std::move(value);
-    return true;
+    return frames_.size() != 1 || hand_over();
   }
   bool open(Json::value_t type) {
-    if (frames_.size() >= max_depth_)
-      return refuse(fmt::format("arrays and objects nest more than {} levels deep (at {})", max_depth_, where()));
+    if (!count()) return false;
+    if (frames_.size() >= limits_.max_depth)
+      return refuse(
+          fmt::format("arrays and objects nest more than {} levels deep (at {})", limits_.max_depth, where()));
+    if (member_ && frames_.empty() && type != Json::value_t::object) return refuse_top_level(Json(type));
     Json& value = slot();
     value = Json(type);
     // Pointers into an array stay valid: its elements move only when it grows, and it cannot
@@ -74,7 +86,24 @@ class BoundedBuilder {
   }
   bool close() {
     frames_.pop_back();
+    return frames_.size() != 1 || hand_over();
+  }
+  // A value of the top-level object has ended: with a `member` function, it goes there and is
+  // freed, its key kept.
+  bool hand_over() {
+    if (!member_) return true;
+    std::pair<const std::string, Json>& member = *frames_.back().member;
+    (*member_)(member.first, member.second);
+    member.second = Json();
+    values_ = values_before_member_;
     return true;
+  }
+  bool count() {
+    if (++values_ <= limits_.max_values) return true;
+    return refuse(fmt::format("it holds more than {} values (at {})", limits_.max_values, where()));
+  }
+  bool refuse_top_level(const Json& value) {
+    return refuse(fmt::format("it must be a JSON object, not {}", value.type_name()));
   }
   bool refuse(std::string why) {
     if (why_.empty()) why_ = std::move(why);
@@ -106,22 +135,37 @@ class BoundedBuilder {
   }
 
   Json& root_;
-  std::size_t max_depth_;
+  const JsonLimits& limits_;
   std::string& why_;
+  const MemberFunction* member_;
   std::vector<Frame> frames_;
+  std::uint64_t values_ = 0;
+  std::uint64_t values_before_member_ = 0;  // the values held when the current top-level member began
 };
+
+bool parse(std::string_view text, std::string& why, Json& root, const JsonLimits& limits,
+           const MemberFunction* member) {
+  why.clear();
+  BoundedBuilder builder(root, limits, why, member);
+  if (!Json::sax_parse(text.begin(), text.end(), &builder) || !why.empty()) {
+    if (why.empty()) why = "the JSON parser stopped early";
+    return false;
+  }
+  return true;
+}
 
 }  // namespace
 
-std::optional<nlohmann::json> parse_bounded_json(std::string_view text, std::string& why, std::size_t max_depth) {
-  why.clear();
+std::optional<nlohmann::json> parse_bounded_json(std::string_view text, std::string& why, const JsonLimits& limits) {
   Json root;
-  BoundedBuilder builder(root, max_depth, why);
-  if (!Json::sax_parse(text.begin(), text.end(), &builder) || !why.empty()) {
-    if (why.empty()) why = "the JSON parser stopped early";
-    return std::nullopt;
-  }
+  if (!parse(text, why, root, limits, nullptr)) return std::nullopt;
   return root;
+}
+
+bool for_each_bounded_json_member(std::string_view text, std::string& why, const MemberFunction& member,
+                                  const JsonLimits& limits) {
+  Json root;
+  return parse(text, why, root, limits, &member);
 }
 
 }  // namespace strata::safe_io

@@ -6,13 +6,15 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace strata::safe_io {
 namespace {
 
-std::string refusal(std::string_view text, std::size_t max_depth = default_max_json_depth) {
+std::string refusal(std::string_view text, const JsonLimits& limits = {}) {
   std::string why;
-  const std::optional<nlohmann::json> value = parse_bounded_json(text, why, max_depth);
+  const std::optional<nlohmann::json> value = parse_bounded_json(text, why, limits);
   EXPECT_FALSE(value) << "accepted: " << text;
   EXPECT_FALSE(why.empty());
   return why;
@@ -40,10 +42,13 @@ TEST(BoundedJson, RefusesMalformedText) {
 }
 
 TEST(BoundedJson, RefusesAKeyGivenTwiceAtAnyDepth) {
-  EXPECT_EQ(refusal(R"({"": "vulkan:0", "": "cpu"})"), "the key '' is given twice in the top-level object");
-  EXPECT_EQ(refusal(R"({"a": 1, "b": {"c": 1, "c": 2}})"), "the key 'c' is given twice in the object at /b");
-  EXPECT_EQ(refusal(R"({"list": [{"x": 1}, {"y": 1, "y": 1}]})"),
-            "the key 'y' is given twice in the object at /list/1");
+  EXPECT_EQ(refusal(R"({"": "vulkan:0", "": "cpu"})"),
+            "the key '' is given twice in the top-level object; keep one (readers disagree on which counts)");
+  EXPECT_NE(refusal(R"({"a": 1, "b": {"c": 1, "c": 2}})").find("the key 'c' is given twice in the object at /b;"),
+            std::string::npos);
+  EXPECT_NE(
+      refusal(R"({"list": [{"x": 1}, {"y": 1, "y": 1}]})").find("the key 'y' is given twice in the object at /list/1;"),
+      std::string::npos);
   std::string why;
   EXPECT_TRUE(parse_bounded_json(R"([{"x": 1}, {"x": 2}])", why)) << "the same key in two objects is fine: " << why;
 }
@@ -53,8 +58,47 @@ TEST(BoundedJson, BoundsTheNesting) {
   EXPECT_NE(refusal(deep).find("nest more than 64 levels"), std::string::npos);
   std::string why;
   const std::string just_fits = std::string(4, '[') + std::string(4, ']');
-  EXPECT_TRUE(parse_bounded_json(just_fits, why, 4)) << why;
-  EXPECT_NE(refusal(R"({"a": [{"b": [[1]]}]})", 4).find("at /a/0/b/0"), std::string::npos);
+  EXPECT_TRUE(parse_bounded_json(just_fits, why, {.max_depth = 4})) << why;
+  EXPECT_NE(refusal(R"({"a": [{"b": [[1]]}]})", {.max_depth = 4}).find("at /a/0/b/0"), std::string::npos);
+}
+
+TEST(BoundedJson, BoundsTheValuesHeld) {
+  std::string why;
+  // The object, two keys, the array and its two numbers, the inner object: 7 values.
+  EXPECT_TRUE(parse_bounded_json(R"({"a": [1, 2], "b": {}})", why, {.max_values = 7})) << why;
+  EXPECT_EQ(refusal(R"({"a": [1, 2], "b": {}})", {.max_values = 6}), "it holds more than 6 values (at /b)");
+  // 2 MB of empty arrays: some 40 MB once parsed, were it not for the limit.
+  std::string arrays = "[[]";
+  for (int i = 0; i < 700000; ++i) arrays += ",[]";
+  arrays += "]";
+  EXPECT_NE(refusal(arrays, {.max_values = 100000}).find("more than 100000 values"), std::string::npos);
+}
+
+TEST(BoundedJson, HandsOverTopLevelMembersOneByOne) {
+  std::vector<std::pair<std::string, nlohmann::json>> seen;
+  std::string why;
+  const auto keep = [&](const std::string& key, nlohmann::json& value) { seen.emplace_back(key, std::move(value)); };
+  ASSERT_TRUE(for_each_bounded_json_member(R"({"b": [1, {"c": 2}], "a": "x", "e": {}})", why, keep)) << why;
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].first, "b");
+  EXPECT_EQ(seen[0].second, nlohmann::json::parse(R"([1, {"c": 2}])"));
+  EXPECT_EQ(seen[1].second, "x");
+  EXPECT_EQ(seen[2].second, nlohmann::json::object());
+
+  // The same rules, a key given twice at the top included, and only the current member counts
+  // against the limit besides the keys.
+  const auto ignore = [](const std::string&, nlohmann::json&) {};
+  EXPECT_FALSE(for_each_bounded_json_member(R"({"a": 1, "a": 2})", why, ignore));
+  EXPECT_NE(why.find("the key 'a' is given twice in the top-level object"), std::string::npos) << why;
+  EXPECT_FALSE(for_each_bounded_json_member("[1]", why, ignore));
+  EXPECT_EQ(why, "it must be a JSON object, not array");
+  EXPECT_FALSE(for_each_bounded_json_member("7", why, ignore));
+  EXPECT_EQ(why, "it must be a JSON object, not number");
+  const std::string members = R"({"a": {"x": 1, "y": 2}, "b": {"x": 1, "y": 2}, "c": {"x": 1, "y": 2}})";
+  // Held at most: the object, three keys, and the last member's five values.
+  EXPECT_TRUE(for_each_bounded_json_member(members, why, ignore, {.max_values = 9})) << why;
+  EXPECT_FALSE(for_each_bounded_json_member(members, why, ignore, {.max_values = 8}));
+  EXPECT_FALSE(parse_bounded_json(members, why, {.max_values = 9}));
 }
 
 TEST(BoundedJson, RefusesNumbersPastADouble) {
