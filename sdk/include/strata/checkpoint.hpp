@@ -55,8 +55,10 @@ STRATA_API SafetensorsHeader parse_safetensors_header(std::span<const std::byte>
 // One memory-mapped, validated safetensors file. Move-only; unmaps when destroyed.
 class STRATA_API SafetensorsFile {
  public:
-  // Throws Error(invalid_argument) for a malformed file, Error(unavailable) when it cannot be
-  // opened or mapped; both name the path.
+  // Opens `path` only when it is a regular file (or a symlink to one: a named pipe or a device is
+  // refused without blocking) and reads its header with pread. Throws Error(invalid_argument) for
+  // a malformed file or one that is not regular, Error(unavailable) when it cannot be opened or
+  // mapped; both name the path.
   static SafetensorsFile open(const std::filesystem::path& path);
 
   SafetensorsFile(SafetensorsFile&&) noexcept;
@@ -75,13 +77,27 @@ class STRATA_API SafetensorsFile {
   std::unique_ptr<State> state_;
 };
 
+// model.safetensors.index.json lists every tensor once, about 100 bytes each: 64 MiB holds the
+// index of half a million tensors.
+inline constexpr std::uint64_t safetensors_index_max_bytes = std::uint64_t{64} << 20;
+
+struct STRATA_API CheckpointOptions {
+  // Tensors the model config.json describes does not use (layers past num_hidden_layers, a bias
+  // the config does not ask for) fail the open, naming them: the weights and the config disagree.
+  // True leaves them unread instead, with a warning in the log that names them.
+  bool allow_unused_tensors = false;
+};
+
 // A Hugging Face checkpoint folder, opened. Cheap to copy (the files are shared).
 class STRATA_API Checkpoint {
  public:
-  // Reads config.json, then model.safetensors.index.json and its shards, or model.safetensors.
-  // Checks that every parameter of the model's graph is present with the shape the config
-  // implies. Throws Error naming the file (and tensor) at fault.
-  static Checkpoint open(const std::filesystem::path& directory);
+  // Reads config.json (read_model_config), then model.safetensors.index.json (a regular file of
+  // at most safetensors_index_max_bytes, naming shards as plain file names beside it) and its
+  // shards, or model.safetensors. Checks that every parameter of the model's graph is present
+  // with the shape the config implies, and that every tensor of the files is one of them (but
+  // rotary inverse frequencies, which some exports save) or listed in the index for its shard.
+  // Throws Error naming the file (and tensor) at fault.
+  static Checkpoint open(const std::filesystem::path& directory, const CheckpointOptions& options = {});
 
   struct Entry {
     const SafetensorsFile* file = nullptr;

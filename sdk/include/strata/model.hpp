@@ -23,10 +23,17 @@
 namespace strata {
 
 // Reads the fields of a Llama, Mistral or Qwen2 config.json. Throws Error(invalid_argument)
-// naming `source` and the field when the JSON is malformed, a field is missing or out of range,
-// or the architecture, activation or rope scaling is one Strata does not run.
+// naming `source` and the field when the JSON is malformed (a key given twice, at any depth,
+// included), a field is missing or out of range (the message gives the value and the range), or
+// Error(unsupported) when the architecture, activation or rope scaling is one Strata does not run.
 STRATA_API ModelConfig parse_model_config(std::string_view json_text, std::string_view source = "config.json");
-// `path` is a checkpoint folder or a config.json file.
+
+// Real config.json files hold a few KiB; anything larger is not one.
+inline constexpr std::uint64_t config_json_max_bytes = std::uint64_t{4} << 20;
+
+// `path` is a checkpoint folder or a config.json file. The file is read only when it is a regular
+// file (or a symlink to one) of at most config_json_max_bytes; otherwise Error(unavailable) names
+// it and says why (a named pipe, a device, its size against the cap).
 STRATA_API ModelConfig read_model_config(const std::filesystem::path& path);
 
 // The Llama-family graph of `config`: model.embed_tokens, model.layers.0 .. N-1, model.norm,
