@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -67,9 +68,20 @@ class STRATA_API SafetensorsFile {
 
   const std::filesystem::path& path() const;
   const SafetensorsHeader& header() const;
-  // The whole mapped file (page-aligned start), and one tensor's bytes inside it.
+  // The whole mapped file (page-aligned start), and one tensor's bytes inside it. Should the file
+  // be truncated while mapped, the pages it lost read as zeros (never SIGBUS) and
+  // check_unchanged() reports it: call it after reading through the mapping.
   std::span<const std::byte> mapping() const;
   std::span<const std::byte> data(const SafetensorsTensor& tensor) const;
+
+  // Hands the bytes of `tensor` to `sink` in pieces of at most 8 MiB (whole elements), read with
+  // pread rather than through the mapping. Throws Error(unavailable) naming the file when it has
+  // changed since it was opened or ends before the tensor does.
+  void read(const SafetensorsTensor& tensor, const std::function<void(std::span<const std::byte>)>& sink) const;
+
+  // Throws Error(unavailable) naming the file when it is no longer what was opened and mapped:
+  // another size or modification time, or pages of the mapping lost to a truncation.
+  void check_unchanged() const;
 
  private:
   struct State;

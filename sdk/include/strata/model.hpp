@@ -63,11 +63,16 @@ class STRATA_API WeightSource {
     std::span<const std::byte> region;  // a whole mapping, page-aligned: imported once per device
     std::uint64_t offset = 0;           // where the parameter starts inside `region`
     std::shared_ptr<const void> owner;  // keeps the mapping alive
+    // Throws Error naming the file when it no longer holds what was mapped (truncated or
+    // rewritten since): the session calls it around every step that reads the region. May be
+    // empty for memory that cannot change.
+    std::function<void()> check;
   };
   virtual std::optional<Mapped> mapped(const ParameterInfo& parameter) const;
 };
 
-// The weights of an opened checkpoint, straight from its memory-mapped files.
+// The weights of an opened checkpoint: read() copies them from the files with pread, mapped()
+// hands out the files' mappings for "disk" units.
 class STRATA_API CheckpointWeights final : public WeightSource {
  public:
   explicit CheckpointWeights(Checkpoint checkpoint) : checkpoint_(std::move(checkpoint)) {}

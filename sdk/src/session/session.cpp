@@ -88,7 +88,7 @@ void load_units(Session::State& state, const Runtime& runtime, const WeightSourc
     bytes_total += unit.parameter_bytes();
     parameters_total += unit.parameters.size();
   }
-  detail::WeightLoader loader(weights, state.options, state.mapping_owners, bytes_total, parameters_total);
+  detail::WeightLoader loader(weights, state.options, state.mapped_files, bytes_total, parameters_total);
   state.units.reserve(state.graph.units.size());
   for (std::size_t index = 0; index < state.graph.units.size(); ++index) {
     const Unit& unit = state.graph.units[index];
@@ -152,6 +152,14 @@ Session::~Session() = default;
 
 namespace {
 
+// "disk" units compute on the checkpoint's mappings: a file changed under them fails the step,
+// naming the file, before it runs and once it has run (pages lost to a truncation in between
+// read as zeros, never SIGBUS, and the step's result is thrown away).
+void check_mapped_files(const Session::State& state) {
+  for (const detail::MappedFile& file : state.mapped_files)
+    if (file.check) file.check();
+}
+
 // Runs one step of at most `batch` tokens; writes `rows` rows of logits to `logits` (none when
 // rows is 0: a prompt piece whose logits nobody asked for stops after the last layer).
 void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::int64_t n_past, std::int64_t rows,
@@ -205,8 +213,10 @@ std::vector<float> Session::forward(std::span<const std::int32_t> tokens, Logits
     const bool last_piece = start + piece == count;
     const std::int64_t rows = which == Logits::all ? piece : (last_piece ? 1 : 0);
     float* out = logits.data() + (which == Logits::all ? start * config.vocab_size : 0);
+    check_mapped_files(state);
     run_step(state, tokens.subspan(static_cast<std::size_t>(start), static_cast<std::size_t>(piece)),
              state.position + start, rows, out);
+    check_mapped_files(state);
   }
   state.position += count;
   return logits;
