@@ -36,7 +36,9 @@ struct Chunk {
 
 std::atomic<Chunk*> first_chunk{nullptr};
 std::mutex ranges_mutex;
+// page_size is set before the handler is installed, previous_action as it is installed.
 struct sigaction previous_action {};
+std::uintptr_t page_size = 4096;
 
 // Hands a fault that is not ours to whoever handled SIGBUS before; with no handler, the default
 // action (the process ends) as if the guard had never been there.
@@ -66,7 +68,6 @@ void on_sigbus(int signal, siginfo_t* info, void* context) {
       const std::uintptr_t begin = range.begin.load(std::memory_order_acquire);
       if (begin == 0 || address < begin || address >= range.end.load(std::memory_order_acquire)) continue;
       // mmap is a plain system call on Linux, safe here although POSIX does not list it.
-      const auto page_size = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
       void* page = reinterpret_cast<void*>(address & ~(page_size - 1));
       if (::mmap(page, page_size, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
         range.faults.fetch_add(1, std::memory_order_relaxed);
@@ -80,6 +81,7 @@ void on_sigbus(int signal, siginfo_t* info, void* context) {
 }
 
 void install_handler() {
+  page_size = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
   struct sigaction action {};
   action.sa_sigaction = on_sigbus;
   action.sa_flags = SA_SIGINFO | SA_ONSTACK;
