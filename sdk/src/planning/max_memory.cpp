@@ -83,6 +83,10 @@ std::vector<Link> parse_links_json(std::string_view json) {
         !entry.contains("gbps") || !entry["gbps"].is_number())
       bad(fmt::format("links JSON: each link is {{\"between\": [\"sim:0\", \"sim:1\"], \"gbps\": 300}}, not {}",
                       safe_io::printable(entry.dump())));
+    for (const nlohmann::json& end : entry["between"])
+      if (!safe_io::is_printable(end.get_ref<const std::string&>()))
+        bad(fmt::format("links JSON: '{}' holds characters no device name has",
+                        safe_io::printable(end.get_ref<const std::string&>())));
     const double gbps = entry["gbps"].get<double>();
     if (!(gbps > 0) || gbps > 1e9) bad(fmt::format("links JSON: bandwidth {} GB/s is out of range", gbps));
     links.push_back({entry["between"][0].get<std::string>(), entry["between"][1].get<std::string>(), gbps * 1e9});

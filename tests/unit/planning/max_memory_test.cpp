@@ -73,6 +73,13 @@ TEST(Links, RefusesKeysGivenTwiceAndDeepNesting) {
         << error.what();
   }
   EXPECT_THROW(parse_links_json(R"({"host": )" + std::string(100000, '{') + "}"), Error);
+  try {
+    parse_links_json(R"({"links": [{"between": ["sim:0", "sim:1\u001b[2J"], "gbps": 300}]})");
+    ADD_FAILURE();
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("'sim:1\\x1b[2J' holds characters no device name has"), std::string::npos)
+        << error.what();
+  }
 }
 
 }  // namespace
