@@ -38,7 +38,7 @@ TEST(WeightConversion, Bf16CheckpointWeightsBecomeF32OnADeviceWithoutBf16) {
   ASSERT_FALSE(device.info().stores(DType::bf16));
   const Checkpoint checkpoint = Checkpoint::open(test::sample_model("tiny-llama-pystdlib"));
   const CheckpointWeights weights(checkpoint);
-  std::vector<std::shared_ptr<const void>> owners;
+  std::vector<detail::MappedFile> owners;
   const SessionOptions options;
   detail::WeightLoader loader(weights, options, owners, 0, 0);
   detail::DeviceSlot slot(device);
@@ -76,7 +76,7 @@ TEST(WeightConversion, F16HostWeightsBecomeTheValuesTheirBitsEncode) {
   std::vector<std::byte> bytes(halves.size() * 2);
   std::memcpy(bytes.data(), halves.data(), bytes.size());
   weights.set("w", bytes);
-  std::vector<std::shared_ptr<const void>> owners;
+  std::vector<detail::MappedFile> owners;
   const SessionOptions options;
   detail::WeightLoader loader(weights, options, owners, 0, 0);
   detail::DeviceSlot slot(runtime.device("counted:0"));

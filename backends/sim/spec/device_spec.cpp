@@ -1,23 +1,33 @@
 #include "device_spec.hpp"
 
 #include <strata_plugin/host.hpp>
+#include <strata_safe_io/bounded_json.hpp>
 #include <strata_safe_io/environment.hpp>
+#include <strata_safe_io/printable.hpp>
+#include <strata_safe_io/regular_file.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
 #include <set>
-#include <sstream>
 #include <utility>
 #include <vector>
 
 namespace strata_sim {
 namespace {
 
+// A devices file holds a few entries; 1 MiB is thousands of them.
+constexpr std::uint64_t devices_file_max_bytes = std::uint64_t{1} << 20;
+
 [[noreturn]] void bad(const std::string& message) {
   throw strata_plugin::Error(STRATA_STATUS_INVALID_ARGUMENT, "sim: " + message);
+}
+
+// A value of the file for a message: strings quoted and escaped, anything else as JSON.
+std::string shown(const nlohmann::json& value) {
+  if (value.is_string()) return "\"" + strata::safe_io::printable(value.get_ref<const std::string&>()) + "\"";
+  return strata::safe_io::printable(value.dump());
 }
 
 double number(const nlohmann::json& entry, const char* key, std::size_t index, double fallback, bool required) {
@@ -27,7 +37,7 @@ double number(const nlohmann::json& entry, const char* key, std::size_t index, d
   }
   const nlohmann::json& value = entry[key];
   if (!value.is_number())
-    bad(fmt::format("device entry {}: \"{}\" must be a number, not {}", index, key, value.dump()));
+    bad(fmt::format("device entry {}: \"{}\" must be a number, not {}", index, key, shown(value)));
   const double result = value.get<double>();
   if (!std::isfinite(result) || result < 0 || result > 1e12)
     bad(fmt::format("device entry {}: \"{}\" = {} is out of range", index, key, result));
@@ -43,7 +53,7 @@ strata_device_kind kind_of(const nlohmann::json& entry, std::size_t index) {
   if (text == "accel") return STRATA_DEVICE_ACCEL;
   if (text == "cpu") return STRATA_DEVICE_CPU;
   bad(fmt::format("device entry {}: \"kind\" must be \"gpu\", \"igpu\", \"accel\" or \"cpu\", not {}", index,
-                  value.dump()));
+                  shown(value)));
 }
 
 strata_device_sharing sharing_of(const nlohmann::json& entry, std::size_t index, strata_device_kind kind) {
@@ -60,7 +70,7 @@ strata_device_sharing sharing_of(const nlohmann::json& entry, std::size_t index,
   if (text == "host_memory") return STRATA_SHARING_HOST_MEMORY;
   if (text == "host_cores") return STRATA_SHARING_HOST_CORES;
   bad(fmt::format("device entry {}: \"shares\" must be \"none\", \"host_memory\" or \"host_cores\", not {}", index,
-                  value.dump()));
+                  shown(value)));
 }
 
 // All three speed figures, or none: exact speeds with a figure missing would plan with a 0.
@@ -84,12 +94,10 @@ void read_speeds(const nlohmann::json& entry, std::size_t index, DeviceSpec& spe
 }  // namespace
 
 std::vector<DeviceSpec> parse_devices(std::string_view json) {
-  nlohmann::json document;
-  try {
-    document = nlohmann::json::parse(json);
-  } catch (const nlohmann::json::exception& error) {
-    bad(fmt::format("the devices JSON does not parse: {}", error.what()));
-  }
+  std::string why;
+  const std::optional<nlohmann::json> parsed = strata::safe_io::parse_bounded_json(json, why);
+  if (!parsed) bad(fmt::format("the devices JSON does not parse: {}", why));
+  const nlohmann::json& document = *parsed;
   if (!document.is_object() || !document.contains("devices") || !document["devices"].is_array())
     bad("the devices JSON must be an object with a \"devices\" array");
   static const std::set<std::string> known{"name",      "kind",  "memory_gib", "tflops", "memory_gbps",
@@ -103,10 +111,13 @@ std::vector<DeviceSpec> parse_devices(std::string_view json) {
         bad(
             fmt::format("device entry {}: unknown field \"{}\" (known: name, kind, memory_gib, tflops, memory_gbps, "
                         "link_gbps, count, pci_bus_id, shares)",
-                        index, key));
+                        index, strata::safe_io::printable(key)));
     DeviceSpec spec;
     if (!entry.contains("name") || !entry["name"].is_string() || entry["name"].get<std::string>().empty())
       bad(fmt::format("device entry {} needs a \"name\" string", index));
+    // Shown in device lists and messages: plain text only.
+    if (!strata::safe_io::is_printable(entry["name"].get_ref<const std::string&>()))
+      bad(fmt::format("device entry {}: \"name\" {} holds control characters", index, shown(entry["name"])));
     spec.description = entry["name"].get<std::string>().substr(0, 127);
     spec.kind = kind_of(entry, index);
     const double gib = number(entry, "memory_gib", index, 0, true);
@@ -116,6 +127,9 @@ std::vector<DeviceSpec> parse_devices(std::string_view json) {
     spec.sharing = sharing_of(entry, index, spec.kind);
     if (entry.contains("pci_bus_id")) {
       if (!entry["pci_bus_id"].is_string()) bad(fmt::format("device entry {}: \"pci_bus_id\" must be a string", index));
+      if (!strata::safe_io::is_printable(entry["pci_bus_id"].get_ref<const std::string&>()))
+        bad(fmt::format("device entry {}: \"pci_bus_id\" {} holds control characters", index,
+                        shown(entry["pci_bus_id"])));
       spec.pci_bus_id = entry["pci_bus_id"].get<std::string>().substr(0, 31);
     }
     const double count = number(entry, "count", index, 1, false);
@@ -134,13 +148,13 @@ std::vector<DeviceSpec> devices_from_environment() {
   const std::string& text = *value;
   if (text.find_first_not_of(" \t\n") != std::string::npos && text[text.find_first_not_of(" \t\n")] == '{')
     return parse_devices(text);
-  std::ifstream file(text);
-  if (!file)
-    throw strata_plugin::Error(STRATA_STATUS_UNAVAILABLE,
-                               fmt::format("sim: cannot read {} = {}", environment_variable, text));
-  std::stringstream contents;
-  contents << file.rdbuf();
-  return parse_devices(contents.str());
+  std::string why;
+  const std::optional<std::string> contents = strata::safe_io::read_regular_file(text, devices_file_max_bytes, why);
+  if (!contents)
+    throw strata_plugin::Error(
+        STRATA_STATUS_UNAVAILABLE,
+        fmt::format("sim: cannot read {} = {}: it {}", environment_variable, strata::safe_io::printable(text), why));
+  return parse_devices(*contents);
 }
 
 }  // namespace strata_sim

@@ -39,11 +39,13 @@ struct DeviceSpec {
   std::string pci_bus_id;
 };
 
-// Throws strata_plugin::Error(INVALID_ARGUMENT) naming the entry and the field.
+// Throws strata_plugin::Error(INVALID_ARGUMENT) naming the entry and the field; the JSON is read
+// strictly (strata_safe_io/bounded_json.hpp: no key given twice, bounded nesting).
 std::vector<DeviceSpec> parse_devices(std::string_view json);
 
 // STRATA_SIM_DEVICES names a file, or holds the JSON itself when it starts with '{'. Unset or
-// empty: no devices. Throws like parse_devices, or UNAVAILABLE when the file cannot be read.
+// empty: no devices. Throws like parse_devices, or UNAVAILABLE when the file cannot be read or is
+// no regular file of at most 1 MiB.
 std::vector<DeviceSpec> devices_from_environment();
 
 inline constexpr const char* environment_variable = "STRATA_SIM_DEVICES";

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -55,8 +56,10 @@ STRATA_API SafetensorsHeader parse_safetensors_header(std::span<const std::byte>
 // One memory-mapped, validated safetensors file. Move-only; unmaps when destroyed.
 class STRATA_API SafetensorsFile {
  public:
-  // Throws Error(invalid_argument) for a malformed file, Error(unavailable) when it cannot be
-  // opened or mapped; both name the path.
+  // Opens `path` only when it is a regular file (or a symlink to one: a named pipe or a device is
+  // refused without blocking) and reads its header with pread. Throws Error(invalid_argument) for
+  // a malformed file or one that is not regular, Error(unavailable) when it cannot be opened or
+  // mapped; both name the path.
   static SafetensorsFile open(const std::filesystem::path& path);
 
   SafetensorsFile(SafetensorsFile&&) noexcept;
@@ -65,9 +68,20 @@ class STRATA_API SafetensorsFile {
 
   const std::filesystem::path& path() const;
   const SafetensorsHeader& header() const;
-  // The whole mapped file (page-aligned start), and one tensor's bytes inside it.
+  // The whole mapped file (page-aligned start), and one tensor's bytes inside it. Should the file
+  // be truncated while mapped, the pages it lost read as zeros (never SIGBUS) and
+  // check_unchanged() reports it: call it after reading through the mapping.
   std::span<const std::byte> mapping() const;
   std::span<const std::byte> data(const SafetensorsTensor& tensor) const;
+
+  // Hands the bytes of `tensor` to `sink` in pieces of at most 8 MiB (whole elements), read with
+  // pread rather than through the mapping. Throws Error(unavailable) naming the file when it has
+  // changed since it was opened or ends before the tensor does.
+  void read(const SafetensorsTensor& tensor, const std::function<void(std::span<const std::byte>)>& sink) const;
+
+  // Throws Error(unavailable) naming the file when it is no longer what was opened and mapped:
+  // another size or modification time, or pages of the mapping lost to a truncation.
+  void check_unchanged() const;
 
  private:
   struct State;
@@ -75,13 +89,27 @@ class STRATA_API SafetensorsFile {
   std::unique_ptr<State> state_;
 };
 
+// model.safetensors.index.json lists every tensor once, about 100 bytes each: 64 MiB holds the
+// index of half a million tensors.
+inline constexpr std::uint64_t safetensors_index_max_bytes = std::uint64_t{64} << 20;
+
+struct STRATA_API CheckpointOptions {
+  // Tensors the model config.json describes does not use (layers past num_hidden_layers, a bias
+  // the config does not ask for) fail the open, naming them: the weights and the config disagree.
+  // True leaves them unread instead, with a warning in the log that names them.
+  bool allow_unused_tensors = false;
+};
+
 // A Hugging Face checkpoint folder, opened. Cheap to copy (the files are shared).
 class STRATA_API Checkpoint {
  public:
-  // Reads config.json, then model.safetensors.index.json and its shards, or model.safetensors.
-  // Checks that every parameter of the model's graph is present with the shape the config
-  // implies. Throws Error naming the file (and tensor) at fault.
-  static Checkpoint open(const std::filesystem::path& directory);
+  // Reads config.json (read_model_config), then model.safetensors.index.json (a regular file of
+  // at most safetensors_index_max_bytes, naming shards as plain file names beside it) and its
+  // shards, or model.safetensors. Checks that every parameter of the model's graph is present
+  // with the shape the config implies, and that every tensor of the files is one of them (but
+  // rotary inverse frequencies, which some exports save) or listed in the index for its shard.
+  // Throws Error naming the file (and tensor) at fault.
+  static Checkpoint open(const std::filesystem::path& directory, const CheckpointOptions& options = {});
 
   struct Entry {
     const SafetensorsFile* file = nullptr;

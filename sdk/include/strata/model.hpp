@@ -23,10 +23,17 @@
 namespace strata {
 
 // Reads the fields of a Llama, Mistral or Qwen2 config.json. Throws Error(invalid_argument)
-// naming `source` and the field when the JSON is malformed, a field is missing or out of range,
-// or the architecture, activation or rope scaling is one Strata does not run.
+// naming `source` and the field when the JSON is malformed (a key given twice, at any depth,
+// included), a field is missing or out of range (the message gives the value and the range), or
+// Error(unsupported) when the architecture, activation or rope scaling is one Strata does not run.
 STRATA_API ModelConfig parse_model_config(std::string_view json_text, std::string_view source = "config.json");
-// `path` is a checkpoint folder or a config.json file.
+
+// Real config.json files hold a few KiB; anything larger is not one.
+inline constexpr std::uint64_t config_json_max_bytes = std::uint64_t{4} << 20;
+
+// `path` is a checkpoint folder or a config.json file. The file is read only when it is a regular
+// file (or a symlink to one) of at most config_json_max_bytes; otherwise Error(unavailable) names
+// it and says why (a named pipe, a device, its size against the cap).
 STRATA_API ModelConfig read_model_config(const std::filesystem::path& path);
 
 // The Llama-family graph of `config`: model.embed_tokens, model.layers.0 .. N-1, model.norm,
@@ -56,11 +63,16 @@ class STRATA_API WeightSource {
     std::span<const std::byte> region;  // a whole mapping, page-aligned: imported once per device
     std::uint64_t offset = 0;           // where the parameter starts inside `region`
     std::shared_ptr<const void> owner;  // keeps the mapping alive
+    // Throws Error naming the file when it no longer holds what was mapped (truncated or
+    // rewritten since): the session calls it around every step that reads the region. May be
+    // empty for memory that cannot change.
+    std::function<void()> check;
   };
   virtual std::optional<Mapped> mapped(const ParameterInfo& parameter) const;
 };
 
-// The weights of an opened checkpoint, straight from its memory-mapped files.
+// The weights of an opened checkpoint: read() copies them from the files with pread, mapped()
+// hands out the files' mappings for "disk" units.
 class STRATA_API CheckpointWeights final : public WeightSource {
  public:
   explicit CheckpointWeights(Checkpoint checkpoint) : checkpoint_(std::move(checkpoint)) {}

@@ -95,7 +95,9 @@ class STRATA_API Session {
   // Runs `tokens` at positions position() .. position() + size - 1, appends their keys and values
   // to the caches, and returns the logits of the last token ([vocab]) or of every token
   // ([size, vocab], row-major). Throws Error(invalid_argument) when the context would overflow
-  // or a token id is outside the vocabulary.
+  // or a token id is outside the vocabulary, and Error(unavailable) naming the file when a
+  // checkpoint file "disk" units read has changed since it was opened (the step's result is
+  // discarded then).
   std::vector<float> forward(std::span<const std::int32_t> tokens, Logits which = Logits::last);
 
   // Forgets the cache from `position` on (0: start over).

@@ -1,5 +1,7 @@
 #include "calibration/cache_entry.hpp"
 
+#include <strata_safe_io/bounded_json.hpp>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -187,7 +189,8 @@ std::string encode_cache_entry(const DeviceInfo& device, const DeviceMeasurement
 std::optional<DeviceMeasurements> decode_cache_entry(std::string_view text, const DeviceInfo& device, std::string& why,
                                                      bool& outdated) {
   outdated = false;
-  const Json entry = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  std::string parse_error;  // the entry is judged below, as before
+  const Json entry = safe_io::parse_bounded_json(text, parse_error).value_or(Json(Json::value_t::discarded));
   if (entry.is_discarded() || !entry.is_object()) {
     why = "is not JSON (a damaged or truncated file)";
     return std::nullopt;

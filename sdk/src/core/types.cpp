@@ -1,6 +1,8 @@
 #include <strata/error.hpp>
 #include <strata/types.hpp>
 
+#include <strata_safe_io/printable.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -115,7 +117,7 @@ constexpr Unit size_units[] = {
   throw Error(
       StatusCode::invalid_argument,
       fmt::format("'{}' is not a memory size ({}); write e.g. \"10GiB\", \"10GB\", \"500MiB\" or a number of bytes",
-                  text, why));
+                  safe_io::printable(text), why));
 }
 
 }  // namespace

@@ -1,18 +1,23 @@
 // A checkpoint folder: config.json, then the index and its shards or the single file; every
 // parameter of the graph is looked up and checked here, so a Session never meets a surprise.
+#include "core/log.hpp"
 #include "llama_layout.hpp"
 
 #include <strata/checkpoint.hpp>
 #include <strata/error.hpp>
 #include <strata/model.hpp>
 
+#include <strata_safe_io/bounded_json.hpp>
+#include <strata_safe_io/printable.hpp>
+#include <strata_safe_io/regular_file.hpp>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
-#include <fstream>
+#include <algorithm>
 #include <map>
-#include <sstream>
+#include <set>
 
 namespace strata {
 
@@ -26,38 +31,46 @@ struct Checkpoint::State {
 
 namespace {
 
+using safe_io::printable;
+
 constexpr std::string_view index_name = "model.safetensors.index.json";
 constexpr std::string_view single_name = "model.safetensors";
+constexpr std::string_view shard_suffix = ".safetensors";
 
 [[noreturn]] void fail(const std::filesystem::path& where, std::string_view why) {
   throw Error(StatusCode::invalid_argument, fmt::format("{}: {}", where.string(), why));
 }
 
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) throw Error(StatusCode::unavailable, fmt::format("{}: cannot be opened", path.string()));
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
+// A shard the index names: a plain file beside it. A '/', '\\' or ".." could reach outside the
+// folder, and a NUL would cut the name short where the C library opens it.
+bool is_shard_name(std::string_view name) {
+  if (!name.ends_with(shard_suffix) || name.size() == shard_suffix.size() || name.find("..") != std::string_view::npos)
+    return false;
+  for (const char c : name)
+    if (c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return false;
+  return true;
 }
 
 // weight_map of the index: tensor name -> shard file name (a plain name in this folder).
 std::map<std::string, std::string> read_index(const std::filesystem::path& path) {
-  nlohmann::json root;
-  try {
-    root = nlohmann::json::parse(read_text(path));
-  } catch (const nlohmann::json::exception& error) {
-    fail(path, fmt::format("not valid JSON: {}", error.what()));
-  }
-  if (!root.is_object() || !root.contains("weight_map") || !root["weight_map"].is_object())
+  std::string why;
+  const std::optional<std::string> text = safe_io::read_regular_file(path, safetensors_index_max_bytes, why);
+  if (!text)
+    throw Error(StatusCode::unavailable,
+                fmt::format("{}: {}; the index must be a regular file (or a symlink to one) of at most {}",
+                            path.string(), why, safe_io::size_text(safetensors_index_max_bytes)));
+  const std::optional<nlohmann::json> root = safe_io::parse_bounded_json(*text, why);
+  if (!root) fail(path, fmt::format("not valid JSON: {}", why));
+  if (!root->is_object() || !root->contains("weight_map") || !(*root)["weight_map"].is_object())
     fail(path, "must be an object with a \"weight_map\" object");
   std::map<std::string, std::string> weight_map;
-  for (const auto& [tensor, file] : root["weight_map"].items()) {
-    if (!file.is_string()) fail(path, fmt::format("tensor '{}': the file name must be a string", tensor));
+  for (const auto& [tensor, file] : (*root)["weight_map"].items()) {
+    if (!file.is_string()) fail(path, fmt::format("tensor '{}': the file name must be a string", printable(tensor)));
     const auto name = file.get<std::string>();
-    if (name.empty() || name == "." || name == ".." || name.find('/') != std::string::npos ||
-        name.find('\\') != std::string::npos)
-      fail(path, fmt::format("tensor '{}': '{}' is not a file name in this folder", tensor, name));
+    if (!is_shard_name(name))
+      fail(path, fmt::format("tensor '{}': '{}' is not a file name in this folder (the index names shards as plain "
+                             "NAME{} files beside it: no '/', '\\', '..', NUL or control characters)",
+                             printable(tensor), printable(name), shard_suffix));
     weight_map[tensor] = name;
   }
   if (weight_map.empty()) fail(path, "the weight_map is empty");
@@ -75,9 +88,18 @@ void open_files(Checkpoint::State& state) {
     for (const auto& [tensor, file] : weight_map) {
       const SafetensorsFile& shard = state.files[file_numbers.at(file)];
       const SafetensorsTensor* entry = shard.header().find(tensor);
-      if (!entry) fail(index_path, fmt::format("tensor '{}' is listed in {}, which does not hold it", tensor, file));
+      if (!entry)
+        fail(index_path, fmt::format("tensor '{}' is listed in {}, which does not hold it", printable(tensor), file));
       state.tensors[tensor] = {&shard, entry};
     }
+    // A tensor a shard holds but the index does not list would be read by nothing, silently.
+    for (const SafetensorsFile& shard : state.files)
+      for (const SafetensorsTensor& tensor : shard.header().tensors) {
+        const auto listed = state.tensors.find(tensor.name);
+        if (listed == state.tensors.end() || listed->second.file != &shard)
+          fail(shard.path(),
+               fmt::format("tensor '{}' is not listed for this file in {}", printable(tensor.name), index_name));
+      }
     return;
   }
   const std::filesystem::path single_path = state.directory / single_name;
@@ -101,7 +123,7 @@ void bind_parameters(Checkpoint::State& state) {
       const std::string& file = it->second.file->path().string();
       if (!tensor.dtype || *tensor.dtype == DType::i32)
         fail(file, fmt::format("tensor '{}': dtype {} is not a weight dtype (F32, F16, BF16)", tensor.name,
-                               tensor.dtype_name));
+                               printable(tensor.dtype_name)));
       bool same_shape = tensor.shape.size() == parameter.shape.rank();
       for (std::size_t i = 0; same_shape && i < tensor.shape.size(); ++i)
         same_shape = tensor.shape[i] == parameter.shape[i];
@@ -114,9 +136,39 @@ void bind_parameters(Checkpoint::State& state) {
   }
 }
 
+// Every tensor of the files must be a parameter of the graph: one the model does not use means
+// config.json and the weights disagree (the files hold 8 layers, the config 4; a bias the config
+// does not ask for), and running anyway would compute another model than the checkpoint's.
+void check_every_tensor_used(const Checkpoint::State& state, const CheckpointOptions& options) {
+  std::set<std::string_view> used;
+  for (const Unit& unit : state.graph.units)
+    for (const ParameterInfo& parameter : unit.parameters) used.insert(parameter.name);
+  std::vector<std::string_view> unused;
+  for (const auto& [name, entry] : state.tensors)
+    if (!used.contains(name) && !detail::is_rotary_inverse_frequencies(state.config, *entry.tensor))
+      unused.push_back(name);
+  if (unused.empty()) return;
+  constexpr std::size_t shown = 5;
+  std::string names;
+  for (std::size_t i = 0; i < std::min(unused.size(), shown); ++i)
+    names += fmt::format("{}'{}'", i ? ", " : "", printable(unused[i]));
+  if (unused.size() > shown) names += fmt::format(" and {} more", unused.size() - shown);
+  if (options.allow_unused_tensors) {
+    detail::logger().warn("{}: {} tensors that the model config.json describes does not use are left unread: {}",
+                          state.directory.string(), unused.size(), names);
+    return;
+  }
+  const Checkpoint::Entry& first = state.tensors.find(unused.front())->second;
+  fail(first.file->path(),
+       fmt::format("tensor '{}' is not used by the model config.json describes ({} unused in all: {}); the weights and "
+                   "config.json disagree: use the config.json saved with these weights, or open the checkpoint with "
+                   "CheckpointOptions::allow_unused_tensors to leave them unread",
+                   printable(unused.front()), unused.size(), names));
+}
+
 }  // namespace
 
-Checkpoint Checkpoint::open(const std::filesystem::path& directory) {
+Checkpoint Checkpoint::open(const std::filesystem::path& directory, const CheckpointOptions& options) {
   if (!std::filesystem::is_directory(directory))
     throw Error(StatusCode::unavailable, fmt::format("{}: is not a model folder", directory.string()));
   auto state = std::make_shared<State>();
@@ -125,6 +177,7 @@ Checkpoint Checkpoint::open(const std::filesystem::path& directory) {
   state->graph = build_model_graph(state->config);
   open_files(*state);
   bind_parameters(*state);
+  check_every_tensor_used(*state, options);
   return Checkpoint(std::move(state));
 }
 
@@ -143,7 +196,7 @@ std::optional<Checkpoint::Entry> Checkpoint::find(std::string_view tensor_name) 
 
 Checkpoint::Entry Checkpoint::at(std::string_view tensor_name) const {
   if (auto entry = find(tensor_name)) return *entry;
-  fail(state_->directory, fmt::format("tensor '{}' is not in the checkpoint", tensor_name));
+  fail(state_->directory, fmt::format("tensor '{}' is not in the checkpoint", printable(tensor_name)));
 }
 
 }  // namespace strata

@@ -1,6 +1,7 @@
 // The Llama-family ModelGraph from a config, with the per-token numbers planners place by, and
 // the checks a hand-built graph must pass before a Session runs it.
 #include "llama_layout.hpp"
+#include "model/config_limits.hpp"
 
 #include <strata/error.hpp>
 #include <strata/model.hpp>
@@ -91,6 +92,14 @@ void validate_model_graph(const ModelGraph& graph) {
         config.vocab_size, config.hidden_size, config.intermediate_size, config.num_attention_heads,
         config.num_key_value_heads, config.head_dim));
   if (config.max_position_embeddings <= 0) fail("model graph: config.max_position_embeddings must be positive");
+  // NaN fails these comparisons too.
+  namespace limits = detail::config_limits;
+  if (!(config.rope_theta >= limits::min_rope_theta && config.rope_theta <= limits::max_rope_theta))
+    fail(fmt::format("model graph: config.rope_theta must lie in {:g}..{:g}, got {}", limits::min_rope_theta,
+                     limits::max_rope_theta, config.rope_theta));
+  if (!(config.rms_norm_eps >= limits::min_norm_eps && config.rms_norm_eps <= limits::max_norm_eps))
+    fail(fmt::format("model graph: config.rms_norm_eps must lie in {:g}..{:g}, got {}", limits::min_norm_eps,
+                     limits::max_norm_eps, config.rms_norm_eps));
   if (graph.units.size() < 2 || graph.units.front().kind != UnitKind::embedding ||
       graph.units.back().kind != UnitKind::lm_head)
     fail("model graph: the units must start with an embedding and end with an lm_head");

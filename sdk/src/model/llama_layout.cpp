@@ -1,5 +1,7 @@
 #include "llama_layout.hpp"
 
+#include <charconv>
+
 namespace strata::detail {
 
 std::string single_weight_name(const Unit& unit) {
@@ -49,6 +51,24 @@ std::vector<ExpectedParameter> expected_parameters(const ModelConfig& config, co
     expected.push_back({base + std::string(p::down_bias), Shape{hidden}});
   }
   return expected;
+}
+
+bool is_rotary_inverse_frequencies(const ModelConfig& config, const SafetensorsTensor& tensor) {
+  constexpr std::string_view model_wide = "model.rotary_emb.inv_freq";
+  constexpr std::string_view layer_prefix = "model.layers.";
+  constexpr std::string_view layer_suffix = ".self_attn.rotary_emb.inv_freq";
+  const std::string_view name = tensor.name;
+  bool named = name == model_wide;
+  if (!named && name.starts_with(layer_prefix) && name.ends_with(layer_suffix)) {
+    const std::string_view digits =
+        name.substr(layer_prefix.size(), name.size() - layer_prefix.size() - layer_suffix.size());
+    std::int64_t layer = -1;
+    const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), layer);
+    named = error == std::errc() && end == digits.data() + digits.size() && layer >= 0 &&
+            layer < config.num_hidden_layers && std::to_string(layer) == digits;
+  }
+  const bool floats = tensor.dtype && *tensor.dtype != DType::i32;
+  return named && floats && tensor.shape == std::vector<std::int64_t>{config.head_dim / 2};
 }
 
 }  // namespace strata::detail

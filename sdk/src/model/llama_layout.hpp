@@ -2,6 +2,7 @@
 // one description the graph builder, the graph validator and the session's runner share.
 #pragma once
 
+#include <strata/checkpoint.hpp>
 #include <strata/model_graph.hpp>
 
 #include <string>
@@ -40,6 +41,11 @@ std::string single_weight_name(const Unit& unit);
 
 // Exactly the parameters `unit` must hold under `config` (none for custom units).
 std::vector<ExpectedParameter> expected_parameters(const ModelConfig& config, const Unit& unit);
+
+// Whether `tensor` holds rotary inverse frequencies some exports save beside the weights
+// (model.rotary_emb.inv_freq, or model.layers.N.self_attn.rotary_emb.inv_freq for N below
+// num_hidden_layers; head_dim / 2 floats): derived from the config, so nothing reads them.
+bool is_rotary_inverse_frequencies(const ModelConfig& config, const SafetensorsTensor& tensor);
 
 // Fills a unit's per-token numbers (FLOPs, weight bytes read, activation, KV) from its kind and
 // its parameters' dtypes.

@@ -1,28 +1,27 @@
 // config.json of the Llama family -> ModelConfig, strictly: a field of the wrong type or out of
 // range is an error naming the file and the field, never a silent default.
+#include "model/config_limits.hpp"
+
 #include <strata/error.hpp>
 #include <strata/model.hpp>
+
+#include <strata_safe_io/bounded_json.hpp>
+#include <strata_safe_io/printable.hpp>
+#include <strata_safe_io/regular_file.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 namespace strata {
 namespace {
 
 using nlohmann::json;
+using safe_io::printable;
 
-// Bounds that keep every product of sizes far from overflow (and the fuzzer from building a
-// graph of 10^12 layers) while admitting every real model.
-constexpr std::int64_t max_vocab = std::int64_t{1} << 24;
-constexpr std::int64_t max_width = std::int64_t{1} << 20;
-constexpr std::int64_t max_layers = 4096;
-constexpr std::int64_t max_heads = 4096;
-constexpr std::int64_t max_positions = std::int64_t{1} << 26;
+namespace limits = detail::config_limits;
 
 struct Architecture {
   std::string_view name;
@@ -55,7 +54,7 @@ class Reader {
   std::int64_t integer(const json* value, std::string_view field, std::int64_t low, std::int64_t high) const {
     if (!value->is_number_integer()) fail(field, fmt::format("must be an integer, got {}", value->type_name()));
     if (value->is_number_unsigned() && value->get<std::uint64_t>() > static_cast<std::uint64_t>(high))
-      fail(field, fmt::format("must lie in {}..{}", low, high));
+      fail(field, fmt::format("must lie in {}..{}, got {}", low, high, value->get<std::uint64_t>()));
     const auto number = value->get<std::int64_t>();
     if (number < low || number > high) fail(field, fmt::format("must lie in {}..{}, got {}", low, high, number));
     return number;
@@ -74,8 +73,8 @@ class Reader {
   double real(const json* value, std::string_view field, double low, double high) const {
     if (!value->is_number()) fail(field, fmt::format("must be a number, got {}", value->type_name()));
     const auto number = value->get<double>();
-    if (!std::isfinite(number) || number <= low || number >= high)
-      fail(field, fmt::format("must lie strictly between {} and {}", low, high));
+    if (!std::isfinite(number) || number < low || number > high)
+      fail(field, fmt::format("must lie in {:g}..{:g}, got {}", low, high, number));
     return number;
   }
 
@@ -113,14 +112,16 @@ const Architecture& find_architecture(const Reader& reader, const json& root, st
     known += fmt::format("{}{}", known.empty() ? "" : ", ", architecture.name);
   throw Error(StatusCode::unsupported,
               fmt::format("{}: architecture '{}' (model_type '{}') is not supported; Strata runs {}", source,
-                          name.empty() ? "(none)" : name, model_type.empty() ? "(none)" : model_type, known));
+                          name.empty() ? "(none)" : printable(name),
+                          model_type.empty() ? "(none)" : printable(model_type), known));
 }
 
 // rope_theta sits at the top level (transformers 4) or under rope_parameters (transformers 5);
 // only the plain rotation runs on the op set, so any other rope_type is refused.
 double read_rope(const Reader& reader) {
   double theta = 10000.0;
-  if (const json* value = reader.get("rope_theta")) theta = reader.real(value, "rope_theta", 0.0, 1e30);
+  if (const json* value = reader.get("rope_theta"))
+    theta = reader.real(value, "rope_theta", limits::min_rope_theta, limits::max_rope_theta);
   for (std::string_view block_name : {"rope_parameters", "rope_scaling"}) {
     const json* block = reader.get(block_name);
     if (!block) continue;
@@ -131,17 +132,18 @@ double read_rope(const Reader& reader) {
       const std::string kind = reader.text(type, fmt::format("{}.{}", block_name, type_key));
       if (kind != "default")
         reader.fail(fmt::format("{}.{}", block_name, type_key),
-                    fmt::format("is '{}'; only the default rotary embedding is supported", kind),
+                    fmt::format("is '{}'; only the default rotary embedding is supported", printable(kind)),
                     StatusCode::unsupported);
     }
     if (const json* value = reader.get(*block, "rope_theta"))
-      theta = reader.real(value, fmt::format("{}.rope_theta", block_name), 0.0, 1e30);
+      theta =
+          reader.real(value, fmt::format("{}.rope_theta", block_name), limits::min_rope_theta, limits::max_rope_theta);
     if (const json* value = reader.get(*block, "partial_rotary_factor"))
-      if (reader.real(value, fmt::format("{}.partial_rotary_factor", block_name), 0.0, 2.0) != 1.0)
+      if (reader.real(value, fmt::format("{}.partial_rotary_factor", block_name), 0.0, 1.0) != 1.0)
         reader.fail(fmt::format("{}.partial_rotary_factor", block_name), "must be 1", StatusCode::unsupported);
   }
   if (const json* value = reader.get("partial_rotary_factor"))
-    if (reader.real(value, "partial_rotary_factor", 0.0, 2.0) != 1.0)
+    if (reader.real(value, "partial_rotary_factor", 0.0, 1.0) != 1.0)
       reader.fail("partial_rotary_factor", "must be 1", StatusCode::unsupported);
   return theta;
 }
@@ -153,7 +155,7 @@ DType read_dtype(const Reader& reader) {
     const std::string name = reader.text(value, field);
     const std::optional<DType> dtype = parse_dtype(name);
     if (!dtype || *dtype == DType::i32)
-      reader.fail(field, fmt::format("is '{}'; weights must be float32, float16 or bfloat16", name),
+      reader.fail(field, fmt::format("is '{}'; weights must be float32, float16 or bfloat16", printable(name)),
                   StatusCode::unsupported);
     return *dtype;
   }
@@ -175,12 +177,10 @@ std::vector<std::int64_t> read_token_ids(const Reader& reader, std::string_view 
 }  // namespace
 
 ModelConfig parse_model_config(std::string_view json_text, std::string_view source) {
-  json root;
-  try {
-    root = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::exception& error) {
-    throw Error(StatusCode::invalid_argument, fmt::format("{}: not valid JSON: {}", source, error.what()));
-  }
+  std::string why;
+  const std::optional<json> parsed = safe_io::parse_bounded_json(json_text, why);
+  if (!parsed) throw Error(StatusCode::invalid_argument, fmt::format("{}: not valid JSON: {}", source, why));
+  const json& root = *parsed;
   if (!root.is_object()) throw Error(StatusCode::invalid_argument, fmt::format("{}: must hold a JSON object", source));
   const Reader reader(root, source);
 
@@ -189,18 +189,18 @@ ModelConfig parse_model_config(std::string_view json_text, std::string_view sour
   config.architecture = std::string(architecture.name);
   config.model_type = std::string(architecture.model_type);
 
-  config.vocab_size = reader.required_integer("vocab_size", 1, max_vocab);
-  config.hidden_size = reader.required_integer("hidden_size", 1, max_width);
-  config.intermediate_size = reader.required_integer("intermediate_size", 1, max_width);
-  config.num_hidden_layers = reader.required_integer("num_hidden_layers", 1, max_layers);
-  config.num_attention_heads = reader.required_integer("num_attention_heads", 1, max_heads);
+  config.vocab_size = reader.required_integer("vocab_size", 1, limits::max_vocab);
+  config.hidden_size = reader.required_integer("hidden_size", 1, limits::max_width);
+  config.intermediate_size = reader.required_integer("intermediate_size", 1, limits::max_width);
+  config.num_hidden_layers = reader.required_integer("num_hidden_layers", 1, limits::max_layers);
+  config.num_attention_heads = reader.required_integer("num_attention_heads", 1, limits::max_heads);
   config.num_key_value_heads =
       reader.optional_integer("num_key_value_heads", config.num_attention_heads, 1, config.num_attention_heads);
   if (config.num_attention_heads % config.num_key_value_heads != 0)
     reader.fail("num_key_value_heads", fmt::format("({}) must divide num_attention_heads ({})",
                                                    config.num_key_value_heads, config.num_attention_heads));
   if (reader.get("head_dim")) {
-    config.head_dim = reader.required_integer("head_dim", 2, max_width);
+    config.head_dim = reader.required_integer("head_dim", 2, limits::max_width);
   } else {
     if (config.hidden_size % config.num_attention_heads != 0)
       reader.fail("hidden_size", fmt::format("({}) must be a multiple of num_attention_heads ({}) when head_dim is "
@@ -209,11 +209,13 @@ ModelConfig parse_model_config(std::string_view json_text, std::string_view sour
     config.head_dim = config.hidden_size / config.num_attention_heads;
   }
   if (config.head_dim % 2 != 0) reader.fail("head_dim", fmt::format("({}) must be even", config.head_dim));
-  if (config.num_attention_heads * config.head_dim > max_width)
-    reader.fail("head_dim", fmt::format("times num_attention_heads must stay within {}", max_width));
+  if (config.num_attention_heads * config.head_dim > limits::max_width)
+    reader.fail("head_dim", fmt::format("({}) times num_attention_heads ({}) must stay within {}", config.head_dim,
+                                        config.num_attention_heads, limits::max_width));
   config.max_position_embeddings =
-      reader.optional_integer("max_position_embeddings", architecture.default_max_positions, 1, max_positions);
-  if (const json* value = reader.get("rms_norm_eps")) config.rms_norm_eps = reader.real(value, "rms_norm_eps", 0, 1);
+      reader.optional_integer("max_position_embeddings", architecture.default_max_positions, 1, limits::max_positions);
+  if (const json* value = reader.get("rms_norm_eps"))
+    config.rms_norm_eps = reader.real(value, "rms_norm_eps", limits::min_norm_eps, limits::max_norm_eps);
   config.rope_theta = read_rope(reader);
 
   config.mlp_bias = config.model_type == "llama" && reader.boolean("mlp_bias", false);
@@ -222,7 +224,7 @@ ModelConfig parse_model_config(std::string_view json_text, std::string_view sour
   if (const json* value = reader.get("hidden_act")) config.hidden_act = reader.text(value, "hidden_act");
   if (config.hidden_act == "swish") config.hidden_act = "silu";  // the same function in transformers
   if (config.hidden_act != "silu")
-    reader.fail("hidden_act", fmt::format("is '{}'; the Llama family runs 'silu'", config.hidden_act),
+    reader.fail("hidden_act", fmt::format("is '{}'; the Llama family runs 'silu'", printable(config.hidden_act)),
                 StatusCode::unsupported);
   config.dtype = read_dtype(reader);
 
@@ -241,18 +243,23 @@ ModelConfig parse_model_config(std::string_view json_text, std::string_view sour
   }
   if (sliding)
     if (const json* value = reader.get("sliding_window"))
-      config.sliding_window = reader.integer(value, "sliding_window", 1, max_positions);
+      config.sliding_window = reader.integer(value, "sliding_window", 1, limits::max_positions);
   return config;
 }
 
 ModelConfig read_model_config(const std::filesystem::path& path) {
   const std::filesystem::path file = std::filesystem::is_directory(path) ? path / "config.json" : path;
-  std::ifstream stream(file, std::ios::binary);
-  if (!stream)
-    throw Error(StatusCode::unavailable, fmt::format("{}: cannot be opened (is this a model folder?)", file.string()));
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return parse_model_config(text.str(), file.string());
+  std::string why;
+  const std::optional<std::string> text = safe_io::read_regular_file(file, config_json_max_bytes, why);
+  if (!text)
+    throw Error(
+        StatusCode::unavailable,
+        fmt::format("{}: {}{}", file.string(), why,
+                    std::filesystem::exists(file)
+                        ? fmt::format("; config.json must be a regular file (or a symlink to one) of at most {}",
+                                      safe_io::size_text(config_json_max_bytes))
+                        : " (is this a model folder?)"));
+  return parse_model_config(*text, file.string());
 }
 
 }  // namespace strata

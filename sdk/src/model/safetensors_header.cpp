@@ -1,20 +1,25 @@
 // Strict validation of a safetensors header: everything the loader later trusts (offsets, sizes,
 // dtypes) is checked here once, so a malformed or hostile file fails with a clear message
 // instead of reading outside the mapping.
+#include "model/safetensors_header.hpp"
+
 #include <strata/checkpoint.hpp>
 #include <strata/error.hpp>
+
+#include <strata_safe_io/bounded_json.hpp>
+#include <strata_safe_io/printable.hpp>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <set>
 
 namespace strata {
 namespace {
 
 using nlohmann::json;
+using safe_io::printable;
 
 struct SafetensorsDType {
   std::string_view name;
@@ -37,7 +42,7 @@ class HeaderError {
     throw Error(StatusCode::invalid_argument, fmt::format("{}: {}", file_name_, why));
   }
   [[noreturn]] void tensor(std::string_view name, std::string_view why) const {
-    throw Error(StatusCode::invalid_argument, fmt::format("{}: tensor '{}': {}", file_name_, name, why));
+    throw Error(StatusCode::invalid_argument, fmt::format("{}: tensor '{}': {}", file_name_, printable(name), why));
   }
 
  private:
@@ -63,7 +68,7 @@ SafetensorsTensor read_tensor(const std::string& name, const json& entry, std::u
   if (!entry.is_object()) error.tensor(name, "its entry must be an object with dtype, shape and data_offsets");
   for (const auto& [key, value] : entry.items())
     if (key != "dtype" && key != "shape" && key != "data_offsets")
-      error.tensor(name, fmt::format("unknown field '{}'", key));
+      error.tensor(name, fmt::format("unknown field '{}'", printable(key)));
   const auto dtype_it = entry.find("dtype");
   const auto shape_it = entry.find("shape");
   const auto offsets_it = entry.find("data_offsets");
@@ -77,7 +82,7 @@ SafetensorsTensor read_tensor(const std::string& name, const json& entry, std::u
   const SafetensorsDType* dtype = nullptr;
   for (const SafetensorsDType& known : safetensors_dtypes)
     if (known.name == tensor.dtype_name) dtype = &known;
-  if (!dtype) error.tensor(name, fmt::format("unknown dtype '{}'", tensor.dtype_name));
+  if (!dtype) error.tensor(name, fmt::format("unknown dtype '{}'", printable(tensor.dtype_name)));
   tensor.dtype = dtype->dtype;
 
   if (!shape_it->is_array()) error.tensor(name, "shape must be a list of integers");
@@ -111,7 +116,7 @@ std::map<std::string, std::string> read_metadata(const json& entry, const Header
   if (!entry.is_object()) error.file("__metadata__ must be an object of strings");
   std::map<std::string, std::string> metadata;
   for (const auto& [key, value] : entry.items()) {
-    if (!value.is_string()) error.file(fmt::format("__metadata__ entry '{}' must be a string", key));
+    if (!value.is_string()) error.file(fmt::format("__metadata__ entry '{}' must be a string", printable(key)));
     metadata[key] = value.get<std::string>();
   }
   return metadata;
@@ -125,7 +130,7 @@ void check_overlaps(std::vector<SafetensorsTensor>& tensors, const HeaderError& 
     if (tensor.bytes() == 0) continue;  // an empty tensor occupies no bytes
     if (previous && tensor.begin < previous->end)
       error.tensor(tensor.name, fmt::format("its bytes [{}, {}) overlap those of tensor '{}' [{}, {})", tensor.begin,
-                                            tensor.end, previous->name, previous->begin, previous->end));
+                                            tensor.end, printable(previous->name), previous->begin, previous->end));
     if (!previous || tensor.end > previous->end) previous = &tensor;
   }
 }
@@ -138,51 +143,50 @@ const SafetensorsTensor* SafetensorsHeader::find(std::string_view name) const {
   return it != tensors.end() && it->name == name ? &*it : nullptr;
 }
 
-SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file, std::string_view file_name) {
+std::uint64_t detail::safetensors_header_length(std::span<const std::byte> first_bytes, std::uint64_t file_bytes,
+                                                std::string_view file_name) {
   const HeaderError error(file_name);
-  if (file.size() < 8)
+  if (file_bytes < 8 || first_bytes.size() < 8)
     error.file(
-        fmt::format("{} bytes is too short for a safetensors file (the header length alone takes 8)", file.size()));
-  const std::uint64_t header_bytes = read_u64_le(file.first(8));
+        fmt::format("{} bytes is too short for a safetensors file (the header length alone takes 8)", file_bytes));
+  const std::uint64_t header_bytes = read_u64_le(first_bytes.first(8));
   if (header_bytes > safetensors_max_header_bytes)
     error.file(
         fmt::format("header length {} exceeds the limit of {} bytes", header_bytes, safetensors_max_header_bytes));
-  if (header_bytes > file.size() - 8)
-    error.file(fmt::format("header length {} runs past the end of the file ({} bytes)", header_bytes, file.size()));
+  if (header_bytes > file_bytes - 8)
+    error.file(fmt::format("header length {} runs past the end of the file ({} bytes)", header_bytes, file_bytes));
+  return header_bytes;
+}
 
+SafetensorsHeader detail::parse_safetensors_header_text(std::string_view text, std::uint64_t file_bytes,
+                                                        std::string_view file_name) {
+  const HeaderError error(file_name);
   SafetensorsHeader header;
-  header.data_offset = 8 + header_bytes;
-  header.data_bytes = file.size() - header.data_offset;
-  const auto* text = reinterpret_cast<const char*>(file.data() + 8);
+  header.data_offset = 8 + text.size();
+  header.data_bytes = file_bytes - header.data_offset;
 
-  // Duplicate names would let a later entry silently replace an earlier one: refuse them.
-  std::set<std::string> names;
-  std::string duplicate;
-  const json::parser_callback_t callback = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (depth == 1 && event == json::parse_event_t::key && duplicate.empty() &&
-        !names.insert(parsed.get<std::string>()).second)
-      duplicate = parsed.get<std::string>();
-    return true;
-  };
-  json root;
-  try {
-    root = json::parse(text, text + header_bytes, callback);
-  } catch (const json::exception& parse_error) {
-    error.file(fmt::format("the header is not valid JSON: {}", parse_error.what()));
-  }
-  if (!duplicate.empty()) error.tensor(duplicate, "the name appears twice in the header");
-  if (!root.is_object()) error.file("the header must be a JSON object");
-
-  for (const auto& [name, entry] : root.items()) {
+  // Entry by entry, each checked as soon as it is read and then freed: a header of a million
+  // tensors never sits in memory as one JSON document. A name given twice would let a later entry
+  // silently replace an earlier one: the strict parser refuses it (and any other key given twice).
+  std::string why;
+  const bool parsed = safe_io::for_each_bounded_json_member(text, why, [&](const std::string& name, json& entry) {
     if (name == "__metadata__")
       header.metadata = read_metadata(entry, error);
     else
       header.tensors.push_back(read_tensor(name, entry, header.data_bytes, error));
-  }
+  });
+  if (!parsed) error.file(fmt::format("the header is not valid JSON: {}", why));
   check_overlaps(header.tensors, error);
   std::sort(header.tensors.begin(), header.tensors.end(),
             [](const SafetensorsTensor& a, const SafetensorsTensor& b) { return a.name < b.name; });
   return header;
+}
+
+SafetensorsHeader parse_safetensors_header(std::span<const std::byte> file, std::string_view file_name) {
+  const std::uint64_t header_bytes =
+      detail::safetensors_header_length(file.first(std::min<std::size_t>(file.size(), 8)), file.size(), file_name);
+  const auto* text = reinterpret_cast<const char*>(file.data() + 8);
+  return detail::parse_safetensors_header_text(std::string_view(text, header_bytes), file.size(), file_name);
 }
 
 }  // namespace strata

@@ -22,13 +22,16 @@ void CheckpointWeights::read(const ParameterInfo& parameter,
                 fmt::format("{}: tensor '{}' is {} of {} bytes, the graph wants {} of {} bytes",
                             entry.file->path().string(), parameter.name, entry.tensor->dtype_name,
                             entry.tensor->bytes(), to_string(parameter.dtype), parameter.bytes()));
-  sink(entry.file->data(*entry.tensor));
+  entry.file->read(*entry.tensor, sink);  // pread: a file truncated since it was opened is an Error, not a SIGBUS
 }
 
 std::optional<WeightSource::Mapped> CheckpointWeights::mapped(const ParameterInfo& parameter) const {
   const Checkpoint::Entry entry = checkpoint_.at(parameter.name);
   if (entry.tensor->dtype != parameter.dtype) return std::nullopt;
-  return Mapped{entry.file->mapping(), entry.file->header().data_offset + entry.tensor->begin, checkpoint_.state()};
+  entry.file->check_unchanged();
+  const SafetensorsFile* file = entry.file;
+  return Mapped{file->mapping(), file->header().data_offset + entry.tensor->begin, checkpoint_.state(),
+                [file] { file->check_unchanged(); }};
 }
 
 void HostWeights::set(std::string name, std::vector<std::byte> bytes) { tensors_[std::move(name)] = std::move(bytes); }

@@ -4,13 +4,15 @@
 #include <strata/device_map.hpp>
 #include <strata/error.hpp>
 
+#include <strata_safe_io/bounded_json.hpp>
+#include <strata_safe_io/printable.hpp>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
 #include <optional>
-#include <set>
 #include <string_view>
 
 namespace strata {
@@ -22,7 +24,7 @@ namespace {
 
 std::string gpu_by_ordinal(std::uint64_t ordinal, const std::string& key, const std::vector<std::string>& gpu_names) {
   if (ordinal >= gpu_names.size())
-    bad_map(fmt::format("key '{}' names GPU {}, but {}", key, ordinal,
+    bad_map(fmt::format("key '{}' names GPU {}, but {}", safe_io::printable(key), ordinal,
                         gpu_names.empty() ? std::string("there are no GPUs to number")
                                           : fmt::format("the GPUs are {}", fmt::join(gpu_names, ", "))));
   return gpu_names[ordinal];
@@ -39,48 +41,46 @@ std::optional<std::uint64_t> ordinal_of(std::string_view text) {
 }  // namespace
 
 DeviceMap DeviceMap::from_json(std::string_view json, const std::vector<std::string>& gpu_names) {
-  // nlohmann keeps the last of two equal keys silently; a key given twice is a mistake worth
-  // reporting, so the parser's callback watches the keys of the top-level object.
-  std::set<std::string> seen;
-  std::string duplicate;
-  const nlohmann::json::parser_callback_t watch = [&](int depth, nlohmann::json::parse_event_t event,
-                                                      nlohmann::json& parsed) {
-    if (event == nlohmann::json::parse_event_t::key && depth == 1 && parsed.is_string()) {
-      const auto& key = parsed.get_ref<const std::string&>();
-      if (!seen.insert(key).second && duplicate.empty()) duplicate = key;
-    }
-    return true;
-  };
-  nlohmann::json document;
-  try {
-    document = nlohmann::json::parse(json.begin(), json.end(), watch);
-  } catch (const nlohmann::json::exception& error) {
-    bad_map(error.what());
-  }
+  // nlohmann keeps the last of two equal keys silently; the strict parser refuses a key given
+  // twice (even "") anywhere in the map, in one pass.
+  std::string why;
+  const std::optional<nlohmann::json> parsed = safe_io::parse_bounded_json(json, why);
+  if (!parsed) bad_map(why);
+  const nlohmann::json& document = *parsed;
   if (!document.is_object())
     bad_map(fmt::format("expected an object of module name -> device, got {}", document.type_name()));
-  if (!duplicate.empty()) bad_map(fmt::format("key '{}' is given twice", duplicate));
 
   DeviceMap map;
   for (const auto& [key, value] : document.items()) {
+    // Module and device names are plain text: control characters are a mistake or an attack on
+    // the terminal that shows the next message.
+    if (!safe_io::is_printable(key))
+      bad_map(fmt::format("key '{}' holds characters no module name has", safe_io::printable(key)));
+    if (value.is_string() && !safe_io::is_printable(value.get_ref<const std::string&>()))
+      bad_map(fmt::format("key '{}': '{}' holds characters no device name has", safe_io::printable(key),
+                          safe_io::printable(value.get_ref<const std::string&>())));
     std::string target;
     if (value.is_number_unsigned()) {
       target = gpu_by_ordinal(value.get<std::uint64_t>(), key, gpu_names);
     } else if (value.is_number_integer()) {
-      bad_map(fmt::format("key '{}' names GPU {}: GPU ordinals start at 0", key, value.get<std::int64_t>()));
+      bad_map(fmt::format("key '{}' names GPU {}: GPU ordinals start at 0", safe_io::printable(key),
+                          value.get<std::int64_t>()));
     } else if (value.is_string()) {
       target = value.get<std::string>();
-      if (target.empty()) bad_map(fmt::format("key '{}' has an empty device name", key));
+      if (target.empty()) bad_map(fmt::format("key '{}' has an empty device name", safe_io::printable(key)));
       // Ordinals written as strings ("0"), as Hugging Face users often do, and "cuda:N".
       if (const auto ordinal = ordinal_of(target)) {
         target = gpu_by_ordinal(*ordinal, key, gpu_names);
       } else if (target.starts_with("cuda:")) {
         const auto cuda = ordinal_of(std::string_view(target).substr(5));
-        if (!cuda) bad_map(fmt::format("key '{}': '{}' is not a GPU ordinal", key, target));
+        if (!cuda)
+          bad_map(
+              fmt::format("key '{}': '{}' is not a GPU ordinal", safe_io::printable(key), safe_io::printable(target)));
         target = gpu_by_ordinal(*cuda, key, gpu_names);
       }
     } else {
-      bad_map(fmt::format("key '{}' must map to a device name or a GPU ordinal, not {}", key, value.type_name()));
+      bad_map(fmt::format("key '{}' must map to a device name or a GPU ordinal, not {}", safe_io::printable(key),
+                          value.type_name()));
     }
     map.entries_.emplace(key, std::move(target));
   }

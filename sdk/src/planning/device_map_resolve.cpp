@@ -5,6 +5,8 @@
 #include <strata/device_map.hpp>
 #include <strata/error.hpp>
 
+#include <strata_safe_io/printable.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -50,7 +52,7 @@ std::vector<std::string> DeviceMap::resolve(const ModelGraph& graph) const {
 
   std::vector<std::string> unknown;
   for (const auto& [key, target] : entries_)
-    if (!valid.contains(key) && !is_weightless(key)) unknown.push_back(key);
+    if (!valid.contains(key) && !is_weightless(key)) unknown.push_back(safe_io::printable(key));
 
   auto longest_key = [this](std::string_view name,
                             std::size_t min_length) -> const std::pair<const std::string, std::string>* {
@@ -80,15 +82,17 @@ std::vector<std::string> DeviceMap::resolve(const ModelGraph& graph) const {
         continue;
       }
       auto& keys = by_target[key->second];
-      const std::string shown = key->first.empty() ? "\"\"" : key->first;
+      const std::string shown = key->first.empty() ? "\"\"" : safe_io::printable(key->first);
       if (std::find(keys.begin(), keys.end(), shown) == keys.end()) keys.push_back(shown);
     }
-    if (own_parameters(unit).empty() && unit_key) by_target[unit_key->second].push_back(unit_key->first);
+    if (own_parameters(unit).empty() && unit_key)
+      by_target[unit_key->second].push_back(safe_io::printable(unit_key->first));
 
     if (by_target.size() > 1) {
       std::string parts;
       for (const auto& [target, keys] : by_target)
-        parts += fmt::format("{}{} -> {}", parts.empty() ? "" : "; ", fmt::join(keys, ", "), target);
+        parts +=
+            fmt::format("{}{} -> {}", parts.empty() ? "" : "; ", fmt::join(keys, ", "), safe_io::printable(target));
       split.push_back(fmt::format("{} ({})", unit.name, parts));
     } else if (by_target.empty() || uncovered) {
       missing.push_back(unit.name);

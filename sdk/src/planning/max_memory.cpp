@@ -3,6 +3,9 @@
 #include <strata/planner.hpp>
 #include <strata/types.hpp>
 
+#include <strata_safe_io/bounded_json.hpp>
+#include <strata_safe_io/printable.hpp>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -21,6 +24,8 @@ std::string_view trim(std::string_view text) {
 
 void put(std::map<std::string, std::uint64_t>& limits, std::string key, std::uint64_t bytes) {
   if (key.empty()) bad("max_memory: a device name is empty");
+  if (!safe_io::is_printable(key))
+    bad(fmt::format("max_memory: '{}' holds characters no device name has", safe_io::printable(key)));
   if (!limits.emplace(key, bytes).second) bad(fmt::format("max_memory: '{}' is given twice", key));
 }
 
@@ -31,21 +36,18 @@ std::map<std::string, std::uint64_t> parse_max_memory(std::string_view text) {
   const std::string_view body = trim(text);
   if (body.empty()) bad("max_memory: it is empty");
   if (body.front() == '{') {
-    nlohmann::json document;
-    try {
-      document = nlohmann::json::parse(body);
-    } catch (const nlohmann::json::exception& error) {
-      bad(fmt::format("max_memory JSON: {}", error.what()));
-    }
-    for (const auto& [key, value] : document.items()) {
+    std::string why;
+    const std::optional<nlohmann::json> document = safe_io::parse_bounded_json(body, why);
+    if (!document) bad(fmt::format("max_memory JSON: {}", why));
+    for (const auto& [key, value] : document->items()) {
       std::uint64_t bytes = 0;
       if (value.is_number_unsigned())
         bytes = value.get<std::uint64_t>();
       else if (value.is_string())
         bytes = parse_size(value.get<std::string>());
       else
-        bad(fmt::format("max_memory: '{}' must be a size like \"10GiB\" or a number of bytes, not {}", key,
-                        value.type_name()));
+        bad(fmt::format("max_memory: '{}' must be a size like \"10GiB\" or a number of bytes, not {}",
+                        safe_io::printable(key), value.type_name()));
       put(limits, key, bytes);
     }
     return limits;
@@ -67,12 +69,10 @@ std::map<std::string, std::uint64_t> parse_max_memory(std::string_view text) {
 }
 
 std::vector<Link> parse_links_json(std::string_view json) {
-  nlohmann::json document;
-  try {
-    document = nlohmann::json::parse(json);
-  } catch (const nlohmann::json::exception& error) {
-    bad(fmt::format("links JSON: {}", error.what()));
-  }
+  std::string why;
+  const std::optional<nlohmann::json> parsed = safe_io::parse_bounded_json(json, why);
+  if (!parsed) bad(fmt::format("links JSON: {}", why));
+  const nlohmann::json& document = *parsed;
   std::vector<Link> links;
   if (!document.is_object() || !document.contains("links")) return links;
   const nlohmann::json& list = document["links"];
@@ -82,7 +82,11 @@ std::vector<Link> parse_links_json(std::string_view json) {
         entry["between"].size() != 2 || !entry["between"][0].is_string() || !entry["between"][1].is_string() ||
         !entry.contains("gbps") || !entry["gbps"].is_number())
       bad(fmt::format("links JSON: each link is {{\"between\": [\"sim:0\", \"sim:1\"], \"gbps\": 300}}, not {}",
-                      entry.dump()));
+                      safe_io::printable(entry.dump())));
+    for (const nlohmann::json& end : entry["between"])
+      if (!safe_io::is_printable(end.get_ref<const std::string&>()))
+        bad(fmt::format("links JSON: '{}' holds characters no device name has",
+                        safe_io::printable(end.get_ref<const std::string&>())));
     const double gbps = entry["gbps"].get<double>();
     if (!(gbps > 0) || gbps > 1e9) bad(fmt::format("links JSON: bandwidth {} GB/s is out of range", gbps));
     links.push_back({entry["between"][0].get<std::string>(), entry["between"][1].get<std::string>(), gbps * 1e9});

@@ -89,7 +89,7 @@ void load_units(Session::State& state, const Runtime& runtime, const WeightSourc
     bytes_total += unit.parameter_bytes();
     parameters_total += unit.parameters.size();
   }
-  detail::WeightLoader loader(weights, state.options, state.mapping_owners, bytes_total, parameters_total);
+  detail::WeightLoader loader(weights, state.options, state.mapped_files, bytes_total, parameters_total);
   state.units.reserve(state.graph.units.size());
   for (std::size_t index = 0; index < state.graph.units.size(); ++index) {
     const Unit& unit = state.graph.units[index];
@@ -173,6 +173,14 @@ bool output_finite(const Session::State& state, const UnitState& unit, std::int6
   return all_finite(values);
 }
 
+// "disk" units compute on the checkpoint's mappings: a file changed under them fails the step,
+// naming the file, before it runs and once it has run (pages lost to a truncation in between
+// read as zeros, never SIGBUS, and the step's result is thrown away).
+void check_mapped_files(const Session::State& state) {
+  for (const detail::MappedFile& file : state.mapped_files)
+    if (file.check) file.check();
+}
+
 // Runs one step of at most `batch` tokens; writes `rows` rows of logits to `logits` (none when
 // rows is 0: a prompt piece whose logits nobody asked for stops after the last layer).
 void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::int64_t n_past, std::int64_t rows,
@@ -233,7 +241,9 @@ std::vector<float> Session::forward(std::span<const std::int32_t> tokens, Logits
     const std::span<const std::int32_t> piece_tokens =
         tokens.subspan(static_cast<std::size_t>(start), static_cast<std::size_t>(piece));
     UnitChecks checks;
+    check_mapped_files(state);
     run_step(state, piece_tokens, state.position + start, rows, out, checks);
+    check_mapped_files(state);
     // A cheap check per step; only logits found not finite pay for the search. The re-run writes
     // the same KV entries again, so the session stays as it was.
     if (!all_finite(std::span<const float>(out, static_cast<std::size_t>(rows * config.vocab_size)))) {

@@ -4,6 +4,7 @@
 
 #include <strata/session.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,6 +23,13 @@ struct DeviceWeight {
   bool mapped = false;  // read through the checkpoint's mapping ("disk")
 
   TensorView view() const { return {buffer.get(), offset, dtype, shape}; }
+};
+
+// A checkpoint file "disk" units read through its mapping: kept mapped by `owner`, and checked
+// around every step (`check` throws Error naming the file once it has changed).
+struct MappedFile {
+  std::shared_ptr<const void> owner;
+  std::function<void()> check;
 };
 
 struct DeviceSlot {
@@ -75,7 +83,7 @@ struct Session::State {
   DType kv_dtype = DType::f32;  // as asked, or the model's default
   // Destroyed in reverse: units, then slots, then the mappings; ~State drains every queue
   // first, so no buffer is freed under work still queued.
-  std::vector<std::shared_ptr<const void>> mapping_owners;  // keep "disk" files mapped
+  std::vector<detail::MappedFile> mapped_files;  // keep "disk" files mapped
   std::vector<std::unique_ptr<detail::DeviceSlot>> slots;
   std::vector<detail::UnitState> units;
 

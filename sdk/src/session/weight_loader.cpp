@@ -54,9 +54,9 @@ Tensor allocate_tensor(const SessionOptions& options, const Device& device, DTyp
 }
 
 WeightLoader::WeightLoader(const WeightSource& source, const SessionOptions& options,
-                           std::vector<std::shared_ptr<const void>>& mapping_owners, std::uint64_t bytes_total,
+                           std::vector<MappedFile>& mapped_files, std::uint64_t bytes_total,
                            std::size_t parameters_total)
-    : source_(source), options_(options), mapping_owners_(mapping_owners) {
+    : source_(source), options_(options), mapped_files_(mapped_files) {
   progress_.bytes_total = bytes_total;
   progress_.parameters_total = parameters_total;
 }
@@ -90,7 +90,7 @@ std::optional<DeviceWeight> WeightLoader::map(DeviceSlot& slot, const ParameterI
   if (!buffer) {
     buffer = std::make_shared<const Buffer>(
         slot.device.import_host(const_cast<std::byte*>(mapped->region.data()), mapped->region.size()));
-    mapping_owners_.push_back(mapped->owner);
+    mapped_files_.push_back({mapped->owner, mapped->check});
   }
   return DeviceWeight{buffer, mapped->offset, parameter.dtype, parameter.shape, true};
 }

@@ -16,9 +16,8 @@ Tensor allocate_tensor(const SessionOptions& options, const Device& device, DTyp
 
 class WeightLoader {
  public:
-  WeightLoader(const WeightSource& source, const SessionOptions& options,
-               std::vector<std::shared_ptr<const void>>& mapping_owners, std::uint64_t bytes_total,
-               std::size_t parameters_total);
+  WeightLoader(const WeightSource& source, const SessionOptions& options, std::vector<MappedFile>& mapped_files,
+               std::uint64_t bytes_total, std::size_t parameters_total);
 
   // `parameter` on `slot`: loaded, or reused when an earlier unit on that device has it.
   DeviceWeight load(DeviceSlot& slot, const ParameterInfo& parameter, std::string_view target);
@@ -30,7 +29,7 @@ class WeightLoader {
 
   const WeightSource& source_;
   const SessionOptions& options_;
-  std::vector<std::shared_ptr<const void>>& mapping_owners_;
+  std::vector<MappedFile>& mapped_files_;
   LoadProgress progress_;
 };
 

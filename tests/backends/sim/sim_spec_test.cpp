@@ -2,10 +2,16 @@
 #include "device_spec.hpp"
 
 #include <strata_plugin/host.hpp>
+#include <strata_test/scoped_env.hpp>
+#include <strata_test/temp_dir.hpp>
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 namespace {
 
@@ -96,6 +102,41 @@ TEST(SimSpec, TheEnvironmentNamesAFileOrHoldsTheJson) {
     EXPECT_EQ(error.code(), STRATA_STATUS_UNAVAILABLE);
   }
   ::unsetenv(strata_sim::environment_variable);
+}
+
+// Issue 14: a value nested deep enough overflowed the stack when the message printed it.
+TEST(SimSpec, RefusesDeepNestingKeysGivenTwiceAndControlCharacters) {
+  const std::string deep = R"({"devices": [{"name": "a", "memory_gib": 1, "kind": )" + std::string(200000, '[') +
+                           std::string(200000, ']') + "}]}";
+  EXPECT_NE(error_of(deep).find("nest more than 64 levels"), std::string::npos);
+  EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": 1, "memory_gib": 80}]})")
+                .find("the key 'memory_gib' is given twice in the object at /devices/0"),
+            std::string::npos);
+  const std::string name = error_of(R"({"devices": [{"name": "\u001b]0;x\u0007", "memory_gib": 1}]})");
+  EXPECT_NE(name.find("\"name\" \"\\x1b]0;x\\x07\" holds control characters"), std::string::npos) << name;
+  EXPECT_EQ(name.find('\x1b'), std::string::npos);
+  const std::string kind = error_of(R"({"devices": [{"name": "a", "memory_gib": 1, "kind": "\u009b2J"}]})");
+  EXPECT_NE(kind.find("not \"\\u009b2J\""), std::string::npos) << kind;
+}
+
+TEST(SimSpec, TheEnvironmentNamesOnlyARegularFile) {
+  const strata_test::TempDir dir;
+  ASSERT_EQ(::mkfifo((dir.path() / "fifo.json").c_str(), 0600), 0);
+  const std::filesystem::path big = dir.path() / "big.json";
+  std::ofstream(big).close();
+  std::filesystem::resize_file(big, 2 << 20);
+  for (const auto& [file, why] : {std::pair{dir.path() / "fifo.json", "it is a named pipe, not a regular file"},
+                                  std::pair{std::filesystem::path("/dev/zero"), "it is a character device"},
+                                  std::pair{big, "it is 2 MiB (2097152 bytes), more than the 1 MiB"}}) {
+    const strata_test::ScopedEnv variable(strata_sim::environment_variable, file.string());
+    try {
+      strata_sim::devices_from_environment();  // returns at once: never blocks, never reads without end
+      ADD_FAILURE() << file;
+    } catch (const strata_plugin::Error& error) {
+      EXPECT_EQ(error.code(), STRATA_STATUS_UNAVAILABLE);
+      EXPECT_NE(std::string(error.what()).find(why), std::string::npos) << error.what();
+    }
+  }
 }
 
 }  // namespace

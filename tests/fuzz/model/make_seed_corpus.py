@@ -82,6 +82,10 @@ def safetensors_seeds():
         "broken_extra_field.safetensors": safetensors({"a": dict(ok, extra=True)}, 8),
         "broken_deep_nesting.safetensors": safetensors(b"{\"a\":" + b"[" * 5000 + b"]" * 5000 + b"}", 0, pad=False),
         "broken_bad_utf8.safetensors": safetensors(b'{"\xff\xfe": 1}', 0, pad=False),
+        "broken_duplicate_nested.safetensors": safetensors(
+            b'{"a":{"dtype":"F32","dtype":"F16","shape":[2],"data_offsets":[0,8]}}', 8),
+        "broken_escape_codes.safetensors": safetensors(
+            {"a\x1b[2J": {"dtype": "F\u009b32", "shape": [2], "data_offsets": [0, 8]}}, 8),
     }
 
 
@@ -107,6 +111,8 @@ def config_seeds():
         "broken_rope.json": dump(dict(llama, rope_parameters={"rope_type": "llama3", "factor": 8})),
         "broken_architecture.json": dump(dict(llama, architectures=["GPT2LMHeadModel"])),
         "broken_array.json": "[1, 2, 3]",
+        "broken_duplicate_nested.json": dump(llama)[:-2] + ',\n  "rope_scaling": {"rope_type": "default", "rope_type": "yarn"}\n}',
+        "broken_rope_theta_tiny.json": dump(dict(llama4, rope_theta=1e-300)),
     }
 
 

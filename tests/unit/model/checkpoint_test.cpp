@@ -1,6 +1,6 @@
 // Opening checkpoint folders: the two sample checkpoints (sharded bf16, single-file f32), and
 // broken folders whose every error names the file and the tensor at fault.
-#include "safetensors_builder.hpp"
+#include "tiny_checkpoint.hpp"
 
 #include <strata/checkpoint.hpp>
 #include <strata/error.hpp>
@@ -13,31 +13,14 @@
 namespace strata {
 namespace {
 
+using test::expect_open_fails;
 using test::TempDir;
 using test::TestTensor;
+using test::tiny_config;
+using test::tiny_tensors;
+using test::write_checkpoint;
 
 const std::filesystem::path models = STRATA_SAMPLE_MODELS_DIR;
-
-const std::string tiny_config = R"({"architectures": ["LlamaForCausalLM"], "vocab_size": 16, "hidden_size": 8,
-  "intermediate_size": 12, "num_hidden_layers": 2, "num_attention_heads": 2, "num_key_value_heads": 1,
-  "max_position_embeddings": 32, "dtype": "float32"})";
-
-std::vector<TestTensor> tiny_tensors() { return test::tensors_for(build_model_graph(parse_model_config(tiny_config))); }
-
-void write_checkpoint(const std::filesystem::path& dir, const std::vector<TestTensor>& tensors) {
-  test::write_text(dir / "config.json", tiny_config);
-  test::write_file(dir / "model.safetensors", test::make_safetensors(tensors));
-}
-
-void expect_open_fails(const std::filesystem::path& dir, std::initializer_list<std::string> parts) {
-  try {
-    Checkpoint::open(dir);
-    ADD_FAILURE() << "opened a broken checkpoint";
-  } catch (const Error& error) {
-    for (const std::string& part : parts)
-      EXPECT_NE(std::string(error.what()).find(part), std::string::npos) << error.what();
-  }
-}
 
 TEST(Checkpoint, OpensTheShardedBf16DemoModel) {
   const Checkpoint checkpoint = Checkpoint::open(models / "tiny-llama-pystdlib");
@@ -116,7 +99,8 @@ TEST(Checkpoint, NamesATensorOfTheWrongShapeOrDtype) {
 TEST(Checkpoint, NamesAMalformedFile) {
   TempDir dir;
   test::write_text(dir.path() / "config.json", tiny_config);
-  test::write_file(dir.path() / "model.safetensors", test::make_raw_safetensors("{\"w\": 1", 0));
+  // Cut short inside its first entry (entries are checked in the order they come).
+  test::write_file(dir.path() / "model.safetensors", test::make_raw_safetensors("{\"w\": {\"dtype\": \"F32\", ", 0));
   expect_open_fails(dir.path(), {"model.safetensors", "not valid JSON"});
 }
 

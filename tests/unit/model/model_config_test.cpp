@@ -114,6 +114,56 @@ TEST(ModelConfig, RejectsMissingAndMistypedFields) {
   expect_error("[1]", StatusCode::invalid_argument, {"JSON object"});
 }
 
+// Issue 14: rope_theta 1e-300 passed and failed at run time inside the CPU backend. Every value
+// is checked when config.json is read; the message gives the field, the value and the range.
+TEST(ModelConfig, RefusesValuesOutsideTheirSaneRanges) {
+  expect_error(llama_with(R"("rope_theta": 1e-300)"), StatusCode::invalid_argument,
+               {"'rope_theta'", "must lie in 1..1e+12, got 1e-300"});
+  expect_error(llama_with(R"("rope_parameters": {"rope_type": "default", "rope_theta": 0})"),
+               StatusCode::invalid_argument, {"'rope_parameters.rope_theta'", "got 0"});
+  expect_error(llama_with(R"("rope_theta": 1e13)"), StatusCode::invalid_argument,
+               {"'rope_theta'", "must lie in 1..1e+12, got 10000000000000"});
+  expect_error(llama_with(R"("rms_norm_eps": 0)"), StatusCode::invalid_argument,
+               {"'rms_norm_eps'", "must lie in 1e-30..0.5", "got 0"});
+  expect_error(llama_with(R"("rms_norm_eps": -1e-5)"), StatusCode::invalid_argument, {"'rms_norm_eps'", "got -1e-05"});
+  expect_error(llama_with(R"("rms_norm_eps": 1e-40)"), StatusCode::invalid_argument, {"'rms_norm_eps'", "got 1e-40"});
+  expect_error(llama_with(R"("partial_rotary_factor": 3)"), StatusCode::invalid_argument,
+               {"'partial_rotary_factor'", "must lie in 0..1, got 3"});
+  expect_error(R"({"architectures": ["LlamaForCausalLM"], "vocab_size": 16777217, "hidden_size": 64})",
+               StatusCode::invalid_argument, {"'vocab_size'", "must lie in 1..16777216, got 16777217"});
+  expect_error(R"({"architectures": ["LlamaForCausalLM"], "vocab_size": 18446744073709551615, "hidden_size": 64})",
+               StatusCode::invalid_argument, {"'vocab_size'", "got 18446744073709551615"});
+  expect_error(llama_with(R"("head_dim": 1048576)"), StatusCode::invalid_argument,
+               {"'head_dim'", "times num_attention_heads"});
+  expect_error(R"({"architectures": ["LlamaForCausalLM"], "vocab_size": 100, "hidden_size": 66,
+                   "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4})",
+               StatusCode::invalid_argument, {"'hidden_size'", "(66) must be a multiple of num_attention_heads (4)"});
+  // The values real models use all pass.
+  const ModelConfig config =
+      parse_model_config(llama_with(R"("rope_theta": 3580165449.0, "rms_norm_eps": 1e-6, "num_key_value_heads": 1)"));
+  EXPECT_DOUBLE_EQ(config.rope_theta, 3580165449.0);
+}
+
+TEST(ModelConfig, RefusesKeysGivenTwiceAndDeepNesting) {
+  expect_error(llama_with(R"("rope_theta": 10000, "rope_theta": 1e-300)"), StatusCode::invalid_argument,
+               {"not valid JSON", "the key 'rope_theta' is given twice in the top-level object"});
+  expect_error(llama_with(R"("rope_scaling": {"rope_type": "default", "rope_type": "llama3"})"),
+               StatusCode::invalid_argument, {"the key 'rope_type' is given twice in the object at /rope_scaling"});
+  expect_error(llama_with(R"("quantization_config": )" + std::string(1000, '[') + std::string(1000, ']')),
+               StatusCode::invalid_argument, {"nest more than 64 levels"});
+}
+
+TEST(ModelConfig, EscapesWhatTheFileSaysInMessages) {
+  try {
+    parse_model_config(llama_with(R"("hidden_act": "\u001b[2J\u001b[31mgelu")"), "my/config.json");
+    ADD_FAILURE();
+  } catch (const Error& error) {
+    const std::string message = error.what();
+    EXPECT_EQ(message.find('\x1b'), std::string::npos) << message;
+    EXPECT_NE(message.find("'\\x1b[2J\\x1b[31mgelu'"), std::string::npos) << message;
+  }
+}
+
 TEST(ModelConfig, RefusesWhatTheOpSetCannotRun) {
   expect_error(R"({"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2"})", StatusCode::unsupported,
                {"GPT2LMHeadModel", "LlamaForCausalLM"});

@@ -30,6 +30,27 @@ TEST(MaxMemory, RejectsWhatIsNotASize) {
   }
 }
 
+std::string max_memory_error(std::string_view text) {
+  try {
+    parse_max_memory(text);
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+TEST(MaxMemory, RefusesKeysGivenTwiceDeepNestingAndControlCharacters) {
+  EXPECT_NE(max_memory_error(R"({"cpu": "1GiB", "cpu": "2GiB"})").find("the key 'cpu' is given twice"),
+            std::string::npos);
+  EXPECT_NE(max_memory_error(R"({"cpu": )" + std::string(1000, '[') + std::string(1000, ']') + "}")
+                .find("nest more than 64 levels"),
+            std::string::npos);
+  const std::string device = max_memory_error(R"({"cpu\u001b[2J": "1GiB"})");
+  EXPECT_NE(device.find("'cpu\\x1b[2J' holds characters no device name has"), std::string::npos) << device;
+  const std::string size = max_memory_error("cpu=1\x1b[2JGiB");
+  EXPECT_NE(size.find("'1\\x1b[2JGiB' is not a memory size"), std::string::npos) << size;
+}
+
 TEST(Links, ReadsTheLinksOfASimulatedDevicesFile) {
   const auto links = parse_links_json(R"({"devices": [], "links": [{"between": ["sim:0", "sim:1"], "gbps": 300}]})");
   ASSERT_EQ(links.size(), 1u);
@@ -40,6 +61,25 @@ TEST(Links, ReadsTheLinksOfASimulatedDevicesFile) {
   EXPECT_THROW(parse_links_json(R"({"links": [{"between": ["sim:0"], "gbps": 1}]})"), Error);
   EXPECT_THROW(parse_links_json(R"({"links": [{"between": ["a", "b"], "gbps": 0}]})"), Error);
   EXPECT_THROW(parse_links_json(R"({"links": {}})"), Error);
+}
+
+TEST(Links, RefusesKeysGivenTwiceAndDeepNesting) {
+  try {
+    parse_links_json(R"({"links": [{"between": ["sim:0", "sim:1"], "gbps": 300, "gbps": 1}]})");
+    ADD_FAILURE();
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("the key 'gbps' is given twice in the object at /links/0"),
+              std::string::npos)
+        << error.what();
+  }
+  EXPECT_THROW(parse_links_json(R"({"host": )" + std::string(100000, '{') + "}"), Error);
+  try {
+    parse_links_json(R"({"links": [{"between": ["sim:0", "sim:1\u001b[2J"], "gbps": 300}]})");
+    ADD_FAILURE();
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("'sim:1\\x1b[2J' holds characters no device name has"), std::string::npos)
+        << error.what();
+  }
 }
 
 }  // namespace
