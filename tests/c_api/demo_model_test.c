@@ -262,6 +262,33 @@ static void forward_gives_the_logits(void) {
   strata_runtime_destroy(runtime);
 }
 
+/* Run with STRATA_SIM_DEVICES naming two simulated GPUs: a device map's integers and "cuda:N" are
+ * GPU ordinals, the runtime's accelerators in order, as transformers numbers CUDA devices. */
+static void gpu_ordinals_in_a_device_map_are_the_accelerators(void) {
+  strata_runtime* runtime = NULL;
+  CHECK_OK(strata_runtime_create(NULL, &runtime));
+  size_t sim = 0;
+  CHECK_OK(strata_runtime_find_device(runtime, "sim:1", &sim));
+  strata_checkpoint* checkpoint = NULL;
+  CHECK_OK(strata_checkpoint_open(STRATA_DEMO_MODEL_DIR, &checkpoint));
+  strata_plan_options options;
+  strata_plan_options_init(&options, sizeof options);
+  options.device_map_json = "{\"model.embed_tokens\": 0, \"lm_head\": \"cuda:1\", \"\": \"cpu\"}";
+  strata_plan* plan = NULL;
+  CHECK_OK(strata_plan_create(runtime, checkpoint, &options, &plan));
+  const size_t last = strata_plan_target_count(plan) - 1;
+  CHECK(strcmp(strata_plan_target(plan, 0), "sim:0") == 0);
+  CHECK(strcmp(strata_plan_target(plan, 1), "cpu") == 0);
+  CHECK(strcmp(strata_plan_target(plan, last), "sim:1") == 0);
+  strata_plan_destroy(plan);
+
+  options.device_map_json = "{\"\": 2}";
+  CHECK_FAILS(strata_plan_create(runtime, checkpoint, &options, &plan), STRATA_STATUS_INVALID_ARGUMENT,
+              "names GPU 2, but the GPUs are sim:0, sim:1");
+  strata_checkpoint_destroy(checkpoint);
+  strata_runtime_destroy(runtime);
+}
+
 int main(int argc, char** argv) {
   static const test_case cases[] = {
       {"lists_devices", lists_devices},
@@ -270,6 +297,7 @@ int main(int argc, char** argv) {
       {"a_device_map_places_the_units", a_device_map_places_the_units},
       {"a_session_outlives_its_runtime", a_session_outlives_its_runtime},
       {"forward_gives_the_logits", forward_gives_the_logits},
+      {"gpu_ordinals_in_a_device_map_are_the_accelerators", gpu_ordinals_in_a_device_map_are_the_accelerators},
   };
   return run_cases(cases, sizeof cases / sizeof cases[0], argc, argv);
 }
