@@ -75,7 +75,7 @@ nlohmann::json to_json(const std::vector<Device>& devices, const std::set<std::s
 
 }  // namespace
 
-void add_calibrate_command(CLI::App& app) {
+void add_calibrate_command(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<CalibrateOptions>();
   auto* command = app.add_subcommand("calibrate", "Measure the devices' speeds now and cache the figures");
   command->add_option("--device", options->devices, "Measure only this device (repeatable; default: all)");
@@ -85,17 +85,18 @@ void add_calibrate_command(CLI::App& app) {
       ->add_option("--seconds-per-step", options->seconds_per_step,
                    "Time each measurement may take at most (less: quicker, rougher figures)")
       ->check(CLI::PositiveNumber);
-  command->callback([options] {
-    Runtime runtime;
+  command->callback([options, &global] {
+    Runtime runtime(runtime_options(global));
     const std::vector<Device> devices = chosen_devices(runtime, options->devices);
     std::set<std::string> measured_now;
     CalibrationOptions calibration;
     calibration.force = options->force;
     calibration.seconds_per_step = options->seconds_per_step;
-    calibration.on_progress = [&measured_now](const CalibrationProgress& progress) {
+    calibration.on_progress = [&measured_now, &global](const CalibrationProgress& progress) {
       measured_now.emplace(progress.device);
-      fmt::print(stderr, "calibrating {}: {} ({}/{})\n", progress.device, progress.step, progress.step_index + 1,
-                 progress.step_count);
+      if (!global.quiet)
+        fmt::print(stderr, "calibrating {}: {} ({}/{})\n", progress.device, progress.step, progress.step_index + 1,
+                   progress.step_count);
     };
     runtime.calibrate(calibration, options->devices);
     if (options->json)

@@ -141,14 +141,14 @@ void print_table(const Runtime& runtime, bool verbose) {
 
 }  // namespace
 
-void add_devices_command(CLI::App& app) {
+void add_devices_command(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<DevicesOptions>();
   auto* command = app.add_subcommand("devices", "List the devices of every backend plugin found");
   command->add_flag("-v,--verbose", options->verbose,
                     "Also show ids, speeds (reported and measured), drivers and the plugins loaded");
   command->add_flag("--json", options->json, "Print the devices and plugins as JSON");
-  command->callback([options] {
-    Runtime runtime;
+  command->callback([options, &global] {
+    const Runtime runtime(runtime_options(global));
     if (options->json)
       fmt::print("{}\n", to_json(runtime).dump(2));
     else

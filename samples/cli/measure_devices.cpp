@@ -11,7 +11,7 @@
 
 namespace strata::cli {
 
-void calibrate_unmeasured(Runtime& runtime, const std::vector<std::string>& names) {
+void calibrate_unmeasured(Runtime& runtime, bool quiet, const std::vector<std::string>& names) {
   std::vector<std::string> unmeasured;
   for (const Device& device : runtime.devices()) {
     const DeviceInfo& info = device.info();
@@ -19,10 +19,14 @@ void calibrate_unmeasured(Runtime& runtime, const std::vector<std::string>& name
     if (wanted && !info.measured && !info.caps.exact_speeds) unmeasured.push_back(info.name);
   }
   if (unmeasured.empty()) return;
+  CalibrationOptions options;
+  if (quiet) {
+    runtime.calibrate(options, unmeasured);
+    return;
+  }
   fmt::print(stderr, "measuring {} for the planner (once: the figures are cached; `strata calibrate` measures again)\n",
              fmt::join(unmeasured, ", "));
   const bool terminal = isatty(STDERR_FILENO) != 0;
-  CalibrationOptions options;
   options.on_progress = [terminal](const CalibrationProgress& progress) {
     if (terminal)
       fmt::print(stderr, "\r  {}: {} ({}/{})\x1b[K", progress.device, progress.step, progress.step_index + 1,

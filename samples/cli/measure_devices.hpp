@@ -10,7 +10,7 @@
 namespace strata::cli {
 
 // Measures those of `names` (every device when empty) that have no measured figures and whose
-// figures are not exact, with progress on stderr.
-void calibrate_unmeasured(Runtime& runtime, const std::vector<std::string>& names = {});
+// figures are not exact, with progress on stderr unless `quiet`.
+void calibrate_unmeasured(Runtime& runtime, bool quiet, const std::vector<std::string>& names = {});
 
 }  // namespace strata::cli

@@ -3,6 +3,7 @@
 //
 //   strata plan --config llama-3-70b/config.json --devices 4x24.json --strategy latency --svg plan.svg
 #include "commands.hpp"
+#include "exit_status.hpp"
 #include "measure_devices.hpp"
 
 #include <strata/checkpoint.hpp>
@@ -48,11 +49,14 @@ struct PlanCommandOptions {
   std::string save;  // write the device map here (for `strata run --device-map FILE.json`)
 };
 
-[[noreturn]] void usage_error(const std::string& message) { throw Error(StatusCode::invalid_argument, message); }
+// What cannot be planned as asked (a file that cannot be read, a device that is not here): exit 1.
+[[noreturn]] void plan_error(const std::string& message) { throw Error(StatusCode::invalid_argument, message); }
+// A command line whose options do not go together or have the wrong form: exit 2.
+[[noreturn]] void usage_error(const std::string& message) { throw UsageError(message); }
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream stream(path);
-  if (!stream) usage_error(fmt::format("cannot read {}", path.string()));
+  if (!stream) plan_error(fmt::format("cannot read {}", path.string()));
   std::stringstream text;
   text << stream.rdbuf();
   return text.str();
@@ -60,7 +64,7 @@ std::string read_file(const std::filesystem::path& path) {
 
 void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream stream(path);
-  if (!stream || !(stream << text)) usage_error(fmt::format("cannot write {}", path.string()));
+  if (!stream || !(stream << text)) plan_error(fmt::format("cannot write {}", path.string()));
 }
 
 ModelGraph load_graph(const PlanCommandOptions& options, std::string& title) {
@@ -85,7 +89,7 @@ nlohmann::json read_simulated_devices(const PlanCommandOptions& options, std::ve
   nlohmann::json host;
   const nlohmann::json document = nlohmann::json::parse(text, nullptr, false);
   if (document.is_object() && document.contains("host")) host = document["host"];
-  if (!host.is_null() && !host.is_object()) usage_error("\"host\" must be an object: {\"memory_gib\": 64, ...}");
+  if (!host.is_null() && !host.is_object()) plan_error("\"host\" must be an object: {\"memory_gib\": 64, ...}");
   ::setenv("STRATA_SIM_DEVICES", file.c_str(), 1);
   return host;
 }
@@ -107,7 +111,7 @@ std::vector<DeviceInfo> planning_devices(const PlanCommandOptions& options, cons
     std::string why = "the sim plugin was not found";
     for (const PluginReport& plugin : runtime.plugins())
       if (plugin.name == "sim" || plugin.path.filename().string().find("sim") != std::string::npos) why = plugin.reason;
-    usage_error(fmt::format("no simulated devices from {}: {}", options.devices, why));
+    plan_error(fmt::format("no simulated devices from {}: {}", options.devices, why));
   }
   if (!simulated && !options.devices.empty()) {
     std::vector<DeviceInfo> chosen;
@@ -118,7 +122,7 @@ std::vector<DeviceInfo> planning_devices(const PlanCommandOptions& options, cons
       if (found == devices.end()) {
         std::vector<std::string> names;
         for (const DeviceInfo& d : devices) names.push_back(d.name);
-        usage_error(fmt::format("--devices: no device '{}'; the devices are {}", name, fmt::join(names, ", ")));
+        plan_error(fmt::format("--devices: no device '{}'; the devices are {}", name, fmt::join(names, ", ")));
       }
       chosen.push_back(*found);
     }
@@ -127,7 +131,7 @@ std::vector<DeviceInfo> planning_devices(const PlanCommandOptions& options, cons
   auto host_number = [&](const char* key, double scale) -> std::optional<double> {
     if (host.is_null() || !host.contains(key)) return std::nullopt;
     if (!host[key].is_number() || host[key].get<double>() <= 0)
-      usage_error(fmt::format("\"host\": \"{}\" must be a number > 0", key));
+      plan_error(fmt::format("\"host\": \"{}\" must be a number > 0", key));
     return host[key].get<double>() * scale;
   };
   for (DeviceInfo& info : devices) {
@@ -176,7 +180,7 @@ void list_planners() {
   fmt::print("{:<16} {:<10} {}\n", "DEVICE", "built-in", "a device name: every unit there");
 }
 
-void run_plan(const PlanCommandOptions& options) {
+void run_plan(const PlanCommandOptions& options, const GlobalOptions& global) {
   for (const std::string& path : options.planner_plugins) load_planner_plugin(path);
   if (options.list) {
     list_planners();
@@ -186,11 +190,11 @@ void run_plan(const PlanCommandOptions& options) {
   const ModelGraph graph = load_graph(options, title);
   PlanOptions plan_options;
   const nlohmann::json host = simulated(options) ? read_simulated_devices(options, plan_options.links) : nullptr;
-  Runtime runtime;
+  Runtime runtime(runtime_options(global));
   // Real devices are measured before they are planned on (once: the figures are cached), and
   // asked which ops they run. Simulated ones run everything at the speeds their file gives.
   if (!simulated(options)) {
-    calibrate_unmeasured(runtime);
+    calibrate_unmeasured(runtime, global.quiet);
     plan_options.supports = device_support(runtime);
   }
   const std::vector<DeviceInfo> devices = planning_devices(options, runtime, host);
@@ -236,7 +240,7 @@ void run_plan(const PlanCommandOptions& options) {
 
 }  // namespace
 
-void add_plan_command(CLI::App& app) {
+void add_plan_command(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<PlanCommandOptions>();
   auto* command =
       app.add_subcommand("plan", "decide which device each layer of a model runs on, and predict its speed");
@@ -271,7 +275,7 @@ void add_plan_command(CLI::App& app) {
   command->add_flag("--json", options->json, "print the plan as JSON");
   command->add_option("--svg", options->svg, "draw the plan as an SVG picture into FILE");
   command->add_option("--save", options->save, "write the device map (Hugging Face JSON) into FILE");
-  command->callback([options] { run_plan(*options); });
+  command->callback([options, &global] { run_plan(*options, global); });
 }
 
 }  // namespace strata::cli

@@ -2,6 +2,7 @@
 // progress bar, generate, and report the placement and the speed. With no arguments it runs the
 // demo model (tiny-llama-pystdlib) installed next to the executable.
 #include "commands.hpp"
+#include "exit_status.hpp"
 #include "measure_devices.hpp"
 
 #include <strata/checkpoint.hpp>
@@ -71,7 +72,7 @@ std::vector<std::int32_t> parse_ids(const std::string& text) {
       ids.push_back(std::stoi(item, &used));
       if (used != item.size()) throw std::invalid_argument(item);
     } catch (const std::exception&) {
-      throw Error(StatusCode::invalid_argument, fmt::format("--prompt-ids: '{}' is not a token id", item));
+      throw UsageError(fmt::format("--prompt-ids: '{}' is not a token id", item));
     }
   }
   return ids;
@@ -103,8 +104,7 @@ std::string detail_rate(double tokens_per_second) {
 // --kv-dtype: f32, f16, or "" for the model's own width.
 std::optional<DType> kv_dtype_option(const std::string& text) {
   if (text.empty()) return std::nullopt;
-  if (text != "f32" && text != "f16")
-    throw Error(StatusCode::invalid_argument, fmt::format("--kv-dtype is f32 or f16, not '{}'", text));
+  if (text != "f32" && text != "f16") throw UsageError(fmt::format("--kv-dtype is f32 or f16, not '{}'", text));
   return text == "f16" ? DType::f16 : DType::f32;
 }
 
@@ -208,7 +208,7 @@ nlohmann::json placement_json(const std::vector<TargetPlacement>& placement) {
   return out;
 }
 
-void run(const RunOptions& options) {
+void run(const RunOptions& options, const GlobalOptions& global) {
   const std::filesystem::path model_dir =
       options.model.empty() ? default_model_dir() : std::filesystem::path(options.model);
   const Checkpoint checkpoint = Checkpoint::open(model_dir);
@@ -230,16 +230,19 @@ void run(const RunOptions& options) {
                           : std::min(config.context_limit(), static_cast<std::int64_t>(prompt.size()) +
                                                                  std::max<std::int64_t>(options.max_new_tokens, 1));
 
-  Runtime runtime;
+  Runtime runtime(runtime_options(global));
   // The plan is made from measured figures: the devices it may use that were never measured on
   // this machine are measured now (a device name as the map: that one alone).
   const bool one_device = runtime.find_device(options.device_map).has_value();
-  calibrate_unmeasured(runtime, one_device ? std::vector<std::string>{options.device_map} : std::vector<std::string>{});
+  calibrate_unmeasured(runtime, global.quiet,
+                       one_device ? std::vector<std::string>{options.device_map} : std::vector<std::string>{});
   const PlanResult plan_result =
       make_plan(options, checkpoint.graph(), runtime, context, static_cast<std::int64_t>(prompt.size()));
   const PlanReport& predicted = plan_result.report;
 
-  LoadReporter reporter(options.json);
+  // Reports go to stderr, and not at all with --quiet or --json (whose output is the report).
+  const bool report = !options.json && !global.quiet;
+  LoadReporter reporter(!report);
   SessionOptions session_options;
   session_options.context_length = context;
   session_options.kv_dtype = kv_dtype_option(options.kv_dtype);
@@ -250,7 +253,7 @@ void run(const RunOptions& options) {
   generation.max_new_tokens = options.max_new_tokens;
   generation.sampling = {options.temperature, options.top_k, options.top_p, options.seed};
   const bool bytes = has_byte_vocabulary(config);
-  if (!options.json) {
+  if (report) {
     fmt::print(stderr, "model: {} ({}, {} layers, {} of weights)\n", model_dir.filename().string(), config.architecture,
                config.num_hidden_layers, format_size(checkpoint.graph().parameter_bytes()));
     print_placement(session.placement(), options.device_map);
@@ -258,6 +261,8 @@ void run(const RunOptions& options) {
     fmt::print(stderr, "predicted: prefill {} tokens/s, decode {} tokens/s\n\n",
                detail_rate(predicted.prefill_tokens_per_second), detail_rate(predicted.tokens_per_second));
     std::fflush(stderr);
+  }
+  if (!options.json) {
     if (bytes) fmt::print("{}", byte_tokens_to_text(prompt));
     std::fflush(stdout);
     // Stream the text as it comes.
@@ -304,6 +309,7 @@ void run(const RunOptions& options) {
   }
   fmt::print("\n");
   std::fflush(stdout);
+  if (!report) return;
   fmt::print(stderr, "\nprefill: {} tokens in {:.1f} ms ({:.0f} tokens/s; predicted {})\n", result.prompt_tokens,
              result.prefill_seconds * 1e3, result.prefill_tokens_per_second(),
              detail_rate(predicted.prefill_tokens_per_second));
@@ -313,7 +319,7 @@ void run(const RunOptions& options) {
 
 }  // namespace
 
-void add_run_command(CLI::App& app) {
+void add_run_command(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<RunOptions>();
   auto* command = app.add_subcommand("run", "generate text from a Hugging Face checkpoint (default: the demo model)");
   command->add_option("--model", options->model, "checkpoint folder (config.json + safetensors)");
@@ -337,7 +343,7 @@ void add_run_command(CLI::App& app) {
   command->add_option("--top-p", options->top_p, "sample among the likeliest tokens reaching p")->capture_default_str();
   command->add_option("--seed", options->seed, "random seed for sampling")->capture_default_str();
   command->add_flag("--json", options->json, "print the result as JSON");
-  command->callback([options] { run(*options); });
+  command->callback([options, &global] { run(*options, global); });
 }
 
 }  // namespace strata::cli

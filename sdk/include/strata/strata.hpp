@@ -1,9 +1,21 @@
-// Everything an integrator needs, in one include.
+// The whole public C++ API in one include: runtime and devices, checkpoints, model graphs and
+// weight sources, planning and device maps, calibration, sessions, generation, logging, and the
+// op set with its queues. The plugin interfaces (backend.h, planner.h) are for plugin authors,
+// and the C API is <strata/strata.h>.
 #pragma once
 
+#include <strata/calibration.hpp>
+#include <strata/checkpoint.hpp>
 #include <strata/device.hpp>
+#include <strata/device_map.hpp>
 #include <strata/error.hpp>
+#include <strata/generate.hpp>
+#include <strata/log.hpp>
+#include <strata/model.hpp>
+#include <strata/model_graph.hpp>
 #include <strata/ops.hpp>
+#include <strata/planner.hpp>
 #include <strata/queue.hpp>
 #include <strata/runtime.hpp>
+#include <strata/session.hpp>
 #include <strata/types.hpp>

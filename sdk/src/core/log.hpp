@@ -1,4 +1,5 @@
-// The SDK's logger: spdlog, named "strata", level from STRATA_LOG_LEVEL (default: warn).
+// The SDK's logger: spdlog, named "strata", level from STRATA_LOG_LEVEL (default: warning), to
+// stderr or the integrator's sink (strata/log.hpp).
 #pragma once
 
 #include <spdlog/logger.h>
