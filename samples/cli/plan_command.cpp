@@ -4,6 +4,7 @@
 //   strata plan --config llama-3-70b/config.json --devices 4x24.json --strategy latency --svg plan.svg
 #include "commands.hpp"
 #include "exit_status.hpp"
+#include "input_files.hpp"
 #include "measure_devices.hpp"
 
 #include <strata/checkpoint.hpp>
@@ -54,14 +55,6 @@ struct PlanCommandOptions {
 // A command line whose options do not go together or have the wrong form: exit 2.
 [[noreturn]] void usage_error(const std::string& message) { throw UsageError(message); }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream stream(path);
-  if (!stream) plan_error(fmt::format("cannot read {}", path.string()));
-  std::stringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
-
 void write_file(const std::filesystem::path& path, const std::string& text) {
   std::ofstream stream(path);
   if (!stream || !(stream << text)) plan_error(fmt::format("cannot write {}", path.string()));
@@ -84,7 +77,7 @@ bool simulated(const PlanCommandOptions& options) { return options.devices.ends_
 // sim plugin reads the devices from it when the Runtime starts.
 nlohmann::json read_simulated_devices(const PlanCommandOptions& options, std::vector<Link>& links) {
   const std::filesystem::path file = std::filesystem::absolute(options.devices);
-  const std::string text = read_file(file);
+  const std::string text = read_input_file(file);
   links = parse_links_json(text);
   nlohmann::json host;
   const nlohmann::json document = nlohmann::json::parse(text, nullptr, false);
@@ -215,8 +208,8 @@ void run_plan(const PlanCommandOptions& options, const GlobalOptions& global) {
     std::vector<std::string> gpu_names;
     for (const DeviceInfo& info : devices)
       if (info.kind != DeviceKind::cpu) gpu_names.push_back(info.name);
-    result =
-        plan_with_map(graph, devices, DeviceMap::from_json(read_file(options.device_map), gpu_names), plan_options);
+    result = plan_with_map(graph, devices, DeviceMap::from_json(read_input_file(options.device_map), gpu_names),
+                           plan_options);
   } else {
     result = plan(graph, devices, options.strategy, plan_options);
   }

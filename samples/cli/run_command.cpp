@@ -3,6 +3,7 @@
 // demo model (tiny-llama-pystdlib) installed next to the executable.
 #include "commands.hpp"
 #include "exit_status.hpp"
+#include "input_files.hpp"
 #include "measure_devices.hpp"
 
 #include <strata/checkpoint.hpp>
@@ -88,14 +89,6 @@ std::vector<std::int32_t> prompt_tokens(const RunOptions& options, const ModelCo
   return text_to_byte_tokens(options.prompt);
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) throw Error(StatusCode::unavailable, fmt::format("{}: cannot be opened", path.string()));
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
-
 // A predicted rate as text: "unknown" when a device had no measured figures.
 std::string detail_rate(double tokens_per_second) {
   return std::isfinite(tokens_per_second) ? fmt::format("{:.0f}", tokens_per_second) : std::string("unknown");
@@ -122,7 +115,8 @@ PlanResult make_plan(const RunOptions& options, const ModelGraph& graph, const R
   plan_options.workload.kv_dtype = kv_dtype_option(options.kv_dtype);
   if (!options.max_memory.empty()) plan_options.max_memory = parse_max_memory(options.max_memory);
   if (options.device_map.ends_with(".json"))
-    return plan_with_map(graph, runtime, DeviceMap::from_json(read_file(options.device_map), gpu_names), plan_options);
+    return plan_with_map(graph, runtime, DeviceMap::from_json(read_input_file(options.device_map), gpu_names),
+                         plan_options);
   return plan(graph, runtime, options.device_map, plan_options);
 }
 

@@ -2,7 +2,11 @@
 // --save/--svg files, planner plugins by path, and errors with a non-zero exit.
 #include <strata_test/shell.hpp>
 
+#include <strata_test/temp_dir.hpp>
+
 #include <gtest/gtest.h>
+
+#include <sys/stat.h>
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
@@ -160,6 +164,20 @@ TEST(PlanCommand, ErrorsExitNonZeroWithTheReason) {
   const Outcome no_model = strata_plan("--devices " + devices);
   EXPECT_NE(no_model.status, 0);
   EXPECT_NE(no_model.out.find("--config"), std::string::npos) << no_model.out;
+}
+
+TEST(PlanCommand, ANamedPipeGivenAsAFileIsRefusedWithoutBlocking) {
+  const strata_test::TempDir dir;
+  const std::filesystem::path pipe = dir.path() / "devices.json";
+  ASSERT_EQ(::mkfifo(pipe.c_str(), 0600), 0);
+  // `timeout` ends a run that blocks on the pipe: that would be the failure (status 124).
+  for (const std::string& arguments :
+       {"--devices " + pipe.string(), "--devices " + devices + " --device-map " + pipe.string()}) {
+    const Outcome outcome = strata_test::run_shell(std::string("timeout 60 ") + STRATA_CLI + " plan --config " +
+                                                   config("llama-2-7b") + " " + arguments + " 2>&1");
+    EXPECT_NE(outcome.status, 0) << arguments;
+    EXPECT_NE(outcome.out.find("named pipe"), std::string::npos) << arguments << ": " << outcome.out;
+  }
 }
 
 }  // namespace
