@@ -6,6 +6,7 @@
 #include <strata/checkpoint.hpp>
 #include <strata/error.hpp>
 #include <strata/generate.hpp>
+#include <strata/log.hpp>
 #include <strata/model.hpp>
 #include <strata/queue.hpp>
 #include <strata/runtime.hpp>
@@ -14,7 +15,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <fstream>
 #include <functional>
+#include <iterator>
 #include <memory>
 
 namespace strata {
@@ -113,6 +117,42 @@ TEST_F(ChangedCheckpoint, MappedWeightsReadAsZerosOnceLostAndTheCheckSaysSo) {
   const std::byte value = *last;  // no SIGBUS
   EXPECT_EQ(value, std::byte{0});
   expect_names_the_shard([&] { mapped->check(); });
+}
+
+TEST(DiskPlacement, AWeightThatCannotBeReadFromTheFileAsItIsSaysSo) {
+  // The sample's file with two more spaces of header: every f32 tensor then starts 2 bytes off its
+  // element size, so "disk" must copy it into memory, and says so once for that reason.
+  const strata_test::TempDir dir;
+  fs::copy_file(test::sample_model("tiny-qwen2-random") / "config.json", dir.path() / "config.json");
+  std::ifstream in(test::sample_model("tiny-qwen2-random") / "model.safetensors", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::uint64_t header_length = 0;
+  std::memcpy(&header_length, bytes.data(), sizeof(header_length));
+  bytes.insert(8 + header_length, "  ");
+  header_length += 2;
+  std::memcpy(bytes.data(), &header_length, sizeof(header_length));
+  std::ofstream(dir.path() / "model.safetensors", std::ios::binary) << bytes;
+
+  std::vector<std::string> warnings;
+  set_log_sink([&](LogLevel level, std::string_view message) {
+    if (level == LogLevel::warning) warnings.emplace_back(message);
+  });
+  const Runtime runtime;
+  const Checkpoint checkpoint = Checkpoint::open(dir.path());
+  std::vector<std::string> targets;
+  for (const Unit& unit : checkpoint.graph().units)
+    targets.push_back(unit.kind == UnitKind::decoder_layer ? "disk" : "cpu");
+  SessionOptions options;
+  options.context_length = 16;
+  Session session(runtime, checkpoint, targets, options);
+  set_log_sink({});
+  std::size_t notes = 0;
+  for (const std::string& warning : warnings)
+    if (warning.find("is copied into host memory") != std::string::npos &&
+        warning.find("not a multiple of the element size") != std::string::npos)
+      ++notes;
+  EXPECT_EQ(notes, 1u) << "one note for the reason, not one per weight";
+  EXPECT_FALSE(session.forward(std::vector<std::int32_t>{1, 2}).empty());
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "weight_loader.hpp"
 
+#include "core/log.hpp"
+
 #include <strata/error.hpp>
 #include <strata/queue.hpp>
 
@@ -84,8 +86,19 @@ std::optional<DeviceWeight> WeightLoader::map(DeviceSlot& slot, const ParameterI
                             "memory-mapped checkpoint",
                             parameter.name));
   const DeviceInfo& info = slot.device.info();
-  if (!info.caps.import_host || !info.stores(parameter.dtype) || mapped->offset % dtype_size(parameter.dtype) != 0)
+  if (!info.caps.import_host) {
+    note_disk_copy(parameter, fmt::format("{} cannot compute on memory it did not allocate", info.name));
     return std::nullopt;
+  }
+  if (!info.stores(parameter.dtype)) {
+    note_disk_copy(parameter,
+                   fmt::format("{} does not compute on {} weights as stored", info.name, to_string(parameter.dtype)));
+    return std::nullopt;
+  }
+  if (mapped->offset % dtype_size(parameter.dtype) != 0) {
+    note_disk_copy(parameter, "the file stores its data at an offset that is not a multiple of the element size");
+    return std::nullopt;
+  }
   auto& buffer = slot.imported[mapped->region.data()];
   if (!buffer) {
     buffer = std::make_shared<const Buffer>(
@@ -93,6 +106,14 @@ std::optional<DeviceWeight> WeightLoader::map(DeviceSlot& slot, const ParameterI
     mapped_files_.push_back({mapped->owner, mapped->check});
   }
   return DeviceWeight{buffer, mapped->offset, parameter.dtype, parameter.shape, true};
+}
+
+void WeightLoader::note_disk_copy(const ParameterInfo& parameter, const std::string& reason) {
+  if (!disk_copy_reasons_.insert(reason).second) return;
+  logger().warn(
+      "\"disk\": '{}' (and any other weight for the same reason) is copied into host memory rather than read "
+      "from the file as it runs: {}",
+      parameter.name, reason);
 }
 
 DeviceWeight WeightLoader::upload(DeviceSlot& slot, const ParameterInfo& parameter) {

@@ -8,6 +8,9 @@
 
 #include <strata/model.hpp>
 
+#include <set>
+#include <string>
+
 namespace strata::detail {
 
 // Device memory through the session's allocation hook, so tests can fail any allocation.
@@ -26,11 +29,14 @@ class WeightLoader {
   std::optional<DeviceWeight> map(DeviceSlot& slot, const ParameterInfo& parameter);
   DeviceWeight upload(DeviceSlot& slot, const ParameterInfo& parameter);
   void report(const ParameterInfo& parameter, std::string_view target);
+  // Says, once per reason, that a weight placed on "disk" is copied into host memory instead.
+  void note_disk_copy(const ParameterInfo& parameter, const std::string& reason);
 
   const WeightSource& source_;
   const SessionOptions& options_;
   std::vector<MappedFile>& mapped_files_;
   LoadProgress progress_;
+  std::set<std::string> disk_copy_reasons_;
 };
 
 }  // namespace strata::detail
