@@ -123,6 +123,8 @@ std::vector<DeviceSpec> parse_devices(std::string_view json) {
     const double gib = number(entry, "memory_gib", index, 0, true);
     if (gib > 1e6) bad(fmt::format("device entry {}: memory_gib {} is out of range", index, gib));
     spec.memory = static_cast<std::uint64_t>(std::llround(gib * 1073741824.0));
+    if (spec.memory == 0)
+      bad(fmt::format("device entry {}: memory_gib {} holds no memory; give more than 0", index, gib));
     read_speeds(entry, index, spec);
     spec.sharing = sharing_of(entry, index, spec.kind);
     if (entry.contains("pci_bus_id")) {

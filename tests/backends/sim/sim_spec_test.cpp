@@ -69,6 +69,10 @@ TEST(SimSpec, NamesWhatIsWrong) {
   EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": "24GiB"}]})").find("must be a number"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": -1}]})").find("out of range"), std::string::npos);
+  // Found by fuzz_sim_devices: a device of no memory was accepted.
+  EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": 0}]})").find("holds no memory"), std::string::npos);
+  EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": 1e-12}]})").find("holds no memory"),
+            std::string::npos);
   EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": 1, "kind": "tpu"}]})").find("\"kind\" must be"),
             std::string::npos);
   EXPECT_NE(error_of(R"({"devices": [{"name": "a", "memory_gib": 1, "memory": 5}]})").find("unknown field \"memory\""),
