@@ -1,7 +1,8 @@
 # Fails when libstrata exports a symbol of its internals (strata::detail) or of the libraries it
-# carries inside (fmt, spdlog, nlohmann-json): an application must see the public API only, and
-# must be free to link its own versions of those libraries. Fails too when the public API itself
-# is not exported. Run as: cmake -DNM=... -DLIBRARY=... -P check_exports.cmake
+# carries inside (fmt, spdlog, nlohmann-json) -- functions, typeinfo and vtables alike -- or needs
+# libfmt or libspdlog at run time: an application must see the public API only, and must be free
+# to link its own versions of those libraries. Fails too when the public API itself is not
+# exported. Run as: cmake -DNM=... -DOBJDUMP=... -DLIBRARY=... -P check_exports.cmake
 execute_process(COMMAND ${NM} -DC --defined-only ${LIBRARY} OUTPUT_VARIABLE symbols RESULT_VARIABLE result)
 if(NOT result EQUAL 0)
   message(FATAL_ERROR "${NM} could not read the symbols of ${LIBRARY}")
@@ -11,7 +12,7 @@ set(leaks "")
 set(public 0)
 foreach(line IN LISTS lines)
   string(REGEX REPLACE "^[0-9a-fA-F]+ [A-Za-z] " "" name "${line}")
-  if(name MATCHES "^(strata::detail::|fmt::|spdlog::|nlohmann::)")
+  if(name MATCHES "^((typeinfo|typeinfo name|vtable|VTT) for )?(strata::detail::|fmt::|spdlog::|nlohmann::)")
     list(APPEND leaks "${name}")
   elseif(name MATCHES "^strata::Runtime::Runtime\\(")
     set(public 1)
@@ -26,4 +27,14 @@ endif()
 if(NOT public)
   message(FATAL_ERROR "${LIBRARY} does not export strata::Runtime::Runtime: is STRATA_API on the public classes?")
 endif()
-message(STATUS "${LIBRARY}: only the public API is exported")
+execute_process(COMMAND ${OBJDUMP} -p ${LIBRARY} OUTPUT_VARIABLE headers RESULT_VARIABLE result)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "${OBJDUMP} could not read the dynamic section of ${LIBRARY}")
+endif()
+string(REGEX MATCHALL "NEEDED +[^\n]+" needed "${headers}")
+foreach(entry IN LISTS needed)
+  if(entry MATCHES "lib(fmt|spdlog)")
+    message(FATAL_ERROR "${LIBRARY} needs a shared ${CMAKE_MATCH_1} at run time (${entry}); it must carry it inside")
+  endif()
+endforeach()
+message(STATUS "${LIBRARY}: only the public API is exported, and no shared fmt or spdlog is needed")
