@@ -1,0 +1,97 @@
+// Every id Strata gives on every corpus entry, with and without special tokens, against the ids
+// Hugging Face's Rust tokenizers library gave for the same tokenizer.json (recorded by
+// tools/tokenizer-reference.js); the decoded texts likewise; and decode(encode(x)) == x on every
+// entry the tokenizer itself gives back unchanged.
+#include "tokenizer_test_data.hpp"
+
+#include <strata/tokenizer.hpp>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <map>
+
+namespace strata {
+namespace {
+
+const Tokenizer& reference_tokenizer(const std::string& name) {
+  static std::map<std::string, Tokenizer> loaded;
+  auto found = loaded.find(name);
+  if (found == loaded.end()) {
+    found = loaded.emplace(name, Tokenizer::from_file(strata_test::tokenizer_json_path(name))).first;
+  }
+  return found->second;
+}
+
+std::string ids_text(const std::vector<std::int32_t>& ids) { return nlohmann::json(ids).dump(); }
+
+// The entry, escaped, for the failure message.
+std::string shown(const std::string& text) {
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+class ReferenceIds : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ReferenceIds, EveryIdOfEveryCorpusEntryMatchesHuggingFace) {
+  const Tokenizer& tokenizer = reference_tokenizer(GetParam());
+  const std::vector<std::string> corpus = strata_test::tokenizer_corpus();
+  const strata_test::Reference reference = strata_test::tokenizer_reference(GetParam());
+  ASSERT_EQ(reference.lines.size(), corpus.size()) << "regenerate the reference: tools/fetch-tokenizers";
+  std::size_t identical = 0;
+  for (std::size_t i = 0; i < corpus.size(); ++i) {
+    const std::vector<std::int32_t> ids = tokenizer.encode(corpus[i], false);
+    const std::vector<std::int32_t> with_special = tokenizer.encode(corpus[i], true);
+    EXPECT_EQ(ids_text(ids), ids_text(reference.lines[i].ids)) << "entry " << i << ": " << shown(corpus[i]);
+    EXPECT_EQ(ids_text(with_special), ids_text(reference.lines[i].ids_with_special_tokens))
+        << "entry " << i << " with special tokens: " << shown(corpus[i]);
+    if (ids == reference.lines[i].ids && with_special == reference.lines[i].ids_with_special_tokens) ++identical;
+  }
+  std::cout << GetParam() << ": " << identical << " / " << corpus.size()
+            << " corpus entries give Hugging Face's ids exactly (" << reference.made_by << ")\n";
+  RecordProperty("identical_entries", static_cast<int>(identical));
+}
+
+TEST_P(ReferenceIds, DecodedTextMatchesHuggingFace) {
+  const Tokenizer& tokenizer = reference_tokenizer(GetParam());
+  const std::vector<std::string> corpus = strata_test::tokenizer_corpus();
+  const strata_test::Reference reference = strata_test::tokenizer_reference(GetParam());
+  ASSERT_EQ(reference.lines.size(), corpus.size());
+  for (std::size_t i = 0; i < corpus.size(); ++i) {
+    const strata_test::ReferenceLine& line = reference.lines[i];
+    EXPECT_EQ(shown(tokenizer.decode(line.ids_with_special_tokens, false)), shown(line.decoded))
+        << "entry " << i << ": " << shown(corpus[i]);
+    EXPECT_EQ(shown(tokenizer.decode(line.ids_with_special_tokens, true)), shown(line.decoded_skipping_special_tokens))
+        << "entry " << i << " skipping special tokens: " << shown(corpus[i]);
+  }
+}
+
+// Byte-level tokenizers give back any text (Qwen's normalizer composes characters first, so
+// not a decomposed one); the SentencePiece-style one gives back text without added tokens in it.
+// Which entries come back whole is what Hugging Face's own decode says: the test then holds
+// Strata to giving back exactly the input there, from its own ids.
+TEST_P(ReferenceIds, DecodeOfEncodeGivesTheTextBackWhereTheTokenizerIsLossless) {
+  const Tokenizer& tokenizer = reference_tokenizer(GetParam());
+  const std::vector<std::string> corpus = strata_test::tokenizer_corpus();
+  const strata_test::Reference reference = strata_test::tokenizer_reference(GetParam());
+  std::size_t lossless = 0;
+  for (std::size_t i = 0; i < corpus.size(); ++i) {
+    if (reference.lines[i].decoded_skipping_special_tokens != corpus[i]) continue;
+    ++lossless;
+    EXPECT_EQ(shown(tokenizer.decode(tokenizer.encode(corpus[i], true), true)), shown(corpus[i])) << "entry " << i;
+    EXPECT_EQ(shown(tokenizer.decode(tokenizer.encode(corpus[i], false), false)), shown(corpus[i])) << "entry " << i;
+  }
+  std::cout << GetParam() << ": " << lossless << " / " << corpus.size() << " entries round-trip\n";
+  // Most of the corpus has no added token and is in NFC: a tokenizer that round-trips little of it
+  // is not the one the reference describes.
+  EXPECT_GT(lossless, corpus.size() * 3 / 4);
+}
+
+TEST_P(ReferenceIds, VocabularySizeMatchesHuggingFace) {
+  EXPECT_EQ(reference_tokenizer(GetParam()).vocab_size(), strata_test::tokenizer_reference(GetParam()).vocab_size);
+}
+
+INSTANTIATE_TEST_SUITE_P(Tokenizers, ReferenceIds, ::testing::ValuesIn(strata_test::reference_tokenizers),
+                         [](const auto& test_info) { return test_info.param; });
+
+}  // namespace
+}  // namespace strata
