@@ -2,6 +2,7 @@
 // Hugging Face's Rust tokenizers library gave for the same tokenizer.json (recorded by
 // tools/tokenizer-reference.js); the decoded texts likewise; and decode(encode(x)) == x on every
 // entry the tokenizer itself gives back unchanged.
+#include "reference_tokenizers.hpp"
 #include "tokenizer_test_data.hpp"
 
 #include <strata/tokenizer.hpp>
@@ -9,19 +10,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <map>
-
 namespace strata {
 namespace {
 
-const Tokenizer& reference_tokenizer(const std::string& name) {
-  static std::map<std::string, Tokenizer> loaded;
-  auto found = loaded.find(name);
-  if (found == loaded.end()) {
-    found = loaded.emplace(name, Tokenizer::from_file(strata_test::tokenizer_json_path(name))).first;
-  }
-  return found->second;
-}
+using strata_test::reference_tokenizer;
 
 std::string ids_text(const std::vector<std::int32_t>& ids) { return nlohmann::json(ids).dump(); }
 
