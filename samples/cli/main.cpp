@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "tokenize_command.hpp"
 
 #include <strata/error.hpp>
 
@@ -14,6 +15,7 @@ int main(int argc, char** argv) {
   strata::cli::add_plan_command(app);
   strata::cli::add_calibrate_command(app);
   strata::cli::add_run_command(app);
+  strata::cli::add_tokenize_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

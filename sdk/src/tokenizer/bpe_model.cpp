@@ -107,39 +107,48 @@ class BpeModel final : public Model {
   WordCache cache_;
 };
 
-// "a b" (the older form: one space between the two tokens) or ["a", "b"].
-std::pair<std::string, std::string> merge_pair(const JsonNode& node) {
-  if (node.value().is_string()) {
-    const std::string line = node.as_string();
+// "a b" (the older form: one space between the two tokens) or ["a", "b"]; false when it is neither.
+bool read_merge(const nlohmann::json& entry, std::string_view& left, std::string_view& right) {
+  if (entry.is_string()) {
+    const std::string& line = entry.get_ref<const std::string&>();
     const std::size_t space = line.find(' ');
-    if (space == std::string::npos || line.find(' ', space + 1) != std::string::npos) {
-      node.fail("is not two tokens separated by one space");
-    }
-    return {line.substr(0, space), line.substr(space + 1)};
+    if (space == std::string::npos || line.find(' ', space + 1) != std::string::npos) return false;
+    left = std::string_view(line).substr(0, space);
+    right = std::string_view(line).substr(space + 1);
+    return true;
   }
-  const std::vector<JsonNode> parts = node.elements();
-  if (parts.size() != 2) node.fail("is not a pair of tokens");
-  return {parts[0].as_string(), parts[1].as_string()};
+  if (!entry.is_array() || entry.size() != 2 || !entry[0].is_string() || !entry[1].is_string()) return false;
+  left = entry[0].get_ref<const std::string&>();
+  right = entry[1].get_ref<const std::string&>();
+  return true;
 }
 
 MergeTable merge_table(const JsonNode& node, const Vocabulary& vocabulary, const std::string& prefix) {
+  const nlohmann::json& entries = node.value();
+  if (!entries.is_array()) node.fail("is not an array");
   MergeTable merges;
-  const std::vector<JsonNode> entries = node.elements();
   merges.reserve(entries.size());
-  std::int32_t rank = 0;
-  for (const JsonNode& entry : entries) {
-    const auto [left, right] = merge_pair(entry);
+  std::string merged;
+  // Read without a JsonNode per entry (hundreds of thousands of them): one is made for an error.
+  for (std::size_t rank = 0; rank < entries.size(); ++rank) {
+    auto entry_error = [&](std::string_view problem) {
+      JsonNode(entries[rank], fmt::format("{}[{}]", node.path(), rank)).fail(problem);
+    };
+    std::string_view left, right;
+    if (!read_merge(entries[rank], left, right)) entry_error("is not two tokens, as \"a b\" or [\"a\", \"b\"]");
     const auto left_id = vocabulary.find(left);
     const auto right_id = vocabulary.find(right);
     // The right part carries the continuing prefix, which the merged token has only once.
-    const std::string merged = left + (right.starts_with(prefix) ? right.substr(prefix.size()) : right);
+    merged.assign(left);
+    merged.append(right.starts_with(prefix) ? right.substr(prefix.size()) : right);
     const auto merged_id = vocabulary.find(merged);
     if (!left_id || !right_id || !merged_id) {
-      entry.fail(fmt::format("merges tokens that are not in the vocabulary ({})", !left_id    ? left
-                                                                                  : !right_id ? right
-                                                                                              : merged));
+      entry_error(fmt::format("merges tokens that are not in the vocabulary ({})", !left_id ? left
+                                                                                   : !right_id
+                                                                                       ? right
+                                                                                       : std::string_view(merged)));
     }
-    merges.add(*left_id, *right_id, {rank++, *merged_id});
+    merges.add(*left_id, *right_id, {static_cast<std::int32_t>(rank), *merged_id});
   }
   return merges;
 }

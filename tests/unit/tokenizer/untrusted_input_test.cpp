@@ -56,9 +56,9 @@ TEST(UntrustedTokenizerJson, DeepNestingIsRefusedNotRecursedInto) {
 TEST(UntrustedTokenizerJson, IdsFarBeyondAnyVocabularyAreRefused) {
   json model = bpe_model({"a"}, {});
   model["vocab"]["b"] = 2147483647;
-  EXPECT_THAT(error_of([&] { make_tokenizer(tokenizer_json(model)); }), ::testing::HasSubstr("is outside 0.."));
+  EXPECT_THAT(error_of([&] { make_tokenizer(tokenizer_json(model)); }), ::testing::HasSubstr("in 0.."));
   model["vocab"]["b"] = -1;
-  EXPECT_THAT(error_of([&] { make_tokenizer(tokenizer_json(model)); }), ::testing::HasSubstr("is outside 0.."));
+  EXPECT_THAT(error_of([&] { make_tokenizer(tokenizer_json(model)); }), ::testing::HasSubstr("in 0.."));
 }
 
 TEST(UntrustedTokenizerJson, AnAddedTokenLongerThanTheLimitIsRefused) {
