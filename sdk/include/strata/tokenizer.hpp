@@ -38,8 +38,9 @@ class TokenStreamDecoder;
 // Immutable once built: every member is safe to call from several threads at once.
 class STRATA_API Tokenizer {
  public:
-  // Limits for files from strangers: a bigger file is refused before it is parsed.
-  static constexpr std::uint64_t max_json_bytes = 128ull << 20;
+  // A bigger tokenizer.json is refused before it is parsed (the largest published ones are about
+  // 35 MB; parsing takes several times the file's size in memory).
+  static constexpr std::uint64_t max_json_bytes = 64ull << 20;
 
   // Throws Error(invalid_argument) naming what is wrong: unreadable or oversized file, invalid
   // JSON, a missing field, or a component type Strata does not implement (named, never ignored).
@@ -48,8 +49,9 @@ class STRATA_API Tokenizer {
 
   // The ids of `text` (which must be valid UTF-8, else Error(invalid_argument)). Added tokens
   // written in the text are matched either way; add_special_tokens adds what the post-processor
-  // adds (BOS for Llama 2, nothing for Qwen).
-  std::vector<std::int32_t> encode(std::string_view text, bool add_special_tokens = false) const;
+  // adds (BOS for Llama 2 and Mistral, nothing for Qwen). Hugging Face's Python default is true:
+  // say which you mean.
+  std::vector<std::int32_t> encode(std::string_view text, bool add_special_tokens) const;
 
   // The text of `ids`; an id outside the vocabulary throws Error(invalid_argument). Bytes that do
   // not form valid UTF-8 come out as U+FFFD, as Hugging Face's decode gives them.
@@ -60,7 +62,8 @@ class STRATA_API Tokenizer {
 
   std::optional<std::int32_t> token_to_id(std::string_view token) const;
   std::optional<std::string> id_to_token(std::int32_t id) const;
-  // The model's vocabulary with the added tokens: one more than the largest id.
+  // How many distinct tokens the model's vocabulary and the added tokens hold together (Hugging
+  // Face's get_vocab_size(with_added_tokens=True)).
   std::size_t vocab_size() const;
   const std::vector<AddedToken>& added_tokens() const;
   std::vector<AddedToken> special_tokens() const;

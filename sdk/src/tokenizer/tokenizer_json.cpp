@@ -51,7 +51,7 @@ std::shared_ptr<const Pipeline> Pipeline::from_json(std::string_view json_text) 
   nlohmann::json document;
   try {
     document = nlohmann::json::parse(json_text);
-  } catch (const nlohmann::json::parse_error& error) {
+  } catch (const nlohmann::json::exception& error) {  // parse_error, and out_of_range for a number too large
     throw Error(StatusCode::invalid_argument, fmt::format("tokenizer.json is not valid JSON: {}", error.what()));
   }
   const JsonNode root(document, "");

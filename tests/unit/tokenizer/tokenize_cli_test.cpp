@@ -31,8 +31,13 @@ std::string comma_separated(const std::vector<std::int32_t>& ids) {
 }
 
 // Entries from all parts of the corpus: prose, contractions, whitespace, code, scripts, emoji,
-// special tokens written in the text (a text cannot hold NUL, so that entry is left out).
-const std::vector<std::size_t> sampled_entries = {1, 19, 27, 41, 50, 59, 60};
+// special tokens written in the text (a text cannot hold NUL, so that entry is left out). The
+// reference test checks every entry; here the point is the command line, so the large
+// tokenizers, slow to load in sanitizer builds, get one entry with special tokens in it.
+std::vector<std::size_t> sampled_entries(const std::string& tokenizer) {
+  if (tokenizer != "llama2") return {59};
+  return {1, 19, 27, 41, 50, 59, 60};
+}
 
 class TokenizeCommand : public ::testing::TestWithParam<std::string> {};
 
@@ -41,7 +46,7 @@ TEST_P(TokenizeCommand, PrintsHuggingFacesIds) {
   const strata_test::Reference reference = strata_test::tokenizer_reference(GetParam());
   const std::string file = strata_test::tokenizer_json_path(GetParam()).string();
   const std::string folder = strata_test::tokenizer_json_path(GetParam()).parent_path().string();
-  for (std::size_t entry : sampled_entries) {
+  for (std::size_t entry : sampled_entries(GetParam())) {
     const std::string text = quoted(corpus.at(entry));
     EXPECT_EQ(tokenize("--tokenizer " + file + " -- " + text), comma_separated(reference.lines[entry].ids) + "\n")
         << "entry " << entry;
@@ -55,7 +60,7 @@ TEST_P(TokenizeCommand, DecodePrintsHuggingFacesText) {
   const std::vector<std::string> corpus = strata_test::tokenizer_corpus();
   const strata_test::Reference reference = strata_test::tokenizer_reference(GetParam());
   const std::string file = strata_test::tokenizer_json_path(GetParam()).string();
-  for (std::size_t entry : sampled_entries) {
+  for (std::size_t entry : sampled_entries(GetParam())) {
     const strata_test::ReferenceLine& line = reference.lines[entry];
     if (line.ids_with_special_tokens.empty()) continue;
     const std::string ids = comma_separated(line.ids_with_special_tokens);
