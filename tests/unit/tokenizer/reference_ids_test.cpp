@@ -8,7 +8,10 @@
 #include <strata/tokenizer.hpp>
 
 #include <gtest/gtest.h>
+
+#include <atomic>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 namespace strata {
 namespace {
@@ -73,6 +76,28 @@ TEST_P(ReferenceIds, AgreeWithHuggingFaceOnTheWholeCorpus) {
 
 INSTANTIATE_TEST_SUITE_P(Tokenizers, ReferenceIds, ::testing::ValuesIn(strata_test::reference_tokenizers),
                          [](const auto& test_info) { return test_info.param; });
+
+// A Tokenizer is shared between threads as it is (its word cache is the only state): threads
+// encoding at once, each text many times over so that they meet in the cache, get the same ids.
+TEST(ReferenceIdsThreads, ThreadsEncodingAtOnceGetHuggingFacesIds) {
+  const std::vector<std::string> corpus = strata_test::tokenizer_corpus();
+  const strata_test::Reference reference = strata_test::tokenizer_reference("llama2");
+  const Tokenizer tokenizer = Tokenizer::from_file(strata_test::tokenizer_json_path("llama2"));
+  std::atomic<int> mismatches = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round) {
+        for (std::size_t i = 0; i < corpus.size(); ++i) {
+          const std::size_t entry = (i + static_cast<std::size_t>(t) * 17) % corpus.size();
+          if (tokenizer.encode(corpus[entry], true) != reference.lines[entry].ids_with_special_tokens) ++mismatches;
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(mismatches.load(), 0);
+}
 
 }  // namespace
 }  // namespace strata
