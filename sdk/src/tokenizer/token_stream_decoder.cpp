@@ -39,11 +39,10 @@ std::string TokenStreamDecoder::push(std::int32_t id) {
     prefix_ids_ = ids_.size();
     return piece;
   }
-  if (held_too_long && !incomplete) {
-    // Many ids and no new text (skipped special tokens): restart the window so steps stay cheap.
-    ids_.erase(ids_.begin(), ids_.begin() + static_cast<std::ptrdiff_t>(prefix_ids_));
-    prefix_ = tokenizer_.decode(ids_, skip_special_tokens_);
-    prefix_ids_ = ids_.size();
+  if (held_too_long && text == prefix_) {
+    // Many ids that added no text (skipped special tokens): drop them, keeping the ids of the
+    // prefix as context, so that steps stay cheap.
+    ids_.resize(prefix_ids_);
   }
   return {};
 }

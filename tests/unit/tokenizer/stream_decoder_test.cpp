@@ -82,5 +82,21 @@ TEST(StreamDecoderBytes, InvalidBytesComeOutReplacedAndTheWindowStaysSmall) {
   EXPECT_THROW(stream.push(-5), Error);
 }
 
+// Skipped special tokens between words, more of them than the stream holds back: the space
+// the Strip decoder would take from a first word is still there after them.
+TEST(StreamDecoderBytes, ManySkippedSpecialTokensKeepTheSpaceBetweenWords) {
+  const Tokenizer& tokenizer = reference_tokenizer("llama2");
+  const std::int32_t eos = *tokenizer.token_to_id("</s>");
+  std::vector<std::int32_t> ids = tokenizer.encode("Hello", true);
+  ids.insert(ids.end(), 40, eos);
+  const std::vector<std::int32_t> world = tokenizer.encode(" world", false);
+  ids.insert(ids.end(), world.begin(), world.end());
+  TokenStreamDecoder stream = tokenizer.stream_decoder(true);
+  std::string streamed;
+  for (std::int32_t id : ids) streamed += stream.push(id);
+  streamed += stream.flush();
+  EXPECT_EQ(streamed, tokenizer.decode(ids, true));
+}
+
 }  // namespace
 }  // namespace strata
