@@ -1,6 +1,7 @@
 #include "commands.hpp"
 #include "exit_status.hpp"
 #include "global_options.hpp"
+#include "tokenize_command.hpp"
 
 #include <fmt/format.h>
 
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
   add_plan_command(app, global);
   add_calibrate_command(app, global);
   add_run_command(app, global);
+  add_tokenize_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -1,0 +1,26 @@
+# strata_tokenizer_data(VAR): VAR names a folder in the build tree holding NAME/tokenizer.json
+# for each tokenizer of tests/data/tokenizers, for the tests, the CLI test and the benchmark. A
+# file committed compressed (over 10 MB plain) is unpacked here, at configure time, by CMake
+# itself; the others are linked. Nothing is fetched.
+function(strata_tokenizer_data out_var)
+  set(source ${PROJECT_SOURCE_DIR}/tests/data/tokenizers)
+  set(folder ${PROJECT_BINARY_DIR}/tokenizer-data)
+  foreach(name IN ITEMS qwen3 llama3 llama2)
+    set(plain ${source}/${name}/tokenizer.json)
+    set(packed ${source}/${name}/tokenizer.json.tar.xz)
+    set(target ${folder}/${name}/tokenizer.json)
+    if(EXISTS ${packed})
+      set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${packed})
+      if(NOT EXISTS ${target} OR ${packed} IS_NEWER_THAN ${target})
+        file(ARCHIVE_EXTRACT INPUT ${packed} DESTINATION ${folder}/${name})
+        file(TOUCH_NOCREATE ${target})
+      endif()
+    elseif(EXISTS ${plain})
+      file(MAKE_DIRECTORY ${folder}/${name})
+      file(CREATE_LINK ${plain} ${target} SYMBOLIC)
+    else()
+      message(FATAL_ERROR "tests/data/tokenizers/${name} has no tokenizer.json")
+    endif()
+  endforeach()
+  set(${out_var} ${folder} PARENT_SCOPE)
+endfunction()

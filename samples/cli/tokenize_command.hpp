@@ -1,0 +1,10 @@
+// `strata tokenize`: text to token ids and back with a Hugging Face tokenizer.json.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace strata::cli {
+
+void add_tokenize_command(CLI::App& app);
+
+}  // namespace strata::cli
