@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -338,6 +339,20 @@ TEST(PluginLoader, AFileOrFolderOthersMayWriteIsNeverLoaded) {
   report = load_only(copy);
   EXPECT_FALSE(report.loaded);
   EXPECT_NE(report.reason.find("its folder " + dir.path().string()), std::string::npos) << report.reason;
+}
+
+TEST(PluginLoader, GroupWriteCountsOnlyForAGroupOtherThanOurOwn) {
+  const strata_test::TempDir dir;
+  const std::filesystem::path copy = copy_of_good_plugin(dir);
+  // umask 002 with user-private groups: writable by the process's own group, which is no one else.
+  ASSERT_EQ(::chmod(copy.c_str(), 0775), 0);
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0775), 0);
+  EXPECT_TRUE(load_only(copy).loaded) << load_only(copy).reason;
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the file to another group (CI runs the tests as root)";
+  ASSERT_EQ(::chown(copy.c_str(), 0, static_cast<gid_t>(::getegid() + 4242)), 0);
+  const strata::PluginReport report = load_only(copy);
+  EXPECT_FALSE(report.loaded);
+  EXPECT_NE(report.reason.find("is writable by other users"), std::string::npos) << report.reason;
 }
 
 TEST(PluginLoader, AFolderAboveOthersMayWriteIsRefusedUnlessSticky) {

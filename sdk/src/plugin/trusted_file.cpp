@@ -10,7 +10,12 @@
 namespace strata::detail {
 namespace {
 
-bool writable_by_others(const struct stat& info) { return (info.st_mode & (S_IWGRP | S_IWOTH)) != 0; }
+// Writable by everyone, or by a group other than this process's own: with user-private groups
+// (umask 002, the Debian default for people) a build tree is group-writable by the user's own
+// group, which lets no one else in.
+bool writable_by_others(const struct stat& info) {
+  return (info.st_mode & S_IWOTH) != 0 || ((info.st_mode & S_IWGRP) != 0 && info.st_gid != ::getegid());
+}
 
 bool owned_by_root_or_us(const struct stat& info) { return info.st_uid == 0 || info.st_uid == ::geteuid(); }
 
