@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <memory>
 
@@ -217,6 +218,23 @@ TEST_F(SessionTest, RejectsBadTargets) {
   EXPECT_THROW(Session(*runtime_, graph, RandomWeights(1), all_on(graph, "disk"), small()), Error);
 }
 
+// Every parameter of `graph` in host memory, from RandomWeights(seed); `edit` may change a
+// parameter's bytes before they are kept.
+HostWeights random_host_weights(const ModelGraph& graph, std::uint64_t seed,
+                                const std::function<void(const ParameterInfo&, std::vector<std::byte>&)>& edit = {}) {
+  HostWeights host;
+  const RandomWeights random(seed);
+  for (const Unit& unit : graph.units)
+    for (const ParameterInfo& parameter : unit.parameters) {
+      std::vector<std::byte> bytes;
+      random.read(parameter,
+                  [&](std::span<const std::byte> piece) { bytes.insert(bytes.end(), piece.begin(), piece.end()); });
+      if (edit) edit(parameter, bytes);
+      host.set(parameter.name, std::move(bytes));
+    }
+  return host;
+}
+
 // A small Llama described in code, no config.json anywhere.
 ModelConfig hand_config() {
   ModelConfig config;
@@ -245,15 +263,7 @@ TEST_F(SessionTest, RunsAHandBuiltGraphWithACustomUnit) {
   custom.units.insert(custom.units.begin() + 2, gain);  // between the two layers
 
   // The plain graph's weights come from a generator; the custom unit's from host memory.
-  HostWeights host;
-  const RandomWeights random(3);
-  for (const Unit& unit : plain.units)
-    for (const ParameterInfo& parameter : unit.parameters) {
-      std::vector<std::byte> bytes;
-      random.read(parameter,
-                  [&](std::span<const std::byte> piece) { bytes.insert(bytes.end(), piece.begin(), piece.end()); });
-      host.set(parameter.name, std::move(bytes));
-    }
+  HostWeights host = random_host_weights(plain, 3);
   auto run_with_gain = [&](float value) {
     const std::vector<float> gain_values(32, value);
     host.set_f32("my.gain.weight", gain_values);
@@ -293,17 +303,9 @@ TEST_F(SessionTest, NonFiniteLogitsStopWithTheFirstUnitThatWentWrong) {
   const ModelGraph graph = build_model_graph(hand_config());
   // Every weight random, but one projection of layer 1 all NaN (0xff bytes are NaN in every float
   // dtype): layer 0's output is finite, layer 1's is not.
-  HostWeights host;
-  const RandomWeights random(5);
-  for (const Unit& unit : graph.units)
-    for (const ParameterInfo& parameter : unit.parameters) {
-      std::vector<std::byte> bytes;
-      random.read(parameter,
-                  [&](std::span<const std::byte> piece) { bytes.insert(bytes.end(), piece.begin(), piece.end()); });
-      if (unit.name == "model.layers.1" && parameter.name.ends_with("mlp.down_proj.weight"))
-        std::fill(bytes.begin(), bytes.end(), std::byte{0xff});
-      host.set(parameter.name, std::move(bytes));
-    }
+  HostWeights host = random_host_weights(graph, 5, [](const ParameterInfo& parameter, std::vector<std::byte>& bytes) {
+    if (parameter.name == "model.layers.1.mlp.down_proj.weight") std::fill(bytes.begin(), bytes.end(), std::byte{0xff});
+  });
   Session session(*runtime_, graph, host, all_on(graph, "cpu"), small(32));
   try {
     session.forward(std::vector<std::int32_t>{1, 2, 3});

@@ -19,14 +19,17 @@ std::filesystem::path plugin(const std::string& mode) {
   return std::filesystem::path(STRATA_TEST_PLUGIN_DIR) / ("libstrata_backend_test_" + mode + ".so");
 }
 
-// A runtime that sees only the named test plugin.
-strata::Runtime runtime_with(const std::string& mode) {
+// A runtime that sees only these plugin files.
+strata::Runtime runtime_with_files(std::vector<std::filesystem::path> files) {
   strata::RuntimeOptions options;
   options.load_installed_plugins = false;
   options.load_environment_plugins = false;
-  options.plugin_files = {plugin(mode)};
+  options.plugin_files = std::move(files);
   return strata::Runtime(options);
 }
+
+// A runtime that sees only the named test plugin.
+strata::Runtime runtime_with(const std::string& mode) { return runtime_with_files({plugin(mode)}); }
 
 const strata::PluginReport& only_report(const strata::Runtime& runtime) {
   EXPECT_EQ(runtime.plugins().size(), 1u);
@@ -251,11 +254,7 @@ TEST(PluginLoader, EnvironmentPathScansFoldersAndIgnoresRelativeEntries) {
 }
 
 TEST(PluginLoader, APluginThatCannotDescribeItsDeviceIsSkippedAlone) {
-  strata::RuntimeOptions options;
-  options.load_installed_plugins = false;
-  options.load_environment_plugins = false;
-  options.plugin_files = {plugin("properties_fail"), plugin("good")};
-  const strata::Runtime runtime(options);
+  const strata::Runtime runtime = runtime_with_files({plugin("properties_fail"), plugin("good")});
   ASSERT_EQ(runtime.plugins().size(), 2u);
   EXPECT_FALSE(runtime.plugins()[0].loaded);
   EXPECT_NE(runtime.plugins()[0].reason.find("the test device has no properties"), std::string::npos)
@@ -266,11 +265,7 @@ TEST(PluginLoader, APluginThatCannotDescribeItsDeviceIsSkippedAlone) {
 }
 
 TEST(PluginLoader, AnUnknownDeviceOfASkippedPluginNamesThePluginAndWhy) {
-  strata::RuntimeOptions options;
-  options.load_installed_plugins = false;
-  options.load_environment_plugins = false;
-  options.plugin_files = {plugin("failing_init"), plugin("good")};
-  const strata::Runtime runtime(options);
+  const strata::Runtime runtime = runtime_with_files({plugin("failing_init"), plugin("good")});
   try {
     runtime.device("test_failing_init:0");
     FAIL();
@@ -315,11 +310,7 @@ std::filesystem::path copy_of_good_plugin(const strata_test::TempDir& dir) {
 }
 
 strata::PluginReport load_only(const std::filesystem::path& file) {
-  strata::RuntimeOptions options;
-  options.load_installed_plugins = false;
-  options.load_environment_plugins = false;
-  options.plugin_files = {file};
-  strata::Runtime runtime(options);
+  const strata::Runtime runtime = runtime_with_files({file});
   return only_report(runtime);
 }
 
