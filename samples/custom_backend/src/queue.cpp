@@ -28,14 +28,14 @@ void queue_destroy(strata_queue* queue) { delete queue; }  // nothing pending: w
 strata_status* queue_write(strata_queue*, strata_buffer* dst, uint64_t dst_offset, const void* src, uint64_t size) {
   return guarded([&] {
     check_range(dst, dst_offset, size, "write");
-    std::memcpy(dst->data + dst_offset, src, size);
+    if (size != 0) std::memcpy(dst->data + dst_offset, src, size);  // a zero-size write may pass null
   });
 }
 
 strata_status* queue_read(strata_queue*, strata_buffer* src, uint64_t src_offset, void* dst, uint64_t size) {
   return guarded([&] {
     check_range(src, src_offset, size, "read");
-    std::memcpy(dst, src->data + src_offset, size);
+    if (size != 0) std::memcpy(dst, src->data + src_offset, size);
   });
 }
 
@@ -44,7 +44,7 @@ strata_status* queue_copy(strata_queue*, strata_buffer* src, uint64_t src_offset
   return guarded([&] {
     check_range(src, src_offset, size, "copy source");
     check_range(dst, dst_offset, size, "copy destination");
-    std::memmove(dst->data + dst_offset, src->data + src_offset, size);
+    if (size != 0) std::memmove(dst->data + dst_offset, src->data + src_offset, size);
   });
 }
 
