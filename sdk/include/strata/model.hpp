@@ -22,7 +22,7 @@
 
 namespace strata {
 
-// Reads the fields of a Llama, Mistral or Qwen2 config.json. Throws Error(invalid_argument)
+// Reads the fields of a Llama, Mistral, Qwen2, Qwen3 or Phi-3 config.json. Throws Error(invalid_argument)
 // naming `source` and the field when the JSON is malformed (a key given twice, at any depth,
 // included), a field is missing or out of range (the message gives the value and the range), or
 // Error(unsupported) when the architecture, activation or rope scaling is one Strata does not run.
@@ -38,8 +38,9 @@ STRATA_API ModelConfig read_model_config(const std::filesystem::path& path);
 
 // The Llama-family graph of `config`: model.embed_tokens, model.layers.0 .. N-1, model.norm,
 // lm_head, with Hugging Face's parameter names, every parameter in config.dtype. Norm weights,
-// projections and biases follow the architecture (Qwen2: q/k/v biases; Llama: attention_bias
-// and mlp_bias; tie_word_embeddings: lm_head lists model.embed_tokens.weight, tied_to set).
+// projections and biases follow the architecture (Qwen2: q/k/v biases; Qwen3: q/k norms; Phi-3:
+// fused qkv and gate/up projections; Llama: attention_bias and mlp_bias; tie_word_embeddings:
+// lm_head lists model.embed_tokens.weight, tied_to set).
 STRATA_API ModelGraph build_model_graph(const ModelConfig& config);
 
 // Checks what a Session needs of a graph, built from a config or by hand: embedding first,

@@ -58,8 +58,8 @@ struct STRATA_API Unit {
 
 // The Hugging Face config fields the Llama family needs.
 struct STRATA_API ModelConfig {
-  std::string architecture;  // "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM"
-  std::string model_type;    // "llama", "mistral", "qwen2"
+  std::string architecture;  // "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM", ...
+  std::string model_type;    // "llama", "mistral", "qwen2", "qwen3", "phi3"
   std::int64_t vocab_size = 0;
   std::int64_t hidden_size = 0;
   std::int64_t intermediate_size = 0;
@@ -80,6 +80,16 @@ struct STRATA_API ModelConfig {
   // Mistral's sliding window; the runtime attends over the whole context, so the usable
   // context is capped at the window.
   std::optional<std::int64_t> sliding_window;
+  // Qwen3: an RMS norm over each head of q and of k (self_attn.q_norm, self_attn.k_norm, each
+  // [head_dim]) before the rotation.
+  bool qk_norm = false;
+  // Phi-3: q, k and v come from one projection (self_attn.qkv_proj) and gate and up from another
+  // (mlp.gate_up_proj), stacked by rows in that order.
+  bool fused_projections = false;
+  // The features of each head that rotate (partial_rotary_factor x head_dim); 0: all of them.
+  std::int64_t rotary_dim = 0;
+
+  std::int64_t rotary_dimensions() const { return rotary_dim > 0 ? rotary_dim : head_dim; }
 
   // The number of tokens a session may hold: max_position_embeddings, capped by the window.
   std::int64_t context_limit() const;

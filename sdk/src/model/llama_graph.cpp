@@ -91,6 +91,10 @@ void validate_model_graph(const ModelGraph& graph) {
         "{}, head_dim {}): every size must be positive, head_dim even, and kv heads must divide heads",
         config.vocab_size, config.hidden_size, config.intermediate_size, config.num_attention_heads,
         config.num_key_value_heads, config.head_dim));
+  if (config.rotary_dim != 0 &&
+      (config.rotary_dim < 2 || config.rotary_dim % 2 != 0 || config.rotary_dim > config.head_dim))
+    fail(fmt::format("model graph: config.rotary_dim ({}) must be 0 (all of head_dim) or even in 2..head_dim ({})",
+                     config.rotary_dim, config.head_dim));
   if (config.max_position_embeddings <= 0) fail("model graph: config.max_position_embeddings must be positive");
   // NaN fails these comparisons too.
   namespace limits = detail::config_limits;

@@ -27,17 +27,27 @@ std::vector<ExpectedParameter> expected_parameters(const ModelConfig& config, co
   }
   namespace p = layer_parameter;
   const std::string& base = unit.name;
-  std::vector<ExpectedParameter> expected = {
-      {base + std::string(p::input_norm), Shape{hidden}},
-      {base + std::string(p::q_weight), Shape{q_width, hidden}},
-      {base + std::string(p::k_weight), Shape{kv_width, hidden}},
-      {base + std::string(p::v_weight), Shape{kv_width, hidden}},
-      {base + std::string(p::o_weight), Shape{hidden, q_width}},
-      {base + std::string(p::post_norm), Shape{hidden}},
-      {base + std::string(p::gate_weight), Shape{inner, hidden}},
-      {base + std::string(p::up_weight), Shape{inner, hidden}},
-      {base + std::string(p::down_weight), Shape{hidden, inner}},
-  };
+  std::vector<ExpectedParameter> expected = {{base + std::string(p::input_norm), Shape{hidden}}};
+  if (config.fused_projections) {
+    expected.push_back({base + std::string(p::qkv_weight), Shape{q_width + 2 * kv_width, hidden}});
+  } else {
+    expected.push_back({base + std::string(p::q_weight), Shape{q_width, hidden}});
+    expected.push_back({base + std::string(p::k_weight), Shape{kv_width, hidden}});
+    expected.push_back({base + std::string(p::v_weight), Shape{kv_width, hidden}});
+  }
+  if (config.qk_norm) {
+    expected.push_back({base + std::string(p::q_norm), Shape{config.head_dim}});
+    expected.push_back({base + std::string(p::k_norm), Shape{config.head_dim}});
+  }
+  expected.push_back({base + std::string(p::o_weight), Shape{hidden, q_width}});
+  expected.push_back({base + std::string(p::post_norm), Shape{hidden}});
+  if (config.fused_projections) {
+    expected.push_back({base + std::string(p::gate_up_weight), Shape{2 * inner, hidden}});
+  } else {
+    expected.push_back({base + std::string(p::gate_weight), Shape{inner, hidden}});
+    expected.push_back({base + std::string(p::up_weight), Shape{inner, hidden}});
+  }
+  expected.push_back({base + std::string(p::down_weight), Shape{hidden, inner}});
   if (config.attention_bias) {
     expected.push_back({base + std::string(p::q_bias), Shape{q_width}});
     expected.push_back({base + std::string(p::k_bias), Shape{kv_width}});
@@ -68,7 +78,7 @@ bool is_rotary_inverse_frequencies(const ModelConfig& config, const SafetensorsT
             layer < config.num_hidden_layers && std::to_string(layer) == digits;
   }
   const bool floats = tensor.dtype && *tensor.dtype != DType::i32;
-  return named && floats && tensor.shape == std::vector<std::int64_t>{config.head_dim / 2};
+  return named && floats && tensor.shape == std::vector<std::int64_t>{config.rotary_dimensions() / 2};
 }
 
 }  // namespace strata::detail

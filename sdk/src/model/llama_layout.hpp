@@ -33,6 +33,10 @@ inline constexpr std::string_view up_weight = ".mlp.up_proj.weight";
 inline constexpr std::string_view up_bias = ".mlp.up_proj.bias";
 inline constexpr std::string_view down_weight = ".mlp.down_proj.weight";
 inline constexpr std::string_view down_bias = ".mlp.down_proj.bias";
+inline constexpr std::string_view q_norm = ".self_attn.q_norm.weight";          // Qwen3
+inline constexpr std::string_view k_norm = ".self_attn.k_norm.weight";          // Qwen3
+inline constexpr std::string_view qkv_weight = ".self_attn.qkv_proj.weight";    // Phi-3: q, k, v by rows
+inline constexpr std::string_view gate_up_weight = ".mlp.gate_up_proj.weight";  // Phi-3: gate, up by rows
 }  // namespace layer_parameter
 
 // The name of the single weight of an embedding, final norm or lm_head unit (the embedding's
@@ -44,7 +48,7 @@ std::vector<ExpectedParameter> expected_parameters(const ModelConfig& config, co
 
 // Whether `tensor` holds rotary inverse frequencies some exports save beside the weights
 // (model.rotary_emb.inv_freq, or model.layers.N.self_attn.rotary_emb.inv_freq for N below
-// num_hidden_layers; head_dim / 2 floats): derived from the config, so nothing reads them.
+// num_hidden_layers; rotary_dim / 2 floats): derived from the config, so nothing reads them.
 bool is_rotary_inverse_frequencies(const ModelConfig& config, const SafetensorsTensor& tensor);
 
 // Fills a unit's per-token numbers (FLOPs, weight bytes read, activation, KV) from its kind and

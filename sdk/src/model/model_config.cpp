@@ -30,9 +30,9 @@ struct Architecture {
 };
 
 constexpr Architecture architectures[] = {
-    {"LlamaForCausalLM", "llama", 2048},
-    {"MistralForCausalLM", "mistral", 4096 * 32},
-    {"Qwen2ForCausalLM", "qwen2", 32768},
+    {"LlamaForCausalLM", "llama", 2048},  {"MistralForCausalLM", "mistral", 4096 * 32},
+    {"Qwen2ForCausalLM", "qwen2", 32768}, {"Qwen3ForCausalLM", "qwen3", 32768},
+    {"Phi3ForCausalLM", "phi3", 4096},
 };
 
 class Reader {
@@ -116,12 +116,20 @@ const Architecture& find_architecture(const Reader& reader, const json& root, st
                           model_type.empty() ? "(none)" : printable(model_type), known));
 }
 
-// rope_theta sits at the top level (transformers 4) or under rope_parameters (transformers 5);
-// only the plain rotation runs on the op set, so any other rope_type is refused.
-double read_rope(const Reader& reader) {
+struct Rope {
   double theta = 10000.0;
+  double partial_rotary_factor = 1.0;
+};
+
+// rope_theta and partial_rotary_factor sit at the top level (transformers 4) or under
+// rope_parameters (transformers 5); only the plain rotation runs on the op set, so any other
+// rope_type is refused.
+Rope read_rope(const Reader& reader) {
+  Rope rope;
   if (const json* value = reader.get("rope_theta"))
-    theta = reader.real(value, "rope_theta", limits::min_rope_theta, limits::max_rope_theta);
+    rope.theta = reader.real(value, "rope_theta", limits::min_rope_theta, limits::max_rope_theta);
+  if (const json* value = reader.get("partial_rotary_factor"))
+    rope.partial_rotary_factor = reader.real(value, "partial_rotary_factor", 0.0, 1.0);
   for (std::string_view block_name : {"rope_parameters", "rope_scaling"}) {
     const json* block = reader.get(block_name);
     if (!block) continue;
@@ -136,16 +144,24 @@ double read_rope(const Reader& reader) {
                     StatusCode::unsupported);
     }
     if (const json* value = reader.get(*block, "rope_theta"))
-      theta =
+      rope.theta =
           reader.real(value, fmt::format("{}.rope_theta", block_name), limits::min_rope_theta, limits::max_rope_theta);
     if (const json* value = reader.get(*block, "partial_rotary_factor"))
-      if (reader.real(value, fmt::format("{}.partial_rotary_factor", block_name), 0.0, 1.0) != 1.0)
-        reader.fail(fmt::format("{}.partial_rotary_factor", block_name), "must be 1", StatusCode::unsupported);
+      rope.partial_rotary_factor = reader.real(value, fmt::format("{}.partial_rotary_factor", block_name), 0.0, 1.0);
   }
-  if (const json* value = reader.get("partial_rotary_factor"))
-    if (reader.real(value, "partial_rotary_factor", 0.0, 1.0) != 1.0)
-      reader.fail("partial_rotary_factor", "must be 1", StatusCode::unsupported);
-  return theta;
+  return rope;
+}
+
+// transformers rotates int(head_dim x partial_rotary_factor) features, in pairs.
+std::int64_t rotary_dimensions(const Reader& reader, const Rope& rope, std::int64_t head_dim) {
+  if (rope.partial_rotary_factor == 1.0) return head_dim;
+  const auto rotary = static_cast<std::int64_t>(static_cast<double>(head_dim) * rope.partial_rotary_factor);
+  if (rotary < 2 || rotary % 2 != 0)
+    reader.fail("partial_rotary_factor",
+                fmt::format("({:g}) times head_dim ({}) gives {} rotating features; it must give an even number of "
+                            "at least 2",
+                            rope.partial_rotary_factor, head_dim, rotary));
+  return rotary;
 }
 
 DType read_dtype(const Reader& reader) {
@@ -216,10 +232,16 @@ ModelConfig parse_model_config(std::string_view json_text, std::string_view sour
       reader.optional_integer("max_position_embeddings", architecture.default_max_positions, 1, limits::max_positions);
   if (const json* value = reader.get("rms_norm_eps"))
     config.rms_norm_eps = reader.real(value, "rms_norm_eps", limits::min_norm_eps, limits::max_norm_eps);
-  config.rope_theta = read_rope(reader);
+  const Rope rope = read_rope(reader);
+  config.rope_theta = rope.theta;
+  config.rotary_dim = rotary_dimensions(reader, rope, config.head_dim);
 
   config.mlp_bias = config.model_type == "llama" && reader.boolean("mlp_bias", false);
-  config.attention_bias = config.model_type == "qwen2" || reader.boolean("attention_bias", false);
+  // Qwen2 always biases q, k and v; Phi-3's fused projection never has a bias.
+  config.attention_bias =
+      config.model_type == "qwen2" || (config.model_type != "phi3" && reader.boolean("attention_bias", false));
+  config.qk_norm = config.model_type == "qwen3";
+  config.fused_projections = config.model_type == "phi3";
   config.tie_word_embeddings = reader.boolean("tie_word_embeddings", false);
   if (const json* value = reader.get("hidden_act")) config.hidden_act = reader.text(value, "hidden_act");
   if (config.hidden_act == "swish") config.hidden_act = "silu";  // the same function in transformers
@@ -235,7 +257,8 @@ ModelConfig parse_model_config(std::string_view json_text, std::string_view sour
 
   // Sliding-window attention is not in the op set: cap the context at the window instead, which
   // computes the same thing for every context the session admits.
-  bool sliding = config.model_type == "mistral" || reader.boolean("use_sliding_window", false);
+  bool sliding =
+      config.model_type == "mistral" || config.model_type == "phi3" || reader.boolean("use_sliding_window", false);
   if (const json* types = reader.get("layer_types")) {
     if (!types->is_array()) reader.fail("layer_types", "must be a list");
     for (const json& type : *types)

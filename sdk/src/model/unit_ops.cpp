@@ -21,10 +21,19 @@ TensorView rows(const TensorView& whole, std::int64_t first, Shape shape) {
 
 struct LayerWeights {
   TensorView input_norm, q, k, v, o, post_norm, gate, up, down;
-  std::optional<TensorView> q_bias, k_bias, v_bias, o_bias, gate_bias, up_bias, down_bias;
+  std::optional<TensorView> q_bias, k_bias, v_bias, o_bias, gate_bias, up_bias, down_bias, q_norm, k_norm;
 };
 
-LayerWeights layer_weights(const Unit& unit, const std::map<std::string, TensorView, std::less<>>& weights) {
+// Rows [first, first + count) of a weight matrix [N, K]: one of the projections a fused weight
+// stacks (Phi-3), read in place.
+TensorView weight_rows(const TensorView& matrix, std::int64_t first, std::int64_t count) {
+  const std::int64_t columns = matrix.shape[1];
+  return {matrix.buffer, matrix.offset + static_cast<std::uint64_t>(first * columns) * dtype_size(matrix.dtype),
+          matrix.dtype, Shape{count, columns}};
+}
+
+LayerWeights layer_weights(const ModelConfig& config, const Unit& unit,
+                           const std::map<std::string, TensorView, std::less<>>& weights) {
   namespace p = layer_parameter;
   auto get = [&](std::string_view suffix) -> std::optional<TensorView> {
     const auto it = weights.find(unit.name + std::string(suffix));
@@ -35,15 +44,43 @@ LayerWeights layer_weights(const Unit& unit, const std::map<std::string, TensorV
     if (auto view = get(suffix)) return *view;
     throw Error(StatusCode::internal, fmt::format("unit '{}' has no parameter '{}{}'", unit.name, unit.name, suffix));
   };
-  return {need(p::input_norm),  need(p::q_weight),  need(p::k_weight),    need(p::v_weight),
-          need(p::o_weight),    need(p::post_norm), need(p::gate_weight), need(p::up_weight),
-          need(p::down_weight), get(p::q_bias),     get(p::k_bias),       get(p::v_bias),
-          get(p::o_bias),       get(p::gate_bias),  get(p::up_bias),      get(p::down_bias)};
+  LayerWeights w;
+  w.input_norm = need(p::input_norm);
+  w.o = need(p::o_weight);
+  w.post_norm = need(p::post_norm);
+  w.down = need(p::down_weight);
+  if (config.fused_projections) {
+    const std::int64_t q_width = config.num_attention_heads * config.head_dim;
+    const std::int64_t kv_width = config.num_key_value_heads * config.head_dim;
+    const TensorView qkv = need(p::qkv_weight);
+    w.q = weight_rows(qkv, 0, q_width);
+    w.k = weight_rows(qkv, q_width, kv_width);
+    w.v = weight_rows(qkv, q_width + kv_width, kv_width);
+    const TensorView gate_up = need(p::gate_up_weight);
+    w.gate = weight_rows(gate_up, 0, config.intermediate_size);
+    w.up = weight_rows(gate_up, config.intermediate_size, config.intermediate_size);
+  } else {
+    w.q = need(p::q_weight);
+    w.k = need(p::k_weight);
+    w.v = need(p::v_weight);
+    w.gate = need(p::gate_weight);
+    w.up = need(p::up_weight);
+  }
+  w.q_bias = get(p::q_bias);
+  w.k_bias = get(p::k_bias);
+  w.v_bias = get(p::v_bias);
+  w.o_bias = get(p::o_bias);
+  w.gate_bias = get(p::gate_bias);
+  w.up_bias = get(p::up_bias);
+  w.down_bias = get(p::down_bias);
+  w.q_norm = get(p::q_norm);
+  w.k_norm = get(p::k_norm);
+  return w;
 }
 
 std::vector<Op> decoder_layer_ops(const ModelConfig& config, const Unit& unit, const UnitTensors& tensors,
                                   const StepBuffers& b, const Step& step) {
-  const LayerWeights w = layer_weights(unit, *tensors.weights);
+  const LayerWeights w = layer_weights(config, unit, *tensors.weights);
   const std::int64_t t = step.tokens;
   const std::int64_t hidden = config.hidden_size;
   const std::int64_t heads = config.num_attention_heads;
@@ -52,7 +89,7 @@ std::vector<Op> decoder_layer_ops(const ModelConfig& config, const Unit& unit, c
   const std::int64_t inner = config.intermediate_size;
   const auto eps = static_cast<float>(config.rms_norm_eps);
   const auto theta = static_cast<float>(config.rope_theta);
-  const auto rotary = static_cast<int>(head_dim);
+  const auto rotary = static_cast<int>(config.rotary_dimensions());
 
   const TensorView x = rows(b.hidden, 0, {t, hidden});
   const TensorView xn = rows(b.normed, 0, {t, hidden});
@@ -81,10 +118,17 @@ std::vector<Op> decoder_layer_ops(const ModelConfig& config, const Unit& unit, c
   const TensorView value_flat{value_rows.buffer, value_rows.offset, DType::f32, Shape{t, kv_heads * head_dim}};
 
   std::vector<Op> work = {
-      ops::rms_norm(x, w.input_norm, xn, eps),   ops::matmul(xn, w.q, w.q_bias, q_flat),
-      ops::matmul(xn, w.k, w.k_bias, key_flat),  ops::matmul(xn, w.v, w.v_bias, value_flat),
-      ops::rope(q, positions, q, theta, rotary), ops::rope(key_rows, positions, key_rows, theta, rotary),
+      ops::rms_norm(x, w.input_norm, xn, eps),
+      ops::matmul(xn, w.q, w.q_bias, q_flat),
+      ops::matmul(xn, w.k, w.k_bias, key_flat),
+      ops::matmul(xn, w.v, w.v_bias, value_flat),
   };
+  if (w.q_norm && w.k_norm) {  // over each head's features, in place
+    work.push_back(ops::rms_norm(q, *w.q_norm, q, eps));
+    work.push_back(ops::rms_norm(key_rows, *w.k_norm, key_rows, eps));
+  }
+  work.push_back(ops::rope(q, positions, q, theta, rotary));
+  work.push_back(ops::rope(key_rows, positions, key_rows, theta, rotary));
   if (staged) {
     work.push_back(ops::copy(key_rows, key_rows_cache));
     work.push_back(ops::copy(value_rows, value_rows_cache));

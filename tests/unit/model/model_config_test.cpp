@@ -144,6 +144,31 @@ TEST(ModelConfig, RefusesValuesOutsideTheirSaneRanges) {
   EXPECT_DOUBLE_EQ(config.rope_theta, 3580165449.0);
 }
 
+TEST(ModelConfig, ReadsQwen3WithItsQkNormsAndOwnHeadDim) {
+  const ModelConfig config =
+      read_model_config(std::filesystem::path(STRATA_REFERENCE_MODELS_DIR) / "tiny-qwen3-random");
+  EXPECT_EQ(config.architecture, "Qwen3ForCausalLM");
+  EXPECT_TRUE(config.qk_norm);
+  EXPECT_FALSE(config.attention_bias);  // Qwen3 reads attention_bias, unlike Qwen2
+  EXPECT_EQ(config.head_dim, 32);       // given, not hidden / heads (16)
+  EXPECT_EQ(config.rotary_dimensions(), 32);
+  EXPECT_FALSE(config.fused_projections);
+}
+
+TEST(ModelConfig, ReadsPhi3WithFusedProjectionsAndPartialRotation) {
+  const ModelConfig config = read_model_config(std::filesystem::path(STRATA_REFERENCE_MODELS_DIR) / "tiny-phi3-random");
+  EXPECT_EQ(config.architecture, "Phi3ForCausalLM");
+  EXPECT_TRUE(config.fused_projections);
+  EXPECT_EQ(config.rotary_dim, 12);  // 0.75 x 16
+  EXPECT_FALSE(config.qk_norm);
+  // As transformers truncates: 0.6 x 64 = 38.4 -> 38; an odd count cannot rotate in pairs.
+  EXPECT_EQ(parse_model_config(llama_with(R"("head_dim": 64, "partial_rotary_factor": 0.6)")).rotary_dim, 38);
+  expect_error(llama_with(R"("head_dim": 16, "partial_rotary_factor": 0.7)"), StatusCode::invalid_argument,
+               {"'partial_rotary_factor'", "gives 11 rotating features"});
+  expect_error(llama_with(R"("rope_parameters": {"rope_theta": 1e4, "partial_rotary_factor": 0.01})"),
+               StatusCode::invalid_argument, {"gives 0 rotating features"});
+}
+
 TEST(ModelConfig, RefusesKeysGivenTwiceAndDeepNesting) {
   expect_error(llama_with(R"("rope_theta": 10000, "rope_theta": 1e-300)"), StatusCode::invalid_argument,
                {"not valid JSON", "the key 'rope_theta' is given twice in the top-level object"});
