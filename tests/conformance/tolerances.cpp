@@ -15,11 +15,13 @@ Tolerance tolerance_for(const OpCase& c) {
       return {0, 0};  // a gather: the exact table values
     case STRATA_OP_ADD:
     case STRATA_OP_MUL:
+    case STRATA_OP_SCALE:
       t = {1e-12, 1e-6};  // one correctly rounded float operation
       break;
     case STRATA_OP_SILU:
     case STRATA_OP_GELU:
     case STRATA_OP_SILU_MUL:
+    case STRATA_OP_SOFTCAP:
       t = {1e-9, 1e-4};  // tight enough to tell the erf GELU from the tanh one
       break;
     case STRATA_OP_RMS_NORM:
