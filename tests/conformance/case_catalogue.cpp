@@ -183,6 +183,65 @@ void add_rope(Catalogue& c, CaseSet set) {
   c.vary_last(true, true, {DataKind::nan});
 }
 
+// ABI 1.2: Gemma's (1 + w) norms store w - 1 and pass weight_offset 1.
+void add_norm_offsets(Catalogue& c, CaseSet set) {
+  std::vector<Dims> shapes = {{1, 1}, {3, 7}, {5, 4099}};
+  if (set == CaseSet::full) shapes.push_back({64, 3072});
+  for (const DType w : float_dtypes) {
+    for (const Dims& dims : shapes) {
+      OpSpec spec{STRATA_OP_RMS_NORM, {tensor(DType::f32, dims), tensor(w, {dims.back()})}, tensor(DType::f32, dims)};
+      spec.eps = 1e-6f;
+      spec.weight_offset = 1.0f;
+      c.add("rms_norm", dtype_text(w), dims_text(dims) + "/weight-offset1", spec);
+      if (w == DType::f32 && dims.back() == 7) c.vary_last(true, true, {DataKind::nan});
+    }
+  }
+}
+
+// ABI 1.2: inverse frequencies given as input 2 (llama3 and other scaled ropes), positions far
+// beyond 64.
+void add_rope_frequencies(Catalogue& c, CaseSet set) {
+  struct Rope {
+    std::int64_t t, h, d;
+    int rotary;
+    std::int64_t max_position;
+  };
+  std::vector<Rope> shapes = {{1, 1, 2, 2, 100}, {3, 4, 64, 64, 8192}, {7, 3, 80, 40, 2048}, {5, 2, 128, 128, 4096}};
+  if (set == CaseSet::full) shapes.push_back({64, 32, 128, 128, 131072});
+  for (const Rope& r : shapes) {
+    OpSpec spec{STRATA_OP_ROPE,
+                {tensor(DType::f32, {r.t, r.h, r.d}), tensor(DType::i32, {r.t}), tensor(DType::f32, {r.rotary / 2})},
+                tensor(DType::f32, {r.t, r.h, r.d})};
+    spec.rotary_dim = r.rotary;
+    spec.theta = 500000.0f;  // only to make the frequencies: the op ignores theta
+    spec.inverse_frequencies = true;
+    spec.max_position = r.max_position;
+    c.add("rope", "f32", fmt::format("{}x{}x{}/rot{}/inv-freq", r.t, r.h, r.d, r.rotary), spec);
+  }
+  c.vary_last(true, true, {DataKind::nan});
+}
+
+// ABI 1.2: SCALE (Gemma's embedding scale) and SOFTCAP (Gemma 2's logit cap).
+void add_scaling(Catalogue& c, CaseSet set) {
+  std::vector<Dims> shapes = {{1}, {31}, {17, 257}};
+  if (set == CaseSet::full) shapes.push_back({64, 32001});
+  for (const Dims& dims : shapes) {
+    OpSpec spec{STRATA_OP_SCALE, {tensor(DType::f32, dims)}, tensor(DType::f32, dims)};
+    spec.scale = 45.254834f;  // sqrt(2048)
+    c.add("scale", "f32", dims_text(dims), spec);
+  }
+  c.vary_last(true, true, {DataKind::nan, DataKind::inf, DataKind::large});
+  // Caps of Gemma 2 (30 final, 50 attention), a tiny one, and one far above the values.
+  for (const float cap : {30.0f, 50.0f, 0.5f, 10000.0f}) {
+    for (const Dims& dims : shapes) {
+      OpSpec spec{STRATA_OP_SOFTCAP, {tensor(DType::f32, dims)}, tensor(DType::f32, dims)};
+      spec.softcap = cap;
+      c.add("softcap", "f32", fmt::format("{}/cap{}", dims_text(dims), cap), spec);
+    }
+    if (cap == 30.0f) c.vary_last(true, true, {DataKind::nan, DataKind::inf, DataKind::large});
+  }
+}
+
 void add_softmax(Catalogue& c, CaseSet set) {
   struct Softmax {
     std::int64_t rows, n;
@@ -262,6 +321,42 @@ void add_attention(Catalogue& c, CaseSet set) {
   }
 }
 
+// ABI 1.2: sliding windows (Mistral, Gemma's local layers) and soft-capped scores (Gemma 2):
+// prefill longer than the window with and without a past, decode far past it, GQA.
+void add_attention_1_2(Catalogue& c, CaseSet set) {
+  struct Attention {
+    std::int64_t t, hq, hkv, d, s, n_past, window;
+    float softcap;
+  };
+  // The last: decode split over a window shorter than the context.
+  std::vector<Attention> shapes = {{20, 4, 2, 64, 20, 0, 8, 0},         {9, 8, 2, 64, 40, 25, 16, 0},
+                                   {1, 32, 8, 128, 600, 550, 128, 0},   {1, 8, 8, 64, 300, 299, 300, 0},
+                                   {5, 8, 2, 64, 16, 3, 0, 50.0f},      {12, 8, 4, 64, 30, 10, 8, 20.0f},
+                                   {1, 16, 8, 128, 300, 290, 0, 50.0f}, {1, 8, 2, 64, 700, 650, 256, 0}};
+  if (set == CaseSet::full) {
+    shapes.push_back({1, 32, 8, 128, 8192, 8000, 4096, 0});
+    shapes.push_back({64, 16, 8, 256, 2048, 1000, 512, 50.0f});
+  }
+  for (const DType kv : {DType::f32, DType::f16}) {
+    for (const Attention& a : shapes) {
+      OpSpec spec{STRATA_OP_ATTENTION,
+                  {tensor(DType::f32, {a.t, a.hq, a.d}), tensor(kv, {a.s, a.hkv, a.d}), tensor(kv, {a.s, a.hkv, a.d})},
+                  tensor(DType::f32, {a.t, a.hq, a.d})};
+      spec.n_past = a.n_past;
+      spec.scale = 1.0f / std::sqrt(static_cast<float>(a.d));
+      spec.window = a.window;
+      spec.softcap = a.softcap;
+      std::string shape = fmt::format("T{}-Hq{}-Hkv{}-D{}-S{}-past{}", a.t, a.hq, a.hkv, a.d, a.s, a.n_past);
+      if (a.window != 0) shape += fmt::format("/window{}", a.window);
+      if (a.softcap != 0) shape += fmt::format("/softcap{}", a.softcap);
+      c.add("attention", dtype_text(kv), shape, spec);
+      // Large scores are where the cap bites.
+      if (a.softcap != 0 && a.window != 0 && kv == DType::f32)
+        c.vary_last(false, true, {DataKind::nan, DataKind::large});
+    }
+  }
+}
+
 void add_embedding(Catalogue& c, CaseSet set) {
   struct Embedding {
     std::int64_t v, d, t;
@@ -295,6 +390,11 @@ std::vector<OpCase> op_cases(CaseSet set) {
   add_matmul(c, set);
   add_attention(c, set);
   add_embedding(c, set);
+  // ABI 1.2 (skipped for older plugins)
+  add_norm_offsets(c, set);
+  add_rope_frequencies(c, set);
+  add_scaling(c, set);
+  add_attention_1_2(c, set);
   return std::move(c.cases);
 }
 

@@ -91,6 +91,22 @@ std::vector<HostTensor> make_inputs(const OpSpec& spec, std::uint64_t seed) {
       values[1].resize(static_cast<std::size_t>(spec.inputs[1].elements()));
       for (double& p : values[1])
         p = static_cast<double>(random.integer(0, std::max<std::int64_t>(spec.max_position, 1)));
+      if (spec.inverse_frequencies) {  // theta's, with the lower half slowed down as llama3's scaling does
+        const std::size_t half = static_cast<std::size_t>(spec.rotary_dim / 2);
+        values[2].resize(half);
+        for (std::size_t i = 0; i < half; ++i)
+          values[2][i] = std::pow(static_cast<double>(spec.theta), -2.0 * static_cast<double>(i) / spec.rotary_dim) /
+                         (i >= half / 2 ? 8.0 : 1.0);
+      }
+      break;
+    }
+    case STRATA_OP_SCALE:
+      fill(0, spec.data == DataKind::large ? -1e30 : -4, spec.data == DataKind::large ? 1e30 : 4);
+      break;
+    case STRATA_OP_SOFTCAP: {
+      // Both regimes: near-linear (|x| << cap) and saturated (|x| >> cap).
+      const double range = spec.data == DataKind::large ? 1e30 : 3.0 * spec.softcap;
+      fill(0, -range, range);
       break;
     }
     case STRATA_OP_SOFTMAX:

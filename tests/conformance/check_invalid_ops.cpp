@@ -3,6 +3,8 @@
 // outputs untouched. supports() must not claim an op whose shapes break the rules either (it
 // sees no buffers, so it cannot judge one that overruns its buffer). An op kind the backend does
 // not know is refused as unsupported: supports() says no, and a submit fails with unsupported.
+// The malformed forms of what ABI 1.2 added are checked on plugins of 1.2 and later, each where
+// the device runs the well-formed op.
 #include "check_support.hpp"
 #include "device_checks.hpp"
 #include "guarded_run.hpp"
@@ -49,6 +51,48 @@ void expect_rejected(const strata::Device& device, strata::Queue& queue, const s
   throw CheckFailed(fmt::format("{} was accepted", what));
 }
 
+// a, b and out hold 32 floats each.
+void check_invalid_1_2_ops(const strata::Device& device, strata::Queue& queue, strata::Buffer& a, strata::Buffer& b,
+                           strata::Buffer& out) {
+  const strata::TensorView a_view{&a, 0, strata::DType::f32, strata::Shape{4, 8}};
+  const strata::TensorView out_view{&out, 0, strata::DType::f32, strata::Shape{4, 8}};
+  if (device.supports(strata::ops::softcap(a_view, out_view, 30.0f))) {
+    for (const float cap : {0.0f, -30.0f})
+      expect_rejected(device, queue, strata::ops::softcap(a_view, out_view, cap), out,
+                      fmt::format("softcap with cap {}", cap).c_str(), Shapes::invalid);
+  }
+
+  strata::Buffer positions = device.allocate(4 * 4);
+  const strata::TensorView heads{&a, 0, strata::DType::f32, strata::Shape{4, 1, 8}};
+  const strata::TensorView heads_out{&out, 0, strata::DType::f32, strata::Shape{4, 1, 8}};
+  const strata::TensorView positions_view{&positions, 0, strata::DType::i32, strata::Shape{4}};
+  const strata::TensorView frequencies{&b, 0, strata::DType::f32, strata::Shape{4}};  // rotary_dim 8 wants 4
+  if (device.supports(strata::ops::rope(heads, positions_view, frequencies, heads_out, 8))) {
+    expect_rejected(
+        device, queue,
+        strata::ops::rope(heads, positions_view, {&b, 0, strata::DType::f32, strata::Shape{3}}, heads_out, 8), out,
+        "rope with 3 inverse frequencies for rotary_dim 8", Shapes::invalid);
+    expect_rejected(
+        device, queue,
+        strata::ops::rope(heads, positions_view, {&b, 0, strata::DType::f16, strata::Shape{4}}, heads_out, 8), out,
+        "rope with f16 inverse frequencies", Shapes::invalid);
+  }
+
+  // q [2, 1, 8] over caches [4, 1, 8].
+  strata::Buffer values = device.allocate(32 * 4);
+  const strata::TensorView q{&a, 0, strata::DType::f32, strata::Shape{2, 1, 8}};
+  const strata::TensorView keys{&b, 0, strata::DType::f32, strata::Shape{4, 1, 8}};
+  const strata::TensorView cache_values{&values, 0, strata::DType::f32, strata::Shape{4, 1, 8}};
+  const strata::TensorView attended{&out, 0, strata::DType::f32, strata::Shape{2, 1, 8}};
+  const auto attention = [&](std::int64_t window, float softcap) {
+    return strata::ops::attention(q, keys, cache_values, attended, 2, 0.35f, true, window, softcap);
+  };
+  if (device.supports(attention(2, 0.0f)))
+    expect_rejected(device, queue, attention(-1, 0.0f), out, "attention with window -1", Shapes::invalid);
+  if (device.supports(attention(0, 20.0f)))
+    expect_rejected(device, queue, attention(0, -20.0f), out, "attention with softcap -20", Shapes::invalid);
+}
+
 }  // namespace
 
 void check_invalid_ops(const TestContext& context) {
@@ -80,6 +124,10 @@ void check_invalid_ops(const TestContext& context) {
   if (device.supports(strata::ops::rope(heads, positions_view, heads_out, 10000.0f, 8)))
     expect_rejected(device, queue, strata::ops::rope(heads, positions_view, heads_out, 10000.0f, 0), out,
                     "rope with rotary_dim 0", Shapes::invalid);
+
+  if (STRATA_VERSION_MINOR(context.abi_version) >= 2) {
+    check_invalid_1_2_ops(device, queue, a, b, out);
+  }
 
   // An op kind from a later op set: refused as unsupported, never misread.
   strata::Op unknown = valid;

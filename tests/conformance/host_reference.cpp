@@ -35,10 +35,12 @@ Values compute(const OpSpec& spec, const std::vector<Values>& in) {
     case STRATA_OP_SILU_MUL:
       return ref::silu_mul(in[0], in[1]).value;
     case STRATA_OP_RMS_NORM:
-      return ref::rms_norm(in[0], last_dim(spec.inputs[0]), in[1], spec.eps).value;
+      return ref::rms_norm(in[0], last_dim(spec.inputs[0]), in[1], spec.eps, spec.weight_offset).value;
     case STRATA_OP_LAYER_NORM:
       return ref::layer_norm(in[0], last_dim(spec.inputs[0]), in[1], optional_input(in, 2), spec.eps).value;
     case STRATA_OP_ROPE:
+      if (spec.inverse_frequencies)
+        return ref::rope_with_frequencies(in[0], shape[0], shape[1], shape[2], in[1], in[2], spec.rotary_dim).value;
       return ref::rope(in[0], shape[0], shape[1], shape[2], in[1], spec.theta, spec.rotary_dim).value;
     case STRATA_OP_SOFTMAX:
       return ref::softmax(in[0], last_dim(spec.inputs[0]), spec.scale).value;
@@ -51,11 +53,17 @@ Values compute(const OpSpec& spec, const std::vector<Values>& in) {
                                           .dim = shape[2],
                                           .n_past = spec.n_past,
                                           .scale = spec.scale,
-                                          .causal = spec.causal};
+                                          .causal = spec.causal,
+                                          .window = spec.window,
+                                          .softcap = spec.softcap};
       return ref::attention(in[0], in[1], in[2], attention).value;
     }
     case STRATA_OP_EMBEDDING:
       return ref::embedding(in[0], spec.inputs[0].shape[1], in[1]).value;
+    case STRATA_OP_SCALE:
+      return ref::scale(in[0], spec.scale).value;
+    case STRATA_OP_SOFTCAP:
+      return ref::softcap(in[0], spec.softcap).value;
     default:
       return {};
   }

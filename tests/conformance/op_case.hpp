@@ -36,7 +36,21 @@ struct OpSpec {
   std::int64_t n_past = 0;
   bool causal = true;
   std::int64_t max_position = 0;  // rope: positions are drawn from [0, max_position)
+  // ABI 1.2
+  float weight_offset = 0;           // rms_norm
+  bool inverse_frequencies = false;  // rope: inputs[2] holds them (made from theta, then scaled)
+  std::int64_t window = 0;           // attention
+  float softcap = 0;                 // attention's score cap, and SOFTCAP's cap (SCALE's factor is `scale`)
 };
+
+// The minor ABI version a plugin must speak to be given the op: the host keeps 1.2 features
+// from older plugins, so their cases are skipped there.
+inline std::uint32_t abi_minor_needed(const OpSpec& spec) {
+  const bool uses_1_2 = spec.kind == STRATA_OP_SCALE || spec.kind == STRATA_OP_SOFTCAP || spec.inverse_frequencies ||
+                        spec.weight_offset != 0 ||
+                        (spec.kind == STRATA_OP_ATTENTION && (spec.window != 0 || spec.softcap != 0));
+  return uses_1_2 ? 2 : 0;
+}
 
 struct OpCase {
   std::string name;   // "matmul/f16/7x33x65/bias": what --filter and --list see

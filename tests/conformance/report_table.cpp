@@ -35,13 +35,17 @@ namespace {
 struct Row {
   std::string op, dtype;
   std::size_t cases = 0, passed = 0, failed = 0, refused = 0, unclaimed = 0;
+  std::size_t skipped = 0;  // cases of a newer ABI than the plugin's
   double worst_nmse = 0, worst_max_abs = 0;
 };
 
 std::string support_text(const Row& row) {
-  if (row.unclaimed == row.cases) return "no dtype";
+  // Skipped cases (of a newer ABI than the plugin's) say nothing about support.
+  const std::size_t judged = row.cases - row.skipped;
+  if (judged == 0) return "skipped";
+  if (row.unclaimed == judged) return "no dtype";
   if (row.refused == 0 && row.unclaimed == 0) return "yes";
-  if (row.refused + row.unclaimed == row.cases) return "no";
+  if (row.refused + row.unclaimed == judged) return "no";
   return "partly";
 }
 
@@ -65,6 +69,7 @@ void print_report(const DeviceReport& report) {
     it->failed += r.status == Status::fail;
     it->refused += r.status == Status::unsupported;
     it->unclaimed += r.status == Status::unclaimed;
+    it->skipped += r.status == Status::skipped;
     it->worst_nmse = std::max(it->worst_nmse, r.nmse);
     it->worst_max_abs = std::max(it->worst_max_abs, r.max_abs);
   }
@@ -76,6 +81,13 @@ void print_report(const DeviceReport& report) {
     fmt::print("{:<12} {:<10} {:>9} {:>12} {:>11} {:>11}\n", row.op, row.dtype, support_text(row), result_text(row),
                ran ? fmt::format("{:.2e}", row.worst_nmse) : "-", ran ? fmt::format("{:.2e}", row.worst_max_abs) : "-");
   }
+  const auto skipped_case = std::find_if(report.results.begin(), report.results.end(),
+                                         [](const Result& r) { return !r.op.empty() && r.status == Status::skipped; });
+  if (skipped_case != report.results.end())
+    fmt::print("op cases skipped: {} ({})\n",
+               std::count_if(report.results.begin(), report.results.end(),
+                             [](const Result& r) { return !r.op.empty() && r.status == Status::skipped; }),
+               skipped_case->message);
   fmt::print("\n{:<32} {}\n", "device check", "result");
   for (const Result& r : report.results) {
     if (!r.op.empty()) continue;

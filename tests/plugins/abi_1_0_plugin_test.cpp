@@ -1,6 +1,7 @@
 // A plugin built for ABI 1.0 keeps working with this host: the sample backend compiled against
 // the frozen 1.0 header (abi_1_0/strata/backend.h). It knows nothing of driver_version, sharing
-// or exact speeds; the host must leave them "not said" and infer the sharing.
+// or exact speeds; the host must leave them "not said" and infer the sharing. Nor does it know
+// what ABI 1.2 added to the op set: the host must keep those ops from it.
 #include <strata/strata.hpp>
 
 #include <gtest/gtest.h>
@@ -66,6 +67,29 @@ TEST(Abi10Plugin, RunsOps) {
   std::vector<float> back(6);
   queue.read(sum.view(), std::span<float>(back));
   EXPECT_EQ(back, (std::vector<float>{1.5f, 0, 13, 4, 6, 0}));
+}
+
+// The sample runs rms_norm, so the 1.0 build would claim one with a weight_offset it cannot
+// see and compute without it: the host must answer for it, and refuse the submit.
+TEST(Abi10Plugin, OpsOf12AreRefusedByTheHost) {
+  const strata::Runtime runtime = runtime_with_only_the_1_0_plugin();
+  const strata::Device device = runtime.device("sample:0");
+  strata::Tensor x(device, strata::DType::f32, {2, 4});
+  strata::Tensor weight(device, strata::DType::f32, {4});
+  strata::Tensor out(device, strata::DType::f32, {2, 4});
+  EXPECT_TRUE(device.supports(strata::ops::rms_norm(x, weight, out, 1e-6f)));
+  const strata::Op offset_norm = strata::ops::rms_norm(x, weight, out, 1e-6f, 1.0f);
+  EXPECT_FALSE(device.supports(offset_norm));
+  EXPECT_FALSE(device.supports(strata::ops::scale(x, out, 2.0f)));
+  EXPECT_FALSE(device.supports(strata::ops::softcap(x, out, 30.0f)));
+  strata::Queue queue = device.create_queue();
+  try {
+    queue.submit(offset_norm);
+    ADD_FAILURE() << "rms_norm with weight_offset reached an ABI 1.0 plugin";
+  } catch (const strata::Error& error) {
+    EXPECT_EQ(error.code(), strata::StatusCode::unsupported);
+    EXPECT_NE(std::string(error.what()).find("ABI 1.0"), std::string::npos) << error.what();
+  }
 }
 
 }  // namespace

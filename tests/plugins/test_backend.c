@@ -20,6 +20,7 @@
 #define MODE_UNTRUSTED_PROPERTIES 10 /* 1.1 fields a host must not trust */
 #define MODE_STRAY_1_1_FIELDS 11     /* says ABI 1.0, yet sets 1.1 fields a 1.0 plugin could not mean */
 #define MODE_PROPERTIES_FAIL 12      /* starts, then cannot describe its device */
+#define MODE_CLAIMS_ALL_1_1 13       /* says ABI 1.1 and claims every op: the host must keep 1.2 ops away */
 
 #ifndef TEST_MODE
 #error "define TEST_MODE"
@@ -120,9 +121,16 @@ static int is_plain_copy(const strata_op* op) {
   return op->kind == STRATA_OP_COPY && op->n_inputs == 1 && op->inputs[0].dtype == op->output.dtype;
 }
 
+/* How often the host called supports_op and queue_submit, read by the tests through dlsym. */
+STRATA_PLUGIN_EXPORT uint32_t strata_test_supports_op_calls;
+STRATA_PLUGIN_EXPORT uint32_t strata_test_submit_calls;
+uint32_t strata_test_supports_op_calls = 0;
+uint32_t strata_test_submit_calls = 0;
+
 static strata_status* device_supports_op(strata_device* device, const strata_op* op, int32_t* out) {
   (void)device;
-  *out = is_plain_copy(op);
+  ++strata_test_supports_op_calls;
+  *out = TEST_MODE == MODE_CLAIMS_ALL_1_1 ? 1 : is_plain_copy(op);
   return NULL;
 }
 
@@ -209,6 +217,7 @@ static uint64_t tensor_bytes(const strata_tensor* tensor) {
 static strata_status* queue_submit(strata_queue* queue, const strata_op* ops, uint32_t count) {
   uint32_t i;
   (void)queue;
+  ++strata_test_submit_calls;
   for (i = 0; i < count; ++i)
     if (!is_plain_copy(&ops[i])) return error(STRATA_STATUS_UNSUPPORTED, "the test device runs only same-dtype copies");
   for (i = 0; i < count; ++i) {
@@ -306,6 +315,7 @@ STRATA_PLUGIN_EXPORT strata_status* ENTRY_NAME(const strata_host_api* host, cons
   if (TEST_MODE == MODE_MALFORMED_SIZE) g_api.struct_size = 16;
   if (TEST_MODE == MODE_MISSING_ENTRY) g_api.queue_submit = NULL;
   if (TEST_MODE == MODE_STRAY_1_1_FIELDS) g_api.abi_version = STRATA_MAKE_VERSION(STRATA_BACKEND_ABI_MAJOR, 0);
+  if (TEST_MODE == MODE_CLAIMS_ALL_1_1) g_api.abi_version = STRATA_MAKE_VERSION(STRATA_BACKEND_ABI_MAJOR, 1);
   if (TEST_MODE == MODE_NEWER_MINOR) {
     g_newer_api.base = g_api;
     g_newer_api.base.struct_size = sizeof g_newer_api;

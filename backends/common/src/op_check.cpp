@@ -2,6 +2,7 @@
 #include <strata_plugin/host.hpp>
 #include <strata_plugin/op_check.hpp>
 
+#include <cmath>
 #include <string>
 
 namespace strata_plugin {
@@ -94,10 +95,13 @@ void check_norm(const strata_op& op, std::uint32_t max_inputs) {
   check_vector_param(op, op.inputs[1], "weight", row_length(x));
   if (op.n_inputs == 3) check_vector_param(op, op.inputs[2], "bias", row_length(x));
   if (!(op.params.norm.eps >= 0.0f)) invalid(op, "eps must be >= 0");
+  // ABI 1.2 defines weight_offset for RMS_NORM only; elsewhere a nonzero value would be ignored.
+  if (op.kind != STRATA_OP_RMS_NORM && op.params.norm.weight_offset != 0.0f)
+    invalid(op, "weight_offset must be 0 (it applies to rms_norm only)");
 }
 
 void check_rope(const strata_op& op) {
-  need_inputs(op, 2, 2);
+  need_inputs(op, 2, 3);
   const strata_tensor& x = op.inputs[0];
   need_dtype(op, x, "input", STRATA_DTYPE_F32);
   need_rank(op, x, "input", 3);
@@ -109,7 +113,16 @@ void check_rope(const strata_op& op) {
   const std::int32_t rotary = op.params.rope.rotary_dim;
   if (rotary <= 0 || rotary % 2 != 0 || rotary > x.shape[2])
     invalid(op, fmt::format("rotary_dim {} must be even and in 2..{}", rotary, x.shape[2]));
-  if (!(op.params.rope.theta > 0.0f)) invalid(op, "theta must be > 0");
+  if (op.n_inputs == 3) {  // ABI 1.2: inverse frequencies replace theta
+    const strata_tensor& inv_freq = op.inputs[2];
+    need_dtype(op, inv_freq, "inverse frequencies", STRATA_DTYPE_F32);
+    need_rank(op, inv_freq, "inverse frequencies", 1);
+    if (inv_freq.shape[0] != rotary / 2)
+      invalid(op, fmt::format("inverse frequencies {} must have rotary_dim / 2 = {} elements", shape_text(inv_freq),
+                              rotary / 2));
+  } else if (!(op.params.rope.theta > 0.0f)) {
+    invalid(op, "theta must be > 0");
+  }
 }
 
 void check_matmul(const strata_op& op) {
@@ -150,6 +163,18 @@ void check_attention(const strata_op& op) {
   if (n_past < 0) invalid(op, "n_past must be >= 0");
   if (n_past + q.shape[0] > k.shape[0])
     invalid(op, fmt::format("n_past {} + {} tokens exceeds the cache length {}", n_past, q.shape[0], k.shape[0]));
+  const std::int64_t window = op.params.attention.window;
+  if (window < 0) invalid(op, fmt::format("window {} must be >= 0 (0: no window)", window));
+  if (window > 0 && op.params.attention.causal == 0) invalid(op, "a sliding window needs causal attention");
+  const float softcap = op.params.attention.softcap;
+  if (!(softcap >= 0.0f) || !std::isfinite(softcap))
+    invalid(op, fmt::format("softcap {} must be finite and >= 0 (0: none)", softcap));
+}
+
+void check_softcap(const strata_op& op) {
+  check_unary(op);
+  const float cap = op.params.softcap.cap;
+  if (!(cap > 0.0f) || !std::isfinite(cap)) invalid(op, fmt::format("cap {} must be finite and > 0", cap));
 }
 
 void check_embedding(const strata_op& op) {
@@ -213,7 +238,11 @@ void validate_op(const strata_op& op, bool check_buffers) {
     case STRATA_OP_SILU:
     case STRATA_OP_GELU:
     case STRATA_OP_SOFTMAX:
+    case STRATA_OP_SCALE:
       check_unary(op);
+      break;
+    case STRATA_OP_SOFTCAP:
+      check_softcap(op);
       break;
     case STRATA_OP_SILU_MUL:
       need_inputs(op, 2, 2);

@@ -94,9 +94,9 @@ void BM_MatmulPath(benchmark::State& state) {
       benchmark::Counter::kIsRate);
 }
 
-// args: cache length S, kv dtype, T
+// args: cache length S, kv dtype, T, sliding window (0: none; ABI 1.2)
 void BM_Attention(benchmark::State& state) {
-  const std::int64_t s = state.range(0), t = state.range(2), hq = 32, hkv = 8, d = 64;
+  const std::int64_t s = state.range(0), t = state.range(2), hq = 32, hkv = 8, d = 64, window = state.range(3);
   const auto dtype = static_cast<strata_dtype>(state.range(1));
   Memory q(static_cast<std::size_t>(t * hq * d) * 4), k(static_cast<std::size_t>(s * hkv * d) * size_of(dtype)),
       v(static_cast<std::size_t>(s * hkv * d) * size_of(dtype)), out(static_cast<std::size_t>(t * hq * d) * 4);
@@ -107,7 +107,10 @@ void BM_Attention(benchmark::State& state) {
   op.inputs[1] = tensor(k, dtype, {s, hkv, d});
   op.inputs[2] = tensor(v, dtype, {s, hkv, d});
   op.output = tensor(out, STRATA_DTYPE_F32, {t, hq, d});
-  op.params.attention = {s - t, 0.125f, 1};
+  op.params.attention.n_past = s - t;
+  op.params.attention.scale = 0.125f;
+  op.params.attention.causal = 1;
+  op.params.attention.window = window;
   for (auto _ : state) strata_cpu::execute(op, resolve);
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(k.bytes.size() + v.bytes.size()));
 }
@@ -164,9 +167,11 @@ BENCHMARK(BM_MatmulPath)
     ->ArgsProduct({{4, 8, 12, 16, 24, 32}, {f32, f16}, {0, 1}})
     ->UseRealTime();
 BENCHMARK(BM_Attention)
-    ->ArgNames({"S", "dtype", "T"})
-    ->ArgsProduct({{512, 4096}, {f32, f16}, {1}})
-    ->Args({512, f16, 128})
+    ->ArgNames({"S", "dtype", "T", "window"})
+    ->ArgsProduct({{512, 4096}, {f32, f16}, {1}, {0}})
+    ->Args({512, f16, 128, 0})
+    ->Args({4096, f16, 1, 512})  // a window reads only its keys: about the cost of S = 512
+    ->Args({4096, f16, 128, 512})
     ->UseRealTime();
 BENCHMARK(BM_RowOp)
     ->ArgNames({"kind", "rows", "n"})

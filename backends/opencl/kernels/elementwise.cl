@@ -1,4 +1,5 @@
-// ADD / MUL with the second operand full-size or broadcast over rows; SILU, GELU, SILU_MUL.
+// ADD / MUL with the second operand full-size or broadcast over rows; SILU, GELU, SILU_MUL;
+// SCALE and SOFTCAP (ABI 1.2).
 // `out` may be the same memory as `a` (element i reads then writes only element i).
 
 #define BINARY_ADD 0
@@ -33,6 +34,18 @@ kernel void unary_op(global const float* in, ulong in_off, global float* out, ul
     y = 0.5f * x * (1.0f + tanh(inner));
   }
   out[out_off + i] = y;
+}
+
+#define SCALAR_SCALE 0
+#define SCALAR_SOFTCAP 1
+
+// SCALE: x * value; SOFTCAP: value * tanh(x / value) (tanh saturates, NaN stays NaN).
+kernel void scalar_op(global const float* in, ulong in_off, global float* out, ulong out_off, ulong n, int op,
+                      float value) {
+  ulong i = get_global_id(0);
+  if (i >= n) return;
+  float x = in[in_off + i];
+  out[out_off + i] = op == SCALAR_SCALE ? x * value : value * tanh(x / value);
 }
 
 kernel void silu_mul(global const float* gate, ulong gate_off, global const float* up, ulong up_off, global float* out,

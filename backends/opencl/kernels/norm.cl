@@ -4,7 +4,7 @@
 kernel __attribute__((reqd_work_group_size(ROW_WG, 1, 1))) void rms_norm(global const float* x, ulong x_off,
                                                                          global const uchar* w, ulong w_off,
                                                                          int w_dtype, global float* out, ulong out_off,
-                                                                         uint n, float eps) {
+                                                                         uint n, float eps, float weight_offset) {
   local float scratch[ROW_WG];
   ulong row = get_group_id(0);
   uint lid = get_local_id(0);
@@ -13,7 +13,7 @@ kernel __attribute__((reqd_work_group_size(ROW_WG, 1, 1))) void rms_norm(global 
   for (uint i = lid; i < n; i += ROW_WG) sum += xr[i] * xr[i];
   float inv = rsqrt(group_sum(sum, scratch) / (float)n + eps);
   global float* yr = out + out_off + row * n;
-  for (uint i = lid; i < n; i += ROW_WG) yr[i] = xr[i] * inv * load_any(w, w_dtype, w_off + i);
+  for (uint i = lid; i < n; i += ROW_WG) yr[i] = xr[i] * inv * (load_any(w, w_dtype, w_off + i) + weight_offset);
 }
 
 // Two passes (mean, then the mean of squared deviations) for a variance that does not cancel.

@@ -15,6 +15,7 @@ struct Kernels {
       : convert_copy(program, "convert_copy"),
         binary_op(program, "binary_op"),
         unary_op(program, "unary_op"),
+        scalar_op(program, "scalar_op"),
         silu_mul(program, "silu_mul"),
         rms_norm(program, "rms_norm"),
         layer_norm(program, "layer_norm"),
@@ -28,6 +29,7 @@ struct Kernels {
   cl::Kernel convert_copy;
   cl::Kernel binary_op;
   cl::Kernel unary_op;
+  cl::Kernel scalar_op;  // SCALE, SOFTCAP
   cl::Kernel silu_mul;
   cl::Kernel rms_norm;
   cl::Kernel layer_norm;

@@ -22,6 +22,8 @@ constexpr cl_int kBinaryMul = 1;
 constexpr cl_int kUnarySilu = 0;
 constexpr cl_int kUnaryGeluErf = 1;
 constexpr cl_int kUnaryGeluTanh = 2;
+constexpr cl_int kScalarScale = 0;
+constexpr cl_int kScalarSoftcap = 1;
 constexpr std::size_t kElementwiseGroup = 256;
 
 // A tensor as kernels take it: its buffer and its offset counted in elements.
@@ -113,6 +115,14 @@ void launch_unary(Queue& queue, const strata_op& op, cl_int code) {
   run_1d(queue, k, n, kElementwiseGroup);
 }
 
+void launch_scalar(Queue& queue, const strata_op& op, cl_int code, float value) {
+  const Arg in = arg(op.inputs[0]), out = arg(op.output);
+  const cl_ulong n = count(op.inputs[0]);
+  cl::Kernel& k = queue.kernels().scalar_op;
+  set_args(k, in.memory, in.offset, out.memory, out.offset, n, code, cl_float{value});
+  run_1d(queue, k, n, kElementwiseGroup);
+}
+
 void launch_silu_mul(Queue& queue, const strata_op& op) {
   const Arg gate = arg(op.inputs[0]), up = arg(op.inputs[1]), out = arg(op.output);
   const cl_ulong n = count(op.inputs[0]);
@@ -126,7 +136,7 @@ void launch_rms_norm(Queue& queue, const strata_op& op) {
   const Arg xx = arg(x), w = arg(op.inputs[1]), out = arg(op.output);
   cl::Kernel& k = queue.kernels().rms_norm;
   set_args(k, xx.memory, xx.offset, w.memory, w.offset, cl_int{op.inputs[1].dtype}, out.memory, out.offset,
-           u32(row_length(x)), cl_float{op.params.norm.eps});
+           u32(row_length(x)), cl_float{op.params.norm.eps}, cl_float{op.params.norm.weight_offset});
   run_rows(queue, k, row_count(x), queue.device().config().row_wg);
 }
 
@@ -148,10 +158,12 @@ void launch_rope(Queue& queue, const strata_op& op) {
   const cl_uint dim = u32(x.shape[2]);
   const cl_uint rotary = static_cast<cl_uint>(op.params.rope.rotary_dim);
   const cl_ulong items = static_cast<cl_ulong>(x.shape[0]) * heads * (dim - rotary / 2);
-  const Arg xx = arg(x), pos = arg(op.inputs[1]), out = arg(op.output);
+  const bool has_inv_freq = op.n_inputs == 3;
+  const strata_tensor& inv_freq = has_inv_freq ? op.inputs[2] : x;  // unused stand-in without them
+  const Arg xx = arg(x), pos = arg(op.inputs[1]), freq = arg(inv_freq), out = arg(op.output);
   cl::Kernel& k = queue.kernels().rope;
   set_args(k, xx.memory, xx.offset, pos.memory, pos.offset, out.memory, out.offset, heads, dim, rotary,
-           cl_float{op.params.rope.theta}, items);
+           cl_float{op.params.rope.theta}, freq.memory, freq.offset, cl_int{has_inv_freq ? 1 : 0}, items);
   run_1d(queue, k, items, kElementwiseGroup);
 }
 
@@ -185,8 +197,9 @@ void launch_attention(Queue& queue, const strata_op& op) {
   set_args(k, qq.memory, qq.offset, kk.memory, kk.offset, vv.memory, vv.offset,
            cl_int{kc.dtype == STRATA_DTYPE_F16 ? 1 : 0}, vec, out.memory, out.offset, u32(q.shape[0]), u32(q.shape[1]),
            u32(kc.shape[1]), u32(q.shape[2]), static_cast<cl_ulong>(op.params.attention.n_past),
-           cl_float{op.params.attention.scale}, cl_int{op.params.attention.causal != 0 ? 1 : 0}, cl::Local(head_bytes),
-           cl::Local(head_bytes));
+           cl_float{op.params.attention.scale}, cl_int{op.params.attention.causal != 0 ? 1 : 0},
+           static_cast<cl_ulong>(op.params.attention.window), cl_float{op.params.attention.softcap},
+           cl::Local(head_bytes), cl::Local(head_bytes));
   run_rows(queue, k, q.shape[0] * q.shape[1], group);
 }
 
@@ -332,6 +345,10 @@ void launch_op(Queue& queue, const strata_op& op) {
       return launch_attention(queue, op);
     case STRATA_OP_EMBEDDING:
       return launch_embedding(queue, op);
+    case STRATA_OP_SCALE:
+      return launch_scalar(queue, op, kScalarScale, op.params.scale.factor);
+    case STRATA_OP_SOFTCAP:
+      return launch_scalar(queue, op, kScalarSoftcap, op.params.softcap.cap);
     default:
       strata_plugin::fail(STRATA_STATUS_UNSUPPORTED, "opencl: op kind {} is not implemented", op.kind);
   }

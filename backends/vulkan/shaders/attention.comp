@@ -7,6 +7,8 @@
 // With splits == 1 the workgroup writes the output. With more (decode: few queries, long cache),
 // the keys are cut into `splits` chunks so that many workgroups share the cache, and each writes
 // its partial state [acc[0..D), max, sum] for attention_combine.comp to merge.
+// ABI 1.2: a sliding window starts the keys (and the splits) at the window's first key, so
+// masked keys cost nothing; softcap caps each scaled score as c * tanh(s / c).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #ifdef USE_SUBGROUPS
@@ -37,6 +39,8 @@ layout(push_constant) uniform Params {
   uint splits;
   uint chunk;  // keys per split, a multiple of 64
   uint vector_keys;
+  uint window;  // 0: none
+  float softcap;  // 0: none
 } p;
 
 layout(set = 0, binding = 0, std430) readonly buffer Q { float q[]; };
@@ -84,7 +88,8 @@ void main() {
   uint head = group % p.q_heads;
   uint kv_head = head / (p.q_heads / p.kv_heads);
   uint keys = p.causal != 0u ? p.n_past + token + 1u : p.n_past + p.tokens;
-  uint first_key = split * p.chunk;
+  uint window_start = p.window != 0u && keys > p.window ? keys - p.window : 0u;
+  uint first_key = window_start + split * p.chunk;
   uint end_key = min(keys, first_key + p.chunk);
   uint row_stride = p.kv_heads * p.head_dim;
 
@@ -99,7 +104,10 @@ void main() {
   for (uint block = first_key; block < end_key; block += WG_SIZE) {
     uint key = block + lid;
     float score = NEG_LARGE;
-    if (key < end_key) score = score_of(p.k_off + key * row_stride + kv_head * p.head_dim);
+    if (key < end_key) {
+      score = score_of(p.k_off + key * row_stride + kv_head * p.head_dim);
+      if (p.softcap > 0.0) score = soft_cap(score, p.softcap);
+    }
     float new_max = max(running_max, wg_max(score));
     float probability = key < end_key ? exp(score - new_max) : 0.0;
     float correction = exp(running_max - new_max);

@@ -9,6 +9,15 @@
 
 uint linear_group() { return gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x; }
 
+// tanh without overflow: GLSL's tanh may build on exp(2y) and return NaN for large |y|.
+float stable_tanh(float y) {
+  float e = exp(-2.0 * abs(y));
+  return sign(y) * (1.0 - e) / (1.0 + e);
+}
+
+// Soft-capping (ABI 1.2): cap * tanh(x / cap), cap > 0.
+float soft_cap(float x, float cap) { return cap * stable_tanh(x / cap); }
+
 float bf16_bits_to_float(uint bits) { return uintBitsToFloat(bits << 16); }
 float f16_bits_to_float(uint bits) { return unpackHalf2x16(bits).x; }
 // The two bf16 values of a word, low half first.

@@ -28,6 +28,7 @@ layout(push_constant) uniform Params {
   uint has_bias;
   uint mode;
   float eps;
+  float weight_offset;  // ABI 1.2, RMS only: Gemma's (1 + w)
 } p;
 
 layout(set = 0, binding = 0, std430) readonly buffer X { float x[]; };
@@ -68,7 +69,7 @@ void main() {
   }
   uint out_base = p.out_off + row * p.n;
   for (uint i = lid; i < p.n; i += WG_SIZE) {
-    float y = (x[base + i] - mean) * scale * load_w(p.w_off + i, p.w_dtype);
+    float y = (x[base + i] - mean) * scale * (load_w(p.w_off + i, p.w_dtype) + p.weight_offset);
     if (p.has_bias != 0u) y += load_b(p.b_off + i, p.b_dtype);
     out_f[out_base + i] = y;
   }

@@ -1,5 +1,5 @@
 #version 450
-// SILU and GELU (erf or tanh form), elementwise on f32; in place is fine.
+// SILU, GELU (erf or tanh form), SCALE and SOFTCAP, elementwise on f32; in place is fine.
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
@@ -8,12 +8,15 @@ layout(local_size_x = 256) in;
 #define OP_SILU 0u
 #define OP_GELU_ERF 1u
 #define OP_GELU_TANH 2u
+#define OP_SCALE 3u
+#define OP_SOFTCAP 4u
 
 layout(push_constant) uniform Params {
   uint n;
   uint in_off;
   uint out_off;
   uint op;
+  float value;  // SCALE's factor, SOFTCAP's cap
 } p;
 
 layout(set = 0, binding = 0, std430) readonly buffer In { float in_f[]; };
@@ -27,12 +30,6 @@ float erfc_nonnegative(float z) {
   return poly * exp(-z * z);
 }
 
-// tanh without overflow: GLSL's tanh may build on exp(2y) and return NaN for large |y|.
-float stable_tanh(float y) {
-  float e = exp(-2.0 * abs(y));
-  return sign(y) * (1.0 - e) / (1.0 + e);
-}
-
 void main() {
   uint i = linear_group() * 256u + gl_LocalInvocationID.x;
   if (i >= p.n) return;
@@ -40,6 +37,10 @@ void main() {
   float result;
   if (p.op == OP_SILU) {
     result = x / (1.0 + exp(-x));
+  } else if (p.op == OP_SCALE) {
+    result = x * p.value;
+  } else if (p.op == OP_SOFTCAP) {
+    result = soft_cap(x, p.value);
   } else if (p.op == OP_GELU_ERF) {
     float z = abs(x) * 0.70710678118654752;
     float c = erfc_nonnegative(z);

@@ -17,7 +17,8 @@ constexpr std::uint32_t max_splits = 32;
 struct AttentionParams {
   std::uint32_t tokens, q_heads, kv_heads, head_dim, n_past, causal, q_off, k_off, v_off, out_off, kv_dtype;
   float scale;
-  std::uint32_t splits, chunk, vector_keys;
+  std::uint32_t splits, chunk, vector_keys, window;
+  float softcap;
 };
 struct CombineParams {
   std::uint32_t groups, head_dim, splits, partial_off, out_off;
@@ -39,9 +40,12 @@ void encode_attention(Queue& queue, const strata_op& op) {
   params.causal = op.params.attention.causal != 0 ? 1u : 0u;
   params.kv_dtype = static_cast<std::uint32_t>(k.dtype);
   params.scale = op.params.attention.scale;
+  params.window = static_cast<std::uint32_t>(op.params.attention.window);  // op_support bounds it
+  params.softcap = op.params.attention.softcap;
 
   const std::uint64_t groups = std::uint64_t{params.tokens} * params.q_heads;
-  const std::uint32_t keys = params.n_past + params.tokens;  // the most any query sees
+  std::uint32_t keys = params.n_past + params.tokens;  // the most any query sees
+  if (params.window != 0) keys = std::min(keys, params.window);
   std::uint32_t splits = 1;
   if (groups < enough_workgroups && keys > 2 * key_block) {
     const auto wanted = static_cast<std::uint32_t>(std::max<std::uint64_t>(1, enough_workgroups / groups));

@@ -1,4 +1,5 @@
-// COPY, ADD/MUL/SILU_MUL, SILU/GELU, ROPE and EMBEDDING: one invocation per element (or word).
+// COPY, ADD/MUL/SILU_MUL, SILU/GELU/SCALE/SOFTCAP, ROPE and EMBEDDING: one invocation per element
+// (or word).
 #include "buffer.hpp"
 #include "encode_op.hpp"
 #include "queue.hpp"
@@ -31,11 +32,27 @@ struct BinaryParams {
 };
 struct UnaryParams {
   std::uint32_t n, in_off, out_off, op;
+  float value;
 };
 struct RopeParams {
   std::uint32_t tokens, heads, head_dim, rotary_dim, x_off, pos_off, out_off;
   float theta;
+  std::uint32_t inv_freq_off, has_inv_freq;
 };
+
+// unary.comp's op codes.
+std::uint32_t unary_code(const strata_op& op) {
+  switch (op.kind) {
+    case STRATA_OP_SILU:
+      return 0;
+    case STRATA_OP_GELU:
+      return op.params.gelu.approximate != 0 ? 2 : 1;
+    case STRATA_OP_SCALE:
+      return 3;
+    default:  // SOFTCAP
+      return 4;
+  }
+}
 struct EmbeddingParams {
   std::uint32_t tokens, dim, vocab, table_off, ids_off, out_off, table_dtype;
 };
@@ -81,7 +98,10 @@ void encode_unary(Queue& queue, const strata_op& op) {
   params.n = u32(strata_plugin::element_count(op.inputs[0]));
   params.in_off = queue.bind(0, op.inputs[0], false);
   params.out_off = queue.bind(output_binding, op.output, true);
-  params.op = op.kind == STRATA_OP_SILU ? 0u : op.params.gelu.approximate != 0 ? 2u : 1u;
+  params.op = unary_code(op);
+  params.value = op.kind == STRATA_OP_SCALE     ? op.params.scale.factor
+                 : op.kind == STRATA_OP_SOFTCAP ? op.params.softcap.cap
+                                                : 0.0f;
   queue.dispatch(Shader::unary, params, groups_for(params.n));
 }
 
@@ -94,6 +114,10 @@ void encode_rope(Queue& queue, const strata_op& op) {
   params.rotary_dim = static_cast<std::uint32_t>(op.params.rope.rotary_dim);
   params.x_off = queue.bind(0, x, false);
   params.pos_off = queue.bind(1, op.inputs[1], false);
+  if (op.n_inputs == 3) {
+    params.inv_freq_off = queue.bind(2, op.inputs[2], false);
+    params.has_inv_freq = 1;
+  }
   params.out_off = queue.bind(output_binding, op.output, true);
   params.theta = op.params.rope.theta;
   const std::uint64_t per_head = params.head_dim - params.rotary_dim / 2;

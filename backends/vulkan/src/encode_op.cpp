@@ -14,6 +14,8 @@ void encode_op(Queue& queue, const strata_op& op) {
       return encode_binary(queue, op);
     case STRATA_OP_SILU:
     case STRATA_OP_GELU:
+    case STRATA_OP_SCALE:
+    case STRATA_OP_SOFTCAP:
       return encode_unary(queue, op);
     case STRATA_OP_RMS_NORM:
     case STRATA_OP_LAYER_NORM:

@@ -36,6 +36,7 @@ std::string unsupported_reason(const Device& device, const strata_op& op) {
       return fmt::format("attention head_dim {} is above the {} this backend's shader handles", op.inputs[0].shape[2],
                          max_attention_head_dim);
     if (op.params.attention.n_past + op.inputs[0].shape[0] >= max_index) return "attention: n_past is too large";
+    if (op.params.attention.window >= max_index) return "attention: the window is too large";
   }
   return {};
 }

@@ -11,7 +11,7 @@ namespace {
 
 struct NormParams {
   std::uint32_t rows, n, x_off, w_off, b_off, out_off, w_dtype, b_dtype, has_bias, mode;
-  float eps;
+  float eps, weight_offset;
 };
 struct SoftmaxParams {
   std::uint32_t rows, n, in_off, out_off;
@@ -36,6 +36,7 @@ void encode_norm(Queue& queue, const strata_op& op) {
   params.out_off = queue.bind(output_binding, op.output, true);
   params.mode = op.kind == STRATA_OP_LAYER_NORM ? 1u : 0u;
   params.eps = op.params.norm.eps;
+  params.weight_offset = op.params.norm.weight_offset;
   queue.dispatch(with_subgroups(Shader::norm, queue.device().subgroups()), params, params.rows);
 }
 

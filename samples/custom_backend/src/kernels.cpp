@@ -36,13 +36,18 @@ void rms_norm(const strata_op& op) {
   const std::int64_t n = last_dim(op.inputs[0]);
   const std::int64_t rows = element_count(op.inputs[0]) / n;
   const float* weight = at<float>(op.inputs[1]);
+#if STRATA_BACKEND_ABI_MINOR >= 2
+  const float offset = op.params.norm.weight_offset;  // ABI 1.2: Gemma's (1 + w)
+#else
+  const float offset = 0.0f;
+#endif
   for (std::int64_t r = 0; r < rows; ++r) {
     const float* x = at<float>(op.inputs[0]) + r * n;
     float* out = at<float>(op.output) + r * n;
     double squares = 0;  // double: rows of thousands of elements lose nothing
     for (std::int64_t i = 0; i < n; ++i) squares += static_cast<double>(x[i]) * x[i];
     const auto scale = static_cast<float>(1.0 / std::sqrt(squares / static_cast<double>(n) + op.params.norm.eps));
-    for (std::int64_t i = 0; i < n; ++i) out[i] = x[i] * scale * weight[i];
+    for (std::int64_t i = 0; i < n; ++i) out[i] = x[i] * scale * (weight[i] + offset);
   }
 }
 
@@ -127,6 +132,17 @@ void run_op(const strata_op& op) {
     case STRATA_OP_EMBEDDING:
       embedding(op);
       break;
+#if STRATA_BACKEND_ABI_MINOR >= 2
+    case STRATA_OP_SCALE:
+      for (std::int64_t i = 0; i < n; ++i)
+        at<float>(op.output)[i] = at<float>(op.inputs[0])[i] * op.params.scale.factor;
+      break;
+    case STRATA_OP_SOFTCAP: {
+      const float cap = op.params.softcap.cap;
+      for (std::int64_t i = 0; i < n; ++i) at<float>(op.output)[i] = cap * std::tanh(at<float>(op.inputs[0])[i] / cap);
+      break;
+    }
+#endif
     default:
       throw Failure(STRATA_STATUS_UNSUPPORTED, "sample: op kind not supported");
   }

@@ -1,8 +1,11 @@
 // Which ops this device runs. The shape rules are backend.h's; the sample only narrows the
 // dtypes (f32, and i32 for ids) and leaves out GELU, LAYER_NORM, ROPE and ATTENTION, which its
-// supports_op answers with "no".
+// supports_op answers with "no". Of what ABI 1.2 added it runs the cheap parts (SCALE, SOFTCAP,
+// RMS_NORM's weight_offset); rope's inverse frequencies and attention's window and softcap
+// belong to ops it refuses anyway. Built against an older backend.h, the #if leaves 1.2 out.
 #include "sample.hpp"
 
+#include <cmath>
 #include <string>
 
 namespace sample {
@@ -61,7 +64,15 @@ std::string check_shapes(const strata_op& op) {
     }
     case STRATA_OP_SILU:
     case STRATA_OP_SOFTMAX:
+#if STRATA_BACKEND_ABI_MINOR >= 2
+    case STRATA_OP_SCALE:
+#endif
       return same_shape(in, out) ? "" : "output shape differs from the input";
+#if STRATA_BACKEND_ABI_MINOR >= 2
+    case STRATA_OP_SOFTCAP:
+      if (!same_shape(in, out)) return "softcap: output shape differs from the input";
+      return op.params.softcap.cap > 0.0f && std::isfinite(op.params.softcap.cap) ? "" : "softcap: cap must be > 0";
+#endif
     case STRATA_OP_SILU_MUL:
       return same_shape(in, out) && same_shape(op.inputs[1], out) ? "" : "silu_mul: shapes differ";
     case STRATA_OP_RMS_NORM:
@@ -96,6 +107,10 @@ Rule rule_for(strata_op_kind kind) {
     case STRATA_OP_COPY:
     case STRATA_OP_SILU:
     case STRATA_OP_SOFTMAX:
+#if STRATA_BACKEND_ABI_MINOR >= 2
+    case STRATA_OP_SCALE:
+    case STRATA_OP_SOFTCAP:
+#endif
       return {1, 1};
     case STRATA_OP_ADD:
     case STRATA_OP_MUL:

@@ -39,7 +39,7 @@ extern "C" {
 #define STRATA_VERSION_MINOR(version) (((uint32_t)(version)) & 0xffffu)
 
 #define STRATA_BACKEND_ABI_MAJOR 1
-#define STRATA_BACKEND_ABI_MINOR 1
+#define STRATA_BACKEND_ABI_MINOR 2
 #define STRATA_BACKEND_ABI_VERSION STRATA_MAKE_VERSION(STRATA_BACKEND_ABI_MAJOR, STRATA_BACKEND_ABI_MINOR)
 
 /* The one symbol a backend plugin exports. */
@@ -108,13 +108,16 @@ typedef struct strata_tensor {
   int64_t shape[STRATA_MAX_RANK];
 } strata_tensor;
 
-/* ---- The op set (version 1.0) -------------------------------------------------------- *
+/* ---- The op set (versions 1.0 and 1.2) ------------------------------------------------ *
  * Compute is float32; inputs named "weight" or "table" may be stored in F32, F16 or BF16.
  * Activations (x, q, out, ...) are F32 unless stated. "rows" means all dimensions but the
  * last, flattened. Elementwise and row-wise ops (COPY, ADD, MUL, SILU, GELU, SILU_MUL,
- * RMS_NORM, LAYER_NORM, ROPE, SOFTMAX) may write their output exactly over inputs[0]
- * (same buffer, offset and shape), and inputs[1] may then be that same view too (add(x, x) -> x);
- * no other overlap between inputs and output is allowed. */
+ * RMS_NORM, LAYER_NORM, ROPE, SOFTMAX, SCALE, SOFTCAP) may write their output exactly over
+ * inputs[0] (same buffer, offset and shape), and inputs[1] may then be that same view too
+ * (add(x, x) -> x); no other overlap between inputs and output is allowed.
+ * ABI 1.2 appended parameters and two kinds (marked "1.2" below). Zero means "off" for every
+ * appended field, so an op built for 1.0/1.1 means what it meant. The host never hands a
+ * plugin of an older minor version an op that uses a 1.2 feature. */
 typedef int32_t strata_op_kind;
 enum {
   /* out = in0 converted to out's dtype; same element count. F32/F16/BF16 both ways, I32->I32. */
@@ -131,17 +134,22 @@ enum {
   STRATA_OP_GELU = 4,
   /* out = silu(in0) * in1, same shapes (the SwiGLU gate of Llama's MLP). */
   STRATA_OP_SILU_MUL = 5,
-  /* out[r,:] = in0[r,:] / sqrt(mean(in0[r,:]^2) + eps) * weight; in1 = weight [n]. */
+  /* out[r,:] = in0[r,:] / sqrt(mean(in0[r,:]^2) + eps) * (weight + params.norm.weight_offset);
+   * in1 = weight [n]. 1.2: weight_offset (0 before; Gemma's norms store w - 1 and use 1). */
   STRATA_OP_RMS_NORM = 6,
   /* out[r,:] = (in0[r,:] - mean) / sqrt(var + eps) * weight + bias; in1 = weight [n],
-   * in2 = bias [n] (optional: n_inputs == 2 means no bias). Biased variance. */
+   * in2 = bias [n] (optional: n_inputs == 2 means no bias). Biased variance.
+   * params.norm.weight_offset must be 0 (else malformed). */
   STRATA_OP_LAYER_NORM = 7,
   /* Rotary position embedding, Hugging Face "rotate_half" layout (NeoX style).
    * in0 = x [T, H, D] F32, in1 = positions [T] I32; out like in0. The first
    * params.rope.rotary_dim (even, <= D) features of each head rotate: for i < rotary_dim/2,
    * angle = pos * theta^(-2i / rotary_dim), pairs (i, i + rotary_dim/2). A rotary_dim outside
    * 2..D or odd (0 included) is malformed: supports_op answers 0, queue_submit returns
-   * INVALID_ARGUMENT. */
+   * INVALID_ARGUMENT.
+   * 1.2: optional in2 = inverse frequencies, F32 [rotary_dim/2]; with n_inputs == 3,
+   * angle = pos * in2[i] and theta is ignored (llama3, linear and other per-dimension
+   * scalings). An in2 of another dtype, rank or length is malformed. */
   STRATA_OP_ROPE = 8,
   /* out[r,:] = softmax(in0[r,:] * params.softmax.scale). */
   STRATA_OP_SOFTMAX = 9,
@@ -153,13 +161,23 @@ enum {
    * F16, S >= n_past + T, rows beyond n_past + T are ignored); out = [T, Hq, D] F32.
    * Query head h reads KV head h / (Hq / Hkv). Query t sits at position n_past + t and,
    * when causal, sees keys 0 .. n_past + t; otherwise keys 0 .. n_past + T - 1.
-   * scores are scaled by params.attention.scale before the softmax. */
+   * scores are scaled by params.attention.scale before the softmax.
+   * 1.2: params.attention.window W > 0 (causal only) narrows query position p to keys
+   * p-W+1 .. p (W keys including its own, the Hugging Face sliding window); 0: no window;
+   * W < 0, or W > 0 without causal, is malformed. params.attention.softcap c > 0 replaces each
+   * scaled score s by c * tanh(s / c) before masking and softmax (Gemma 2); 0: none; c < 0 or
+   * not finite is malformed. */
   STRATA_OP_ATTENTION = 11,
   /* out[t,:] = in0[in1[t], :]; in0 = table [V, D] (F32/F16/BF16), in1 = ids [T] I32,
    * out = [T, D] F32. An id outside [0, V) is an INVALID_ARGUMENT error where the device
    * can detect it, and must never read outside the table. */
   STRATA_OP_EMBEDDING = 12,
-  STRATA_OP_KIND_COUNT = 13
+  /* 1.2: out = in0 * params.scale.factor (Gemma's embedding scale). */
+  STRATA_OP_SCALE = 13,
+  /* 1.2: out = cap * tanh(in0 / cap), cap = params.softcap.cap; a cap that is not > 0 and
+   * finite is malformed (Gemma 2's logit soft-capping). */
+  STRATA_OP_SOFTCAP = 14,
+  STRATA_OP_KIND_COUNT = 15
 };
 
 /* The op's name as errors, docs and strata-cts spell it; "unknown" outside the op set.
@@ -192,6 +210,10 @@ static inline const char* strata_op_kind_name(strata_op_kind kind) {
       return "attention";
     case STRATA_OP_EMBEDDING:
       return "embedding";
+    case STRATA_OP_SCALE:
+      return "scale";
+    case STRATA_OP_SOFTCAP:
+      return "softcap";
     default:
       return "unknown";
   }
@@ -201,6 +223,7 @@ static inline const char* strata_op_kind_name(strata_op_kind kind) {
 
 typedef struct strata_op_params_norm {
   float eps;
+  float weight_offset; /* 1.2, RMS_NORM only */
 } strata_op_params_norm;
 typedef struct strata_op_params_rope {
   float theta;
@@ -216,7 +239,15 @@ typedef struct strata_op_params_attention {
   int64_t n_past;
   float scale;
   int32_t causal;
+  int64_t window; /* 1.2 */
+  float softcap;  /* 1.2 */
 } strata_op_params_attention;
+typedef struct strata_op_params_scale { /* 1.2 */
+  float factor;
+} strata_op_params_scale;
+typedef struct strata_op_params_softcap { /* 1.2 */
+  float cap;
+} strata_op_params_softcap;
 
 typedef struct strata_op {
   strata_op_kind kind;
@@ -229,7 +260,9 @@ typedef struct strata_op {
     strata_op_params_softmax softmax;
     strata_op_params_gelu gelu;
     strata_op_params_attention attention;
-    uint8_t reserved[64]; /* room for later ops' parameters without changing the size */
+    strata_op_params_scale scale;     /* 1.2 */
+    strata_op_params_softcap softcap; /* 1.2 */
+    uint8_t reserved[64];             /* room for later ops' parameters without changing the size */
   } params;
 } strata_op;
 
@@ -397,6 +430,12 @@ STRATA_STATIC_ASSERT(offsetof(strata_device_properties, host_link_bandwidth) == 
 STRATA_STATIC_ASSERT(offsetof(strata_device_properties, driver_version) == 368, "ABI 1.1 layout");
 STRATA_STATIC_ASSERT(offsetof(strata_device_properties, sharing) == 432, "ABI 1.1 layout");
 STRATA_STATIC_ASSERT(sizeof(strata_device_properties) == 440, "ABI 1.1 size; grow only at the end");
+/* ---- Frozen layout (1.2) ------------------------------------------------------------- */
+STRATA_STATIC_ASSERT(offsetof(strata_op_params_norm, weight_offset) == 4, "ABI 1.2 layout");
+STRATA_STATIC_ASSERT(offsetof(strata_op_params_attention, causal) == 12, "ABI 1.0 layout");
+STRATA_STATIC_ASSERT(offsetof(strata_op_params_attention, window) == 16, "ABI 1.2 layout");
+STRATA_STATIC_ASSERT(offsetof(strata_op_params_attention, softcap) == 24, "ABI 1.2 layout");
+STRATA_STATIC_ASSERT(sizeof(strata_op_params_attention) <= 64, "op parameters fit the union's 64 bytes");
 #endif
 
 #ifdef __cplusplus

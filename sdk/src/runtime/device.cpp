@@ -1,5 +1,6 @@
 #include "core/log.hpp"
 #include "plugin/host_table.hpp"
+#include "runtime/op_abi.hpp"
 #include "runtime/state.hpp"
 
 #include <strata/error.hpp>
@@ -190,6 +191,8 @@ Queue Device::create_queue() const {
 }
 
 bool Device::supports(const Op& op) const {
+  // A plugin older than the op's features would ignore them and answer for another op.
+  if (!detail::plugin_understands(*state_, op.raw)) return false;
   std::int32_t supported = 0;
   detail::check(state_->api().device_supports_op(state_->handle, &op.raw, &supported),
                 fmt::format("{}: asking whether an op is supported", name()));

@@ -40,9 +40,10 @@ Op silu_mul(const TensorView& gate, const TensorView& up, const TensorView& out)
   return make(STRATA_OP_SILU_MUL, {gate, up}, out);
 }
 
-Op rms_norm(const TensorView& in, const TensorView& weight, const TensorView& out, float eps) {
+Op rms_norm(const TensorView& in, const TensorView& weight, const TensorView& out, float eps, float weight_offset) {
   Op op = make(STRATA_OP_RMS_NORM, {in, weight}, out);
   op.raw.params.norm.eps = eps;
+  op.raw.params.norm.weight_offset = weight_offset;
   return op;
 }
 
@@ -60,6 +61,13 @@ Op rope(const TensorView& in, const TensorView& positions, const TensorView& out
   return op;
 }
 
+Op rope(const TensorView& in, const TensorView& positions, const TensorView& inverse_frequencies, const TensorView& out,
+        int rotary_dim) {
+  Op op = make(STRATA_OP_ROPE, {in, positions, inverse_frequencies}, out);
+  op.raw.params.rope.rotary_dim = rotary_dim;
+  return op;
+}
+
 Op softmax(const TensorView& in, const TensorView& out, float scale) {
   Op op = make(STRATA_OP_SOFTMAX, {in}, out);
   op.raw.params.softmax.scale = scale;
@@ -71,16 +79,30 @@ Op matmul(const TensorView& x, const TensorView& weight, std::optional<TensorVie
 }
 
 Op attention(const TensorView& q, const TensorView& k_cache, const TensorView& v_cache, const TensorView& out,
-             std::int64_t n_past, float scale, bool causal) {
+             std::int64_t n_past, float scale, bool causal, std::int64_t window, float softcap) {
   Op op = make(STRATA_OP_ATTENTION, {q, k_cache, v_cache}, out);
   op.raw.params.attention.n_past = n_past;
   op.raw.params.attention.scale = scale;
   op.raw.params.attention.causal = causal ? 1 : 0;
+  op.raw.params.attention.window = window;
+  op.raw.params.attention.softcap = softcap;
   return op;
 }
 
 Op embedding(const TensorView& table, const TensorView& ids, const TensorView& out) {
   return make(STRATA_OP_EMBEDDING, {table, ids}, out);
+}
+
+Op scale(const TensorView& in, const TensorView& out, float factor) {
+  Op op = make(STRATA_OP_SCALE, {in}, out);
+  op.raw.params.scale.factor = factor;
+  return op;
+}
+
+Op softcap(const TensorView& in, const TensorView& out, float cap) {
+  Op op = make(STRATA_OP_SOFTCAP, {in}, out);
+  op.raw.params.softcap.cap = cap;
+  return op;
 }
 
 }  // namespace strata::ops

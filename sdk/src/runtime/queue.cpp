@@ -1,4 +1,5 @@
 #include "plugin/host_table.hpp"
+#include "runtime/op_abi.hpp"
 #include "runtime/state.hpp"
 
 #include <strata/error.hpp>
@@ -59,6 +60,7 @@ void Queue::submit(std::span<const Op> ops) {
     throw Error(StatusCode::invalid_argument, "too many ops in one submit");
   // Op is a standard-layout wrapper of strata_op, so the span is an array of strata_op.
   static_assert(sizeof(Op) == sizeof(strata_op));
+  for (const Op& op : ops) detail::require_plugin_understands(device, op.raw);
   detail::check(device.api().queue_submit(state_->handle, &ops.front().raw, static_cast<std::uint32_t>(ops.size())),
                 device.info.name);
 }

@@ -51,11 +51,12 @@ strata::Op build_op(const OpCase& c, const std::vector<strata::TensorView>& in, 
     case STRATA_OP_SILU_MUL:
       return strata::ops::silu_mul(in[0], in[1], out);
     case STRATA_OP_RMS_NORM:
-      return strata::ops::rms_norm(in[0], in[1], out, p.params.norm.eps);
+      return strata::ops::rms_norm(in[0], in[1], out, p.params.norm.eps, p.params.norm.weight_offset);
     case STRATA_OP_LAYER_NORM:
       return strata::ops::layer_norm(in[0], in[1], in.size() == 3 ? std::optional(in[2]) : std::nullopt, out,
                                      p.params.norm.eps);
     case STRATA_OP_ROPE:
+      if (in.size() == 3) return strata::ops::rope(in[0], in[1], in[2], out, p.params.rope.rotary_dim);
       return strata::ops::rope(in[0], in[1], out, p.params.rope.theta, p.params.rope.rotary_dim);
     case STRATA_OP_SOFTMAX:
       return strata::ops::softmax(in[0], out, p.params.softmax.scale);
@@ -63,7 +64,12 @@ strata::Op build_op(const OpCase& c, const std::vector<strata::TensorView>& in, 
       return strata::ops::matmul(in[0], in[1], in.size() == 3 ? std::optional(in[2]) : std::nullopt, out);
     case STRATA_OP_ATTENTION:
       return strata::ops::attention(in[0], in[1], in[2], out, p.params.attention.n_past, p.params.attention.scale,
-                                    p.params.attention.causal != 0);
+                                    p.params.attention.causal != 0, p.params.attention.window,
+                                    p.params.attention.softcap);
+    case STRATA_OP_SCALE:
+      return strata::ops::scale(in[0], out, p.params.scale.factor);
+    case STRATA_OP_SOFTCAP:
+      return strata::ops::softcap(in[0], out, p.params.softcap.cap);
     default:
       return strata::ops::embedding(in[0], in[1], out);
   }

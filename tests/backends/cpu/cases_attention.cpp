@@ -63,7 +63,8 @@ std::vector<OpCase> attention_cases() {
       const std::int64_t cache = s.cache_len * s.kv_heads * s.dim;
       HostTensor k = make_tensor(kv_dtype, {s.cache_len, s.kv_heads, s.dim}, random.uniform(cache, -s.range, s.range));
       HostTensor v = make_tensor(kv_dtype, {s.cache_len, s.kv_heads, s.dim}, random.uniform(cache, -1, 1));
-      const strata_reference::AttentionShape shape{s.tokens, s.q_heads, s.kv_heads, s.dim, s.n_past, scale, s.causal};
+      const strata_reference::AttentionShape shape{s.tokens, s.q_heads, s.kv_heads, s.dim, s.n_past,
+                                                   scale,    s.causal,  0,          0};
       const Reference ref = strata_reference::attention(values_of(q), values_of(k), values_of(v), shape);
       poison_tail(k, s.n_past + s.tokens);
       poison_tail(v, s.n_past + s.tokens);

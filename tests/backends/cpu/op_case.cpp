@@ -52,9 +52,20 @@ OpCase in_place(OpCase c) {
 
 const std::vector<OpFamily>& op_families() {
   static const std::vector<OpFamily> families = {
-      {"copy", copy_cases},     {"binary", binary_cases},       {"activations", activation_cases},
-      {"norms", norm_cases},    {"rope", rope_cases},           {"softmax", softmax_cases},
-      {"matmul", matmul_cases}, {"attention", attention_cases}, {"embedding", embedding_cases},
+      {"copy", copy_cases},
+      {"binary", binary_cases},
+      {"activations", activation_cases},
+      {"norms", norm_cases},
+      {"rope", rope_cases},
+      {"softmax", softmax_cases},
+      {"matmul", matmul_cases},
+      {"attention", attention_cases},
+      {"embedding", embedding_cases},
+      // ABI 1.2
+      {"rope_frequencies", rope_frequency_cases},
+      {"norm_offset", norm_offset_cases},
+      {"scaling", scaling_cases},
+      {"window_attention", window_attention_cases},
   };
   return families;
 }

@@ -63,5 +63,10 @@ std::vector<OpCase> softmax_cases();
 std::vector<OpCase> matmul_cases();
 std::vector<OpCase> attention_cases();
 std::vector<OpCase> embedding_cases();
+// ABI 1.2
+std::vector<OpCase> rope_frequency_cases();
+std::vector<OpCase> norm_offset_cases();
+std::vector<OpCase> scaling_cases();  // scale, softcap
+std::vector<OpCase> window_attention_cases();
 
 }  // namespace strata_test

@@ -32,7 +32,7 @@ void check_attention(const OpenCLTest& test, std::mt19937& rng, const AttentionS
   c.make = [s, scale](const auto& in, const auto& out) {
     return strata::ops::attention(in[0], in[1], in[2], out, s.n_past, scale, s.causal);
   };
-  const strata_reference::AttentionShape shape{s.tokens, s.heads, s.kv_heads, s.dim, s.n_past, scale, s.causal};
+  const strata_reference::AttentionShape shape{s.tokens, s.heads, s.kv_heads, s.dim, s.n_past, scale, s.causal, 0, 0};
   const auto want =
       strata_reference::attention(c.inputs[0].values(), c.inputs[1].values(), c.inputs[2].values(), shape).value;
   test.check(c, want, 1e-5);

@@ -54,6 +54,8 @@ strata_cts_fault_test(catches.leak leak 1 "free memory fell" --filter device/mem
 strata_cts_fault_test(catches.no_oom no_oom 1 "succeeded" --filter device/allocation-too-large)
 strata_cts_fault_test(catches.false_claim claim_gelu 1 "gelu/f32/31 +FAIL +error \\(unsupported\\)" --filter gelu/f32/31)
 strata_cts_fault_test(catches.accepted_invalid_op accept_invalid 1 "was accepted" --filter device/invalid-op-rejected)
+strata_cts_fault_test(catches.ignored_weight_offset ignore_weight_offset 1 "rms_norm/f32/3x7/weight-offset1 +FAIL +NMSE"
+                      --filter rms_norm/f32/3x7/weight-offset1)
 strata_cts_fault_test(catches.unterminated_driver unterminated_driver 1 "device/properties-1.1 +FAIL .*no NUL"
                       --filter device/properties-1.1)
 strata_cts_fault_test(catches.unknown_sharing unknown_sharing 1 "device/properties-1.1 +FAIL .*UNKNOWN or out of range"

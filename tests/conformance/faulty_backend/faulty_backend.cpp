@@ -33,6 +33,8 @@ enum class Fault {
   claim_gelu,      // supports_op says yes to GELU, which the sample cannot run
   refuse_softmax,  // supports_op says no to SOFTMAX: honest, so not a failure
   accept_invalid,  // drops malformed ops silently instead of failing them
+  // ABI 1.2 ops
+  ignore_weight_offset,  // claims rms_norm with a weight_offset and computes it without
   // ABI 1.1 properties
   unterminated_driver,   // driver_version fills its 64 bytes without a NUL
   unknown_sharing,       // sharing left UNKNOWN
@@ -62,6 +64,7 @@ Fault read_fault() {
                                                        {"claim_gelu", Fault::claim_gelu},
                                                        {"refuse_softmax", Fault::refuse_softmax},
                                                        {"accept_invalid", Fault::accept_invalid},
+                                                       {"ignore_weight_offset", Fault::ignore_weight_offset},
                                                        {"unterminated_driver", Fault::unterminated_driver},
                                                        {"unknown_sharing", Fault::unknown_sharing},
                                                        {"cpu_shares_nothing", Fault::cpu_shares_nothing},
@@ -167,6 +170,13 @@ strata_status* submit(strata_queue* queue, const strata_op* ops, uint32_t count)
     if (out.buffer == nullptr || bytes(out) == 0 || out.offset + bytes(out) > out.buffer->size) continue;
     const std::byte* last = address(out) + bytes(out) - sample::dtype_size(out.dtype);
     saved[i].assign(last, last + sample::dtype_size(out.dtype));
+  }
+  std::vector<strata_op> without_offsets;
+  if (fault == Fault::ignore_weight_offset) {  // what a plugin of ABI 1.1 would do with the field
+    without_offsets.assign(ops, ops + count);
+    for (strata_op& op : without_offsets)
+      if (op.kind == STRATA_OP_RMS_NORM) op.params.norm.weight_offset = 0.0f;
+    ops = without_offsets.data();
   }
   if (strata_status* status = inner->queue_submit(queue, ops, count)) return status;
   for (uint32_t i = 0; i < count; ++i) damage_after(ops[i], saved[i]);

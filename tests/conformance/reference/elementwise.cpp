@@ -1,4 +1,4 @@
-// ADD, MUL, SILU, GELU, SILU_MUL.
+// ADD, MUL, SILU, GELU, SILU_MUL, SCALE, SOFTCAP.
 #include <strata_reference/ops.hpp>
 
 #include <algorithm>
@@ -61,6 +61,25 @@ Reference silu_mul(const Values& gate, const Values& up) {
   for (std::size_t i = 0; i < gate.size(); ++i) {
     r.value[i] *= up[i];
     r.scale[i] *= std::fabs(up[i]);
+  }
+  return r;
+}
+
+Reference scale(const Values& x, double factor) {
+  Reference r{Values(x.size()), Values(x.size())};
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    r.value[i] = x[i] * factor;
+    r.scale[i] = std::fabs(r.value[i]);
+  }
+  return r;
+}
+
+// tanh's slope is at most 1, so an f32 kernel's error stays a few ulps of the result.
+Reference softcap(const Values& x, double cap) {
+  Reference r{Values(x.size()), Values(x.size())};
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    r.value[i] = cap * std::tanh(x[i] / cap);
+    r.scale[i] = 2 * std::fabs(r.value[i]);
   }
   return r;
 }

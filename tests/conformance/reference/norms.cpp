@@ -5,7 +5,7 @@
 
 namespace strata_reference {
 
-Reference rms_norm(const Values& x, std::int64_t n, const Values& weight, double eps) {
+Reference rms_norm(const Values& x, std::int64_t n, const Values& weight, double eps, double weight_offset) {
   Reference r{Values(x.size()), Values(x.size())};
   for (std::size_t row = 0; row < x.size() / n; ++row) {
     const double* xr = x.data() + row * n;
@@ -13,7 +13,7 @@ Reference rms_norm(const Values& x, std::int64_t n, const Values& weight, double
     for (std::int64_t i = 0; i < n; ++i) squares += xr[i] * xr[i];
     const double inv = 1.0 / std::sqrt(squares / static_cast<double>(n) + eps);
     for (std::int64_t i = 0; i < n; ++i) {
-      r.value[row * n + i] = xr[i] * inv * weight[i];
+      r.value[row * n + i] = xr[i] * inv * (weight[i] + weight_offset);
       r.scale[row * n + i] = std::fabs(r.value[row * n + i]);
     }
   }

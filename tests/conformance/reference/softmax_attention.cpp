@@ -33,7 +33,8 @@ Reference softmax(const Values& x, std::int64_t n, double scale) {
   return r;
 }
 
-// Query t sits at position n_past + t; causal, it sees keys 0 .. n_past + t.
+// Query t sits at position n_past + t; causal, it sees keys 0 .. n_past + t, and with a window W
+// only the last W of them. Masked keys are simply not in the row.
 Reference attention(const Values& q, const Values& k, const Values& v, const AttentionShape& s) {
   Reference r{Values(q.size()), Values(q.size())};
   const std::int64_t group = s.q_heads / s.kv_heads;
@@ -41,24 +42,25 @@ Reference attention(const Values& q, const Values& k, const Values& v, const Att
     for (std::int64_t h = 0; h < s.q_heads; ++h) {
       const std::int64_t kv = h / group;
       const std::int64_t keys = s.causal ? s.n_past + t + 1 : s.n_past + s.tokens;
+      const std::int64_t first = s.window > 0 ? std::max<std::int64_t>(0, keys - s.window) : 0;
       const double* qr = q.data() + (t * s.q_heads + h) * s.dim;
-      Values scores(static_cast<std::size_t>(keys));
+      Values scores(static_cast<std::size_t>(keys - first));
       double score_magnitude = 0;
-      for (std::int64_t j = 0; j < keys; ++j) {
-        const double* kr = k.data() + (j * s.kv_heads + kv) * s.dim;
+      for (std::int64_t j = 0; j < keys - first; ++j) {
+        const double* kr = k.data() + ((first + j) * s.kv_heads + kv) * s.dim;
         double dot = 0, magnitude = 0;
         for (std::int64_t i = 0; i < s.dim; ++i) {
           dot += qr[i] * kr[i];
           magnitude += std::fabs(qr[i] * kr[i]);
         }
-        scores[j] = dot * s.scale;
+        scores[j] = s.softcap > 0 ? s.softcap * std::tanh(dot * s.scale / s.softcap) : dot * s.scale;
         score_magnitude = std::max(score_magnitude, magnitude * std::fabs(s.scale));
       }
       softmax_in_place(scores.data(), scores.size());
       for (std::int64_t i = 0; i < s.dim; ++i) {
         double out = 0, magnitude = 0;
-        for (std::int64_t j = 0; j < keys; ++j) {
-          const double value = v[(j * s.kv_heads + kv) * s.dim + i];
+        for (std::int64_t j = 0; j < keys - first; ++j) {
+          const double value = v[((first + j) * s.kv_heads + kv) * s.dim + i];
           out += scores[j] * value;
           magnitude += scores[j] * std::fabs(value);
         }

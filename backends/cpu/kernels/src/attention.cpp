@@ -1,4 +1,5 @@
-// ATTENTION over a KV cache (f32 or f16) with grouped-query heads and an optional causal mask.
+// ATTENTION over a KV cache (f32 or f16) with grouped-query heads, an optional causal mask and
+// the ABI 1.2 sliding window and score soft-capping.
 //
 // Work items are (token, group of up to four query heads that share one KV head): each item
 // reads a KV row once for all heads of its group. When there are fewer items than about two
@@ -6,6 +7,8 @@
 // chunk producing a partial softmax (its max, its sum, its unnormalised weighted values) that
 // a second pass merges exactly ("flash decoding"). Scores and weighted sums accumulate in f32,
 // every exp() is shifted by a maximum so it cannot overflow, and normalisers sum in double.
+// Masked keys are never computed: each token attends to its own key range [first, end), so
+// a sliding window of W keys costs W keys per token whatever the cache length.
 #include <strata_plugin/dtype.hpp>
 
 #include "op_families.hpp"
@@ -29,12 +32,26 @@ struct Geometry {
   std::int64_t tokens, q_heads, dim, kv_heads, group, subgroups, n_past, max_keys;
   std::int64_t kv_row_bytes, kv_stride;  // bytes of one head's row; from one cache position to the next
   strata_dtype kv_dtype;
+  std::int64_t window;  // 0: none
   bool causal;
   float scale;
+  float softcap;  // 0: none
 
   std::int64_t items() const { return tokens * kv_heads * subgroups; }
-  std::int64_t keys_for_token(std::int64_t t) const { return causal ? n_past + t + 1 : max_keys; }
+  // Token t (at position n_past + t) sees keys [first_key(t), end_key(t)).
+  std::int64_t end_key(std::int64_t t) const { return causal ? n_past + t + 1 : max_keys; }
+  std::int64_t first_key(std::int64_t t) const {
+    return window > 0 ? std::max<std::int64_t>(0, n_past + t + 1 - window) : 0;
+  }
+  // The most keys any token sees.
+  std::int64_t max_span() const { return window > 0 ? std::min(window, max_keys) : max_keys; }
 };
+
+// Gemma 2's soft-capping, in place on raw scores: scale, then c * tanh(s / c).
+void cap_scores(float* scores, std::size_t n, float scale, float cap) {
+  const float inv_cap = 1.0f / cap;
+  for (std::size_t i = 0; i < n; ++i) scores[i] = cap * std::tanh(scores[i] * scale * inv_cap);
+}
 
 // A partial softmax over one chunk of keys for each query row of an item: the scaled-score
 // maximum, the sum of exp(score - max) and the sum of exp(score - max) * v.
@@ -69,12 +86,17 @@ void attend_chunk(const Geometry& g, const Item& it, std::int64_t begin, std::in
   const auto stride = static_cast<std::size_t>(g.kv_heads * g.dim);  // elements between cache positions
   const auto keys = static_cast<std::size_t>(width);
   key_scores(q_rows, d, rows, k_first, g.kv_dtype, stride, keys, d, scores, keys);
+  float scale = g.scale;
+  if (g.softcap > 0.0f) {  // the capped scores are final: no further scaling
+    cap_scores(scores, rows * keys, g.scale, g.softcap);
+    scale = 1.0f;
+  }
   for (std::int64_t r = 0; r < it.rows; ++r) {
     float* row = scores + r * width;
     float max = -INFINITY;
-    for (std::int64_t s = 0; s < width; ++s) max = std::max(max, row[s] * g.scale);
+    for (std::int64_t s = 0; s < width; ++s) max = std::max(max, row[s] * scale);
     partial.max[r] = max;
-    partial.sum[r] = vec().exp_sum(row, keys, g.scale, max);
+    partial.sum[r] = vec().exp_sum(row, keys, scale, max);
   }
   std::fill(partial.acc, partial.acc + it.rows * g.dim, 0.0f);
   value_sum(scores, keys, rows, v_first, g.kv_dtype, stride, keys, d, partial.acc, d);
@@ -97,15 +119,17 @@ void run_attention(const strata_op& op, const OpMemory& mem) {
   g.kv_row_bytes = g.dim * static_cast<std::int64_t>(strata_plugin::dtype_size(k.dtype));
   g.kv_stride = g.kv_heads * g.kv_row_bytes;
   g.kv_dtype = k.dtype;
+  g.window = op.params.attention.window;
   g.causal = op.params.attention.causal != 0;
   g.scale = op.params.attention.scale;
+  g.softcap = op.params.attention.softcap;
+  const std::int64_t span = g.max_span();
 
   const std::int64_t workers = tbb::this_task_arena::max_concurrency();
   const std::int64_t items = g.items();
   const std::int64_t wanted = (2 * workers + items - 1) / items;
-  const std::int64_t chunks =
-      std::clamp<std::int64_t>(wanted, 1, std::max<std::int64_t>(1, g.max_keys / min_chunk_keys));
-  const std::int64_t chunk_keys = (g.max_keys + chunks - 1) / chunks;
+  const std::int64_t chunks = std::clamp<std::int64_t>(wanted, 1, std::max<std::int64_t>(1, span / min_chunk_keys));
+  const std::int64_t chunk_keys = (span + chunks - 1) / chunks;
 
   const float* q_data = as<float>(mem.in[0]);
   float* out = as<float>(mem.out);
@@ -114,13 +138,14 @@ void run_attention(const strata_op& op, const OpMemory& mem) {
   if (chunks == 1) {
     // Each item's output rows are contiguous: accumulate there and normalise in place.
     parallel_chunks(items, unit_work, [&](std::int64_t begin, std::int64_t end) {
-      std::vector<float> scores(static_cast<std::size_t>(g.max_keys * rows_per_item));
+      std::vector<float> scores(static_cast<std::size_t>(span * rows_per_item));
       float max[rows_per_item];
       double sum[rows_per_item];
       for (std::int64_t item = begin; item < end; ++item) {
         const Item it = item_at(g, item);
         float* o = out + (it.t * g.q_heads + it.h0) * g.dim;
-        attend_chunk(g, it, 0, g.keys_for_token(it.t), q_data, mem.in[1], mem.in[2], scores.data(), {max, sum, o});
+        attend_chunk(g, it, g.first_key(it.t), g.end_key(it.t), q_data, mem.in[1], mem.in[2], scores.data(),
+                     {max, sum, o});
         for (std::int64_t r = 0; r < it.rows; ++r) {
           const auto inv = static_cast<float>(1.0 / sum[r]);
           for (std::int64_t i = 0; i < g.dim; ++i) o[r * g.dim + i] *= inv;
@@ -144,8 +169,8 @@ void run_attention(const strata_op& op, const OpMemory& mem) {
     std::vector<float> scores(static_cast<std::size_t>(chunk_keys * rows_per_item));
     for (std::int64_t unit = begin; unit < end; ++unit) {
       const Item it = item_at(g, unit / chunks);
-      const std::int64_t first = (unit % chunks) * chunk_keys;
-      const std::int64_t last = std::min(first + chunk_keys, g.keys_for_token(it.t));
+      const std::int64_t first = g.first_key(it.t) + (unit % chunks) * chunk_keys;
+      const std::int64_t last = std::min(first + chunk_keys, g.end_key(it.t));
       const Partial partial = partial_at(unit);
       if (first >= last) {  // a chunk wholly past this token's causal horizon
         std::fill(partial.sum, partial.sum + it.rows, 0.0);

@@ -29,6 +29,8 @@ bool runs_in_place(strata_op_kind kind) {
     case STRATA_OP_LAYER_NORM:
     case STRATA_OP_ROPE:
     case STRATA_OP_SOFTMAX:
+    case STRATA_OP_SCALE:
+    case STRATA_OP_SOFTCAP:
       return true;
     default:
       return false;
@@ -111,6 +113,9 @@ void execute(const strata_op& op, const ResolveBuffer& resolve) {
       return run_attention(op, mem);
     case STRATA_OP_EMBEDDING:
       return run_embedding(op, mem);
+    case STRATA_OP_SCALE:
+    case STRATA_OP_SOFTCAP:
+      return run_scaling(op, mem);
     default:
       strata_plugin::fail(STRATA_STATUS_UNSUPPORTED, "{}: not implemented by the CPU kernels",
                           strata_plugin::op_name(op.kind));

@@ -18,6 +18,7 @@ std::vector<float> vector_f32(const strata_tensor& t, const std::byte* p) {
   return values;
 }
 
+// `weight` already holds weight + weight_offset.
 void rms_norm_row(const float* x, const float* weight, float eps, float* out, std::int64_t n) {
   double squares = 0.0;
   for (std::int64_t i = 0; i < n; ++i) squares += static_cast<double>(x[i]) * x[i];
@@ -46,7 +47,10 @@ void run_norm(const strata_op& op, const OpMemory& mem) {
   const std::int64_t n = strata_plugin::row_length(x);
   const std::int64_t rows = strata_plugin::row_count(x);
   const float eps = op.params.norm.eps;
-  const std::vector<float> weight = vector_f32(op.inputs[1], mem.in[1]);
+  std::vector<float> weight = vector_f32(op.inputs[1], mem.in[1]);
+  // ABI 1.2: Gemma's (1 + w) norms; LAYER_NORM's offset is always 0 (validated).
+  if (const float offset = op.params.norm.weight_offset; offset != 0.0f)
+    for (float& w : weight) w += offset;
   const std::vector<float> bias = op.n_inputs == 3 ? vector_f32(op.inputs[2], mem.in[2]) : std::vector<float>{};
   const float* in = as<float>(mem.in[0]);
   float* out = as<float>(mem.out);

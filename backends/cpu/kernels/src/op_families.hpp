@@ -27,6 +27,7 @@ T* as(std::byte* p) {
 void run_copy(const strata_op& op, const OpMemory& mem);
 void run_binary(const strata_op& op, const OpMemory& mem);      // ADD, MUL
 void run_activation(const strata_op& op, const OpMemory& mem);  // SILU, GELU, SILU_MUL
+void run_scaling(const strata_op& op, const OpMemory& mem);     // SCALE, SOFTCAP
 void run_norm(const strata_op& op, const OpMemory& mem);        // RMS_NORM, LAYER_NORM
 void run_rope(const strata_op& op, const OpMemory& mem);
 void run_softmax(const strata_op& op, const OpMemory& mem);

@@ -1,5 +1,6 @@
 // ROPE in Hugging Face's rotate_half layout: feature i pairs with i + rotary_dim/2. Angles
-// are computed in double (pos * theta^(-2i/rotary_dim)), so large positions keep their phase.
+// are computed in double (pos * theta^(-2i/rotary_dim), or pos * in2[i] with the inverse
+// frequencies of ABI 1.2), so large positions keep their phase.
 #include "op_families.hpp"
 #include "parallel.hpp"
 
@@ -20,11 +21,14 @@ void run_rope(const strata_op& op, const OpMemory& mem) {
   const float* in = as<float>(mem.in[0]);
   float* out = as<float>(mem.out);
 
-  // Inverse frequencies are shared by every token.
+  // Inverse frequencies are shared by every token: given (in2), or from theta.
   std::vector<double> inv_freq(static_cast<std::size_t>(half));
+  const float* given = op.n_inputs == 3 ? as<float>(mem.in[2]) : nullptr;
   for (std::int64_t i = 0; i < half; ++i)
     inv_freq[static_cast<std::size_t>(i)] =
-        std::pow(theta, -2.0 * static_cast<double>(i) / static_cast<double>(op.params.rope.rotary_dim));
+        given != nullptr
+            ? static_cast<double>(given[i])
+            : std::pow(theta, -2.0 * static_cast<double>(i) / static_cast<double>(op.params.rope.rotary_dim));
 
   parallel_chunks(tokens, heads * dim, [&](std::int64_t begin, std::int64_t end) {
     std::vector<float> cos_t(static_cast<std::size_t>(half)), sin_t(static_cast<std::size_t>(half));
