@@ -170,8 +170,9 @@ def make(name, out_dir, seed):
     os.makedirs(folder, exist_ok=True)
     model.to(save_dtype).save_pretrained(folder, safe_serialization=True)
 
-    # Read back what is on disk, in float32, as Strata will.
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+    # Read back what is on disk, in float32, as Strata will. Eager attention: the reference
+    # implementation (sdpa drops Gemma 2's soft-capping of the scores without a word).
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32, attn_implementation="eager").eval()
     cases = []
     for ids in prompts(seed + 1):
         with torch.no_grad():

@@ -1,8 +1,9 @@
 // A load that fails halfway releases everything it allocated: failures injected at every
 // allocation in turn, a device that runs out of memory, and a weight source that breaks in the
-// middle all leave the device's memory where it started.
+// middle, and a load cancelled from another thread all leave the device's memory where it started.
 #include "golden.hpp"
 
+#include <strata/cancel.hpp>
 #include <strata/checkpoint.hpp>
 #include <strata/error.hpp>
 #include <strata/model.hpp>
@@ -12,9 +13,12 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 namespace strata {
 namespace {
@@ -118,6 +122,70 @@ TEST_F(LoadFailure, AWeightSourceThatBreaksHalfwayReleasesEverything) {
     EXPECT_NE(std::string(error.what()).find("model.layers.5.mlp.up_proj.weight"), std::string::npos) << error.what();
   }
   EXPECT_EQ(free_memory(), start);
+}
+
+// Issue 16: a load cancelled from another thread stops at its next weight, throws
+// Error(cancelled) and leaves the device's memory where it started.
+TEST_F(LoadFailure, ALoadCancelledFromAnotherThreadReleasesEverything) {
+  const std::uint64_t start = free_memory();
+  SessionOptions options = small();
+  const CancelToken cancel = options.cancel;
+  std::mutex mutex;
+  std::condition_variable changed;
+  bool halfway = false;
+  // The loading thread waits, halfway through the weights, until the other thread has cancelled.
+  options.on_progress = [&](const LoadProgress& progress) {
+    if (progress.parameters_done != progress.parameters_total / 2) return;
+    std::unique_lock lock(mutex);
+    halfway = true;
+    changed.notify_all();
+    changed.wait(lock, [&] { return cancel.cancelled(); });
+  };
+  std::thread canceller([&] {
+    std::unique_lock lock(mutex);
+    changed.wait(lock, [&] { return halfway; });
+    cancel.cancel();
+    changed.notify_all();
+  });
+  try {
+    Session session(*runtime_, *checkpoint_, split_targets(), options);
+    ADD_FAILURE() << "the load ran to the end";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), StatusCode::cancelled);
+    EXPECT_NE(std::string(error.what()).find("loading was cancelled at parameter"), std::string::npos) << error.what();
+  }
+  canceller.join();
+  EXPECT_EQ(free_memory(), start);
+
+  // Once reset, the same options load.
+  cancel.reset();
+  options.on_progress = nullptr;
+  EXPECT_NO_THROW(Session(*runtime_, *checkpoint_, split_targets(), options));
+  EXPECT_EQ(free_memory(), start);
+}
+
+// A cancelled forward pass throws and leaves the session where it was: after reset() the same
+// prompt gives the same logits as a session never cancelled.
+TEST_F(LoadFailure, ACancelledForwardLeavesTheSessionUsable) {
+  // The counting device computes nothing: this one runs on the CPU.
+  Session session(*runtime_, *checkpoint_, std::vector<std::string>(checkpoint_->graph().units.size(), "cpu"), small());
+  const std::vector<std::int32_t> prompt = {100, 101, 102, 32};  // "def "
+  const std::vector<float> expected = session.forward(prompt);
+  session.reset();
+
+  const CancelToken cancel = session.cancel_token();
+  session.forward({prompt.data(), 2});
+  cancel.cancel();
+  try {
+    session.forward({prompt.data() + 2, 2});
+    ADD_FAILURE() << "the forward pass ran";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), StatusCode::cancelled);
+    EXPECT_NE(std::string(error.what()).find("forward at position 2 was cancelled"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(session.position(), 2);
+  cancel.reset();
+  EXPECT_EQ(session.forward({prompt.data() + 2, 2}), expected);
 }
 
 // The same on a simulated GPU of the sim backend, which enforces its memory limit and computes:

@@ -19,6 +19,7 @@ enum class StatusCode : std::int32_t {
   incompatible_version = 5,
   device_lost = 6,
   internal = 7,
+  cancelled = 8,  // the caller's CancelToken stopped the work (never a backend's status)
 };
 
 STRATA_API std::string_view to_string(StatusCode code);

@@ -56,7 +56,21 @@ struct STRATA_API Unit {
   const ParameterInfo* find_parameter(std::string_view parameter_name) const;
 };
 
-// The Hugging Face config fields the Llama family needs.
+// How the rotation's frequencies are stretched for contexts longer than training's
+// (rope_scaling / rope_parameters): "default" (not at all), "linear" (every frequency divided by
+// factor) or "llama3" (low frequencies divided by factor, high ones kept, a smooth blend between,
+// over original_max_position_embeddings).
+struct STRATA_API RopeScaling {
+  std::string type = "default";
+  double factor = 1.0;
+  double low_freq_factor = 1.0;
+  double high_freq_factor = 4.0;
+  std::int64_t original_max_position_embeddings = 0;
+
+  bool scales() const { return type != "default"; }
+};
+
+// The Hugging Face config fields the Llama family and its relatives need.
 struct STRATA_API ModelConfig {
   std::string architecture;  // "LlamaForCausalLM", "MistralForCausalLM", "Qwen2ForCausalLM", ...
   std::string model_type;    // "llama", "mistral", "qwen2", "qwen3", "phi3"
@@ -73,13 +87,17 @@ struct STRATA_API ModelConfig {
   bool attention_bias = false;  // q/k/v projections carry a bias (Qwen2: always)
   bool mlp_bias = false;
   bool tie_word_embeddings = false;
-  std::string hidden_act = "silu";
-  DType dtype = DType::f32;  // the checkpoint's dtype ("torch_dtype"/"dtype")
+  std::string hidden_act = "silu";  // or "gelu_pytorch_tanh" (Gemma)
+  DType dtype = DType::f32;         // the checkpoint's dtype ("torch_dtype"/"dtype")
   std::optional<std::int64_t> bos_token_id;
   std::vector<std::int64_t> eos_token_ids;
-  // Mistral's sliding window; the runtime attends over the whole context, so the usable
-  // context is capped at the window.
+  RopeScaling rope_scaling;  // of every layer but Gemma 3's sliding ones
+  // Sliding-window attention: a layer listed here attends over the last sliding_window positions
+  // only (Mistral and Phi-3: every layer; Gemma: the "sliding_attention" ones of layer_types).
   std::optional<std::int64_t> sliding_window;
+  std::vector<bool> sliding_layers;  // by layer index; empty: none
+  // Gemma 3: the sliding layers rotate with a base of their own, unscaled.
+  std::optional<double> sliding_rope_theta;
   // Qwen3: an RMS norm over each head of q and of k (self_attn.q_norm, self_attn.k_norm, each
   // [head_dim]) before the rotation.
   bool qk_norm = false;
@@ -88,10 +106,28 @@ struct STRATA_API ModelConfig {
   bool fused_projections = false;
   // The features of each head that rotate (partial_rotary_factor x head_dim); 0: all of them.
   std::int64_t rotary_dim = 0;
+  // Gemma 2 and 3: every RMS norm scales by (norm_weight_offset + weight) (1 there, 0 elsewhere);
+  // "sandwich" norms: post_attention_layernorm normalizes the attention's output and
+  // pre_/post_feedforward_layernorm the MLP's input and output; embeddings are multiplied by
+  // embedding_scale (sqrt(hidden_size)); attention scores by query_pre_attn_scalar^-1/2.
+  double norm_weight_offset = 0.0;
+  bool sandwich_norms = false;
+  double embedding_scale = 1.0;
+  std::optional<double> query_pre_attn_scalar;
+  // Gemma 2: scores (and the final logits) pass through c * tanh(x / c); 0: no capping.
+  double attn_logit_softcapping = 0.0;
+  double final_logit_softcapping = 0.0;
 
   std::int64_t rotary_dimensions() const { return rotary_dim > 0 ? rotary_dim : head_dim; }
+  bool is_sliding_layer(std::int64_t layer) const {
+    return sliding_window && layer >= 0 && static_cast<std::size_t>(layer) < sliding_layers.size() &&
+           sliding_layers[static_cast<std::size_t>(layer)];
+  }
+  // Whether a layer's rotation needs a table of inverse frequencies (a scaling, or Gemma 3's two
+  // bases) rather than the op's theta alone.
+  bool rope_needs_table() const { return rope_scaling.scales() || sliding_rope_theta.has_value(); }
 
-  // The number of tokens a session may hold: max_position_embeddings, capped by the window.
+  // The number of tokens a session may hold: max_position_embeddings.
   std::int64_t context_limit() const;
   // The KV cache's dtype when none is asked for: the model's own width, as transformers keeps the
   // cache (f16 for an f16 or bf16 checkpoint: the attention op stores 16-bit caches as f16; f32

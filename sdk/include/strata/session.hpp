@@ -5,6 +5,8 @@
 
 #include <strata/export.hpp>
 
+#include <strata/cancel.hpp>
+
 #include <strata/checkpoint.hpp>
 #include <strata/device.hpp>
 #include <strata/device_map.hpp>
@@ -57,6 +59,11 @@ struct STRATA_API SessionOptions {
   // does not store the dtype keeps its layers' caches in F32.
   std::optional<DType> kv_dtype;
   std::function<void(const LoadProgress&)> on_progress;
+  // Cancels, from another thread, the load (the constructor throws Error(cancelled) and releases
+  // everything) and any forward pass of the session (it throws Error(cancelled) and the session
+  // stays at the position it had before the call). Keep a copy to call cancel() on; reset() it
+  // before the session runs again.
+  CancelToken cancel;
   // An executor for every unit of kind `custom`, by unit name.
   std::map<std::string, CustomUnitFunction, std::less<>> custom_units;
   // Called before every device allocation the session makes; throwing from it fails the load
@@ -95,9 +102,10 @@ class STRATA_API Session {
   // Runs `tokens` at positions position() .. position() + size - 1, appends their keys and values
   // to the caches, and returns the logits of the last token ([vocab]) or of every token
   // ([size, vocab], row-major). Throws Error(invalid_argument) when the context would overflow
-  // or a token id is outside the vocabulary, and Error(unavailable) naming the file when a
+  // or a token id is outside the vocabulary, Error(unavailable) naming the file when a
   // checkpoint file "disk" units read has changed since it was opened (the step's result is
-  // discarded then).
+  // discarded then), and Error(cancelled) when SessionOptions::cancel is set (checked between
+  // units); the position stays as it was when it throws.
   std::vector<float> forward(std::span<const std::int32_t> tokens, Logits which = Logits::last);
 
   // Forgets the cache from `position` on (0: start over).
@@ -107,6 +115,8 @@ class STRATA_API Session {
 
   const ModelGraph& graph() const;
   const std::vector<std::string>& targets() const;
+  // The token SessionOptions::cancel gave: cancel() on a copy stops the running forward pass.
+  const CancelToken& cancel_token() const;
   std::vector<TargetPlacement> placement() const;
 
   struct State;

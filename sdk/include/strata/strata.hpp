@@ -5,6 +5,7 @@
 #pragma once
 
 #include <strata/calibration.hpp>
+#include <strata/cancel.hpp>
 #include <strata/checkpoint.hpp>
 #include <strata/device.hpp>
 #include <strata/device_map.hpp>

@@ -20,6 +20,8 @@ std::string_view to_string(StatusCode code) {
       return "device lost";
     case StatusCode::internal:
       return "internal error";
+    case StatusCode::cancelled:
+      return "cancelled";
   }
   return "unknown status";
 }

@@ -41,6 +41,10 @@ std::vector<ExpectedParameter> expected_parameters(const ModelConfig& config, co
   }
   expected.push_back({base + std::string(p::o_weight), Shape{hidden, q_width}});
   expected.push_back({base + std::string(p::post_norm), Shape{hidden}});
+  if (config.sandwich_norms) {
+    expected.push_back({base + std::string(p::pre_feedforward_norm), Shape{hidden}});
+    expected.push_back({base + std::string(p::post_feedforward_norm), Shape{hidden}});
+  }
   if (config.fused_projections) {
     expected.push_back({base + std::string(p::gate_up_weight), Shape{2 * inner, hidden}});
   } else {

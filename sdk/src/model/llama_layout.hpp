@@ -37,6 +37,8 @@ inline constexpr std::string_view q_norm = ".self_attn.q_norm.weight";          
 inline constexpr std::string_view k_norm = ".self_attn.k_norm.weight";          // Qwen3
 inline constexpr std::string_view qkv_weight = ".self_attn.qkv_proj.weight";    // Phi-3: q, k, v by rows
 inline constexpr std::string_view gate_up_weight = ".mlp.gate_up_proj.weight";  // Phi-3: gate, up by rows
+inline constexpr std::string_view pre_feedforward_norm = ".pre_feedforward_layernorm.weight";    // Gemma
+inline constexpr std::string_view post_feedforward_norm = ".post_feedforward_layernorm.weight";  // Gemma
 }  // namespace layer_parameter
 
 // The name of the single weight of an embedding, final norm or lm_head unit (the embedding's

@@ -1,6 +1,8 @@
-// config.json of the Llama family -> ModelConfig, strictly: a field of the wrong type or out of
-// range is an error naming the file and the field, never a silent default.
+// config.json of the Llama family and its relatives -> ModelConfig, strictly: a field of the
+// wrong type or out of range is an error naming the file and the field, never a silent default.
 #include "model/config_limits.hpp"
+#include "model/config_reader.hpp"
+#include "model/rope_config.hpp"
 
 #include <strata/error.hpp>
 #include <strata/model.hpp>
@@ -12,12 +14,14 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
 namespace strata {
 namespace {
 
+using detail::ConfigReader;
 using nlohmann::json;
 using safe_io::printable;
 
@@ -30,72 +34,18 @@ struct Architecture {
 };
 
 constexpr Architecture architectures[] = {
-    {"LlamaForCausalLM", "llama", 2048},  {"MistralForCausalLM", "mistral", 4096 * 32},
-    {"Qwen2ForCausalLM", "qwen2", 32768}, {"Qwen3ForCausalLM", "qwen3", 32768},
+    {"LlamaForCausalLM", "llama", 2048},
+    {"MistralForCausalLM", "mistral", 4096 * 32},
+    {"Qwen2ForCausalLM", "qwen2", 32768},
+    {"Qwen3ForCausalLM", "qwen3", 32768},
     {"Phi3ForCausalLM", "phi3", 4096},
+    {"Gemma2ForCausalLM", "gemma2", 8192},
+    {"Gemma3ForCausalLM", "gemma3_text", 131072},
 };
 
-class Reader {
- public:
-  Reader(const json& root, std::string_view source) : root_(root), source_(source) {}
+bool is_gemma(const ModelConfig& config) { return config.model_type == "gemma2" || config.model_type == "gemma3_text"; }
 
-  [[noreturn]] void fail(std::string_view field, std::string_view why,
-                         StatusCode code = StatusCode::invalid_argument) const {
-    throw Error(code, fmt::format("{}: field '{}' {}", source_, field, why));
-  }
-
-  const json* get(const json& object, std::string_view field) const {
-    auto it = object.find(field);
-    if (it == object.end() || it->is_null()) return nullptr;
-    return &*it;
-  }
-  const json* get(std::string_view field) const { return get(root_, field); }
-
-  std::int64_t integer(const json* value, std::string_view field, std::int64_t low, std::int64_t high) const {
-    if (!value->is_number_integer()) fail(field, fmt::format("must be an integer, got {}", value->type_name()));
-    if (value->is_number_unsigned() && value->get<std::uint64_t>() > static_cast<std::uint64_t>(high))
-      fail(field, fmt::format("must lie in {}..{}, got {}", low, high, value->get<std::uint64_t>()));
-    const auto number = value->get<std::int64_t>();
-    if (number < low || number > high) fail(field, fmt::format("must lie in {}..{}, got {}", low, high, number));
-    return number;
-  }
-  std::int64_t required_integer(std::string_view field, std::int64_t low, std::int64_t high) const {
-    const json* value = get(field);
-    if (!value) fail(field, "is missing");
-    return integer(value, field, low, high);
-  }
-  std::int64_t optional_integer(std::string_view field, std::int64_t fallback, std::int64_t low,
-                                std::int64_t high) const {
-    const json* value = get(field);
-    return value ? integer(value, field, low, high) : fallback;
-  }
-
-  double real(const json* value, std::string_view field, double low, double high) const {
-    if (!value->is_number()) fail(field, fmt::format("must be a number, got {}", value->type_name()));
-    const auto number = value->get<double>();
-    if (!std::isfinite(number) || number < low || number > high)
-      fail(field, fmt::format("must lie in {:g}..{:g}, got {}", low, high, number));
-    return number;
-  }
-
-  bool boolean(std::string_view field, bool fallback) const {
-    const json* value = get(field);
-    if (!value) return fallback;
-    if (!value->is_boolean()) fail(field, fmt::format("must be true or false, got {}", value->type_name()));
-    return value->get<bool>();
-  }
-
-  std::string text(const json* value, std::string_view field) const {
-    if (!value->is_string()) fail(field, fmt::format("must be a string, got {}", value->type_name()));
-    return value->get<std::string>();
-  }
-
- private:
-  const json& root_;
-  std::string_view source_;
-};
-
-const Architecture& find_architecture(const Reader& reader, const json& root, std::string_view source) {
+const Architecture& find_architecture(const ConfigReader& reader, const json& root, std::string_view source) {
   std::string name;
   if (const json* list = reader.get("architectures")) {
     if (!list->is_array() || list->empty()) reader.fail("architectures", "must be a non-empty list of names");
@@ -116,55 +66,7 @@ const Architecture& find_architecture(const Reader& reader, const json& root, st
                           model_type.empty() ? "(none)" : printable(model_type), known));
 }
 
-struct Rope {
-  double theta = 10000.0;
-  double partial_rotary_factor = 1.0;
-};
-
-// rope_theta and partial_rotary_factor sit at the top level (transformers 4) or under
-// rope_parameters (transformers 5); only the plain rotation runs on the op set, so any other
-// rope_type is refused.
-Rope read_rope(const Reader& reader) {
-  Rope rope;
-  if (const json* value = reader.get("rope_theta"))
-    rope.theta = reader.real(value, "rope_theta", limits::min_rope_theta, limits::max_rope_theta);
-  if (const json* value = reader.get("partial_rotary_factor"))
-    rope.partial_rotary_factor = reader.real(value, "partial_rotary_factor", 0.0, 1.0);
-  for (std::string_view block_name : {"rope_parameters", "rope_scaling"}) {
-    const json* block = reader.get(block_name);
-    if (!block) continue;
-    if (!block->is_object()) reader.fail(block_name, "must be an object");
-    for (std::string_view type_key : {"rope_type", "type"}) {
-      const json* type = reader.get(*block, type_key);
-      if (!type) continue;
-      const std::string kind = reader.text(type, fmt::format("{}.{}", block_name, type_key));
-      if (kind != "default")
-        reader.fail(fmt::format("{}.{}", block_name, type_key),
-                    fmt::format("is '{}'; only the default rotary embedding is supported", printable(kind)),
-                    StatusCode::unsupported);
-    }
-    if (const json* value = reader.get(*block, "rope_theta"))
-      rope.theta =
-          reader.real(value, fmt::format("{}.rope_theta", block_name), limits::min_rope_theta, limits::max_rope_theta);
-    if (const json* value = reader.get(*block, "partial_rotary_factor"))
-      rope.partial_rotary_factor = reader.real(value, fmt::format("{}.partial_rotary_factor", block_name), 0.0, 1.0);
-  }
-  return rope;
-}
-
-// transformers rotates int(head_dim x partial_rotary_factor) features, in pairs.
-std::int64_t rotary_dimensions(const Reader& reader, const Rope& rope, std::int64_t head_dim) {
-  if (rope.partial_rotary_factor == 1.0) return head_dim;
-  const auto rotary = static_cast<std::int64_t>(static_cast<double>(head_dim) * rope.partial_rotary_factor);
-  if (rotary < 2 || rotary % 2 != 0)
-    reader.fail("partial_rotary_factor",
-                fmt::format("({:g}) times head_dim ({}) gives {} rotating features; it must give an even number of "
-                            "at least 2",
-                            rope.partial_rotary_factor, head_dim, rotary));
-  return rotary;
-}
-
-DType read_dtype(const Reader& reader) {
+DType read_dtype(const ConfigReader& reader) {
   for (std::string_view field : {"dtype", "torch_dtype"}) {
     const json* value = reader.get(field);
     if (!value) continue;
@@ -178,7 +80,7 @@ DType read_dtype(const Reader& reader) {
   return DType::f32;
 }
 
-std::vector<std::int64_t> read_token_ids(const Reader& reader, std::string_view field, std::int64_t vocab) {
+std::vector<std::int64_t> read_token_ids(const ConfigReader& reader, std::string_view field, std::int64_t vocab) {
   const json* value = reader.get(field);
   if (!value) return {};
   std::vector<std::int64_t> ids;
@@ -190,6 +92,73 @@ std::vector<std::int64_t> read_token_ids(const Reader& reader, std::string_view 
   return ids;
 }
 
+// Gemma names it hidden_activation; transformers maps "swish" to silu.
+void read_activation(const ConfigReader& reader, ModelConfig& config) {
+  for (std::string_view field : {"hidden_act", "hidden_activation"})
+    if (const json* value = reader.get(field)) config.hidden_act = reader.text(value, field);
+  if (config.hidden_act == "swish") config.hidden_act = "silu";
+  if (config.hidden_act != "silu" && config.hidden_act != "gelu_pytorch_tanh")
+    reader.fail("hidden_act",
+                fmt::format("is '{}'; Strata runs 'silu' and 'gelu_pytorch_tanh'", printable(config.hidden_act)),
+                StatusCode::unsupported);
+}
+
+// Which layers attend over the last sliding_window positions only: layer_types when the config
+// lists them (transformers 5), else every layer of Mistral and Phi-3 and Gemma's default pattern.
+void read_sliding_layers(const ConfigReader& reader, ModelConfig& config) {
+  const auto layers = static_cast<std::size_t>(config.num_hidden_layers);
+  std::vector<bool> sliding(layers, false);
+  if (const json* types = reader.get("layer_types")) {
+    if (!types->is_array() || types->size() != layers)
+      reader.fail("layer_types", fmt::format("must list one type per layer ({})", layers));
+    for (std::size_t layer = 0; layer < layers; ++layer) {
+      const std::string type = reader.text(&(*types)[layer], "layer_types");
+      if (type != "full_attention" && type != "sliding_attention")
+        reader.fail(
+            "layer_types",
+            fmt::format("lists '{}'; Strata runs 'full_attention' and 'sliding_attention' layers", printable(type)),
+            StatusCode::unsupported);
+      sliding[layer] = type == "sliding_attention";
+    }
+  } else if (config.model_type == "mistral" || config.model_type == "phi3") {
+    sliding.assign(layers, true);
+  } else if (is_gemma(config)) {
+    // Gemma 2 alternates, starting sliding; Gemma 3 has one full layer in sliding_window_pattern.
+    const std::int64_t pattern = reader.optional_integer(
+        "sliding_window_pattern", config.model_type == "gemma2" ? 2 : 6, 1, static_cast<std::int64_t>(layers));
+    for (std::size_t layer = 0; layer < layers; ++layer)
+      sliding[layer] = (static_cast<std::int64_t>(layer) + 1) % pattern != 0;
+  } else if (reader.boolean("use_sliding_window", false)) {
+    reader.fail("use_sliding_window", "is true without layer_types saying which layers slide", StatusCode::unsupported);
+  }
+  if (std::find(sliding.begin(), sliding.end(), true) == sliding.end()) return;
+  const json* window = reader.get("sliding_window");
+  if (!window) {
+    if (reader.get("layer_types") || is_gemma(config))
+      reader.fail("sliding_window", "is missing while some layers slide");
+    return;  // Mistral and Phi-3 without a window attend over everything
+  }
+  config.sliding_window = reader.integer(window, "sliding_window", 1, limits::max_positions);
+  config.sliding_layers = std::move(sliding);
+}
+
+void read_gemma_fields(const ConfigReader& reader, ModelConfig& config) {
+  config.norm_weight_offset = 1.0;
+  config.sandwich_norms = true;
+  config.embedding_scale = std::sqrt(static_cast<double>(config.hidden_size));
+  config.qk_norm = config.model_type == "gemma3_text";
+  // transformers' defaults when a field is absent: 256 for the scalar; Gemma 2 caps at 50 and 30.
+  const json* scalar = reader.get("query_pre_attn_scalar");
+  config.query_pre_attn_scalar = scalar ? reader.real(scalar, "query_pre_attn_scalar", 1e-6, 1e9) : 256.0;
+  const bool gemma2 = config.model_type == "gemma2";
+  auto cap = [&](std::string_view field, double fallback) {
+    if (!reader.get(field)) return reader.root().contains(field) ? 0.0 : fallback;  // null: no capping
+    return reader.real(reader.get(field), field, 1e-6, 1e9);
+  };
+  config.attn_logit_softcapping = cap("attn_logit_softcapping", gemma2 ? 50.0 : 0.0);
+  config.final_logit_softcapping = cap("final_logit_softcapping", gemma2 ? 30.0 : 0.0);
+}
+
 }  // namespace
 
 ModelConfig parse_model_config(std::string_view json_text, std::string_view source) {
@@ -198,7 +167,7 @@ ModelConfig parse_model_config(std::string_view json_text, std::string_view sour
   if (!parsed) throw Error(StatusCode::invalid_argument, fmt::format("{}: not valid JSON: {}", source, why));
   const json& root = *parsed;
   if (!root.is_object()) throw Error(StatusCode::invalid_argument, fmt::format("{}: must hold a JSON object", source));
-  const Reader reader(root, source);
+  const ConfigReader reader(root, source);
 
   ModelConfig config;
   const Architecture& architecture = find_architecture(reader, root, source);
@@ -232,9 +201,11 @@ ModelConfig parse_model_config(std::string_view json_text, std::string_view sour
       reader.optional_integer("max_position_embeddings", architecture.default_max_positions, 1, limits::max_positions);
   if (const json* value = reader.get("rms_norm_eps"))
     config.rms_norm_eps = reader.real(value, "rms_norm_eps", limits::min_norm_eps, limits::max_norm_eps);
-  const Rope rope = read_rope(reader);
+  const detail::RopeSettings rope = detail::read_rope_settings(reader);
   config.rope_theta = rope.theta;
-  config.rotary_dim = rotary_dimensions(reader, rope, config.head_dim);
+  config.rope_scaling = rope.scaling;
+  config.sliding_rope_theta = rope.sliding_theta;
+  config.rotary_dim = detail::rotary_dimensions(reader, rope.partial_rotary_factor, config.head_dim);
 
   config.mlp_bias = config.model_type == "llama" && reader.boolean("mlp_bias", false);
   // Qwen2 always biases q, k and v; Phi-3's fused projection never has a bias.
@@ -243,11 +214,7 @@ ModelConfig parse_model_config(std::string_view json_text, std::string_view sour
   config.qk_norm = config.model_type == "qwen3";
   config.fused_projections = config.model_type == "phi3";
   config.tie_word_embeddings = reader.boolean("tie_word_embeddings", false);
-  if (const json* value = reader.get("hidden_act")) config.hidden_act = reader.text(value, "hidden_act");
-  if (config.hidden_act == "swish") config.hidden_act = "silu";  // the same function in transformers
-  if (config.hidden_act != "silu")
-    reader.fail("hidden_act", fmt::format("is '{}'; the Llama family runs 'silu'", printable(config.hidden_act)),
-                StatusCode::unsupported);
+  read_activation(reader, config);
   config.dtype = read_dtype(reader);
 
   const std::vector<std::int64_t> bos = read_token_ids(reader, "bos_token_id", config.vocab_size);
@@ -255,18 +222,8 @@ ModelConfig parse_model_config(std::string_view json_text, std::string_view sour
   if (!bos.empty()) config.bos_token_id = bos.front();
   config.eos_token_ids = read_token_ids(reader, "eos_token_id", config.vocab_size);
 
-  // Sliding-window attention is not in the op set: cap the context at the window instead, which
-  // computes the same thing for every context the session admits.
-  bool sliding =
-      config.model_type == "mistral" || config.model_type == "phi3" || reader.boolean("use_sliding_window", false);
-  if (const json* types = reader.get("layer_types")) {
-    if (!types->is_array()) reader.fail("layer_types", "must be a list");
-    for (const json& type : *types)
-      if (reader.text(&type, "layer_types") == "sliding_attention") sliding = true;
-  }
-  if (sliding)
-    if (const json* value = reader.get("sliding_window"))
-      config.sliding_window = reader.integer(value, "sliding_window", 1, limits::max_positions);
+  read_sliding_layers(reader, config);
+  if (is_gemma(config)) read_gemma_fields(reader, config);
   return config;
 }
 

@@ -33,10 +33,7 @@ const ParameterInfo* Unit::find_parameter(std::string_view parameter_name) const
   return nullptr;
 }
 
-std::int64_t ModelConfig::context_limit() const {
-  if (sliding_window && *sliding_window > 0) return std::min(max_position_embeddings, *sliding_window);
-  return max_position_embeddings;
-}
+std::int64_t ModelConfig::context_limit() const { return max_position_embeddings; }
 
 DType ModelConfig::default_kv_dtype() const { return dtype == DType::f32 ? DType::f32 : DType::f16; }
 

@@ -1,11 +1,13 @@
 #include "model/unit_ops.hpp"
 
 #include "model/llama_layout.hpp"
+#include "model/rope_config.hpp"
 
 #include <strata/error.hpp>
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cmath>
 #include <optional>
 
@@ -22,7 +24,19 @@ TensorView rows(const TensorView& whole, std::int64_t first, Shape shape) {
 struct LayerWeights {
   TensorView input_norm, q, k, v, o, post_norm, gate, up, down;
   std::optional<TensorView> q_bias, k_bias, v_bias, o_bias, gate_bias, up_bias, down_bias, q_norm, k_norm;
+  std::optional<TensorView> pre_feedforward_norm, post_feedforward_norm;  // Gemma's sandwich
 };
+
+// "model.layers.7" -> 7; -1 for a unit named otherwise (a graph built by hand).
+std::int64_t layer_index(const Unit& unit) {
+  constexpr std::string_view prefix = "model.layers.";
+  if (!unit.name.starts_with(prefix)) return -1;
+  std::int64_t index = -1;
+  const char* first = unit.name.data() + prefix.size();
+  const char* last = unit.name.data() + unit.name.size();
+  const auto [end, error] = std::from_chars(first, last, index);
+  return error == std::errc() && end == last ? index : -1;
+}
 
 // Rows [first, first + count) of a weight matrix [N, K]: one of the projections a fused weight
 // stacks (Phi-3), read in place.
@@ -75,6 +89,8 @@ LayerWeights layer_weights(const ModelConfig& config, const Unit& unit,
   w.down_bias = get(p::down_bias);
   w.q_norm = get(p::q_norm);
   w.k_norm = get(p::k_norm);
+  w.pre_feedforward_norm = get(p::pre_feedforward_norm);
+  w.post_feedforward_norm = get(p::post_feedforward_norm);
   return w;
 }
 
@@ -88,8 +104,15 @@ std::vector<Op> decoder_layer_ops(const ModelConfig& config, const Unit& unit, c
   const std::int64_t head_dim = config.head_dim;
   const std::int64_t inner = config.intermediate_size;
   const auto eps = static_cast<float>(config.rms_norm_eps);
+  const auto offset = static_cast<float>(config.norm_weight_offset);
   const auto theta = static_cast<float>(config.rope_theta);
   const auto rotary = static_cast<int>(config.rotary_dimensions());
+  const std::int64_t layer = layer_index(unit);
+  const bool sliding = config.is_sliding_layer(layer);
+  // A window no narrower than the cache changes nothing: leave it off, so that devices of plugins
+  // before ABI 1.2 run such layers too.
+  const std::int64_t context = tensors.key_cache.shape[0];
+  const std::int64_t window = sliding && *config.sliding_window < context ? *config.sliding_window : 0;
 
   const TensorView x = rows(b.hidden, 0, {t, hidden});
   const TensorView xn = rows(b.normed, 0, {t, hidden});
@@ -118,30 +141,49 @@ std::vector<Op> decoder_layer_ops(const ModelConfig& config, const Unit& unit, c
   const TensorView value_flat{value_rows.buffer, value_rows.offset, DType::f32, Shape{t, kv_heads * head_dim}};
 
   std::vector<Op> work = {
-      ops::rms_norm(x, w.input_norm, xn, eps),
+      ops::rms_norm(x, w.input_norm, xn, eps, offset),
       ops::matmul(xn, w.q, w.q_bias, q_flat),
       ops::matmul(xn, w.k, w.k_bias, key_flat),
       ops::matmul(xn, w.v, w.v_bias, value_flat),
   };
   if (w.q_norm && w.k_norm) {  // over each head's features, in place
-    work.push_back(ops::rms_norm(q, *w.q_norm, q, eps));
-    work.push_back(ops::rms_norm(key_rows, *w.k_norm, key_rows, eps));
+    work.push_back(ops::rms_norm(q, *w.q_norm, q, eps, offset));
+    work.push_back(ops::rms_norm(key_rows, *w.k_norm, key_rows, eps, offset));
   }
-  work.push_back(ops::rope(q, positions, q, theta, rotary));
-  work.push_back(ops::rope(key_rows, positions, key_rows, theta, rotary));
+  if (config.rope_needs_table()) {
+    const std::int64_t half = rotary / 2;
+    const TensorView frequencies = rows(b.rope_frequencies, sliding ? 1 : 0, {half});
+    work.push_back(ops::rope(q, positions, frequencies, q, rotary));
+    work.push_back(ops::rope(key_rows, positions, frequencies, key_rows, rotary));
+  } else {
+    work.push_back(ops::rope(q, positions, q, theta, rotary));
+    work.push_back(ops::rope(key_rows, positions, key_rows, theta, rotary));
+  }
   if (staged) {
     work.push_back(ops::copy(key_rows, key_rows_cache));
     work.push_back(ops::copy(value_rows, value_rows_cache));
   }
-  const float scale = 1.0f / std::sqrt(static_cast<float>(head_dim));
-  work.push_back(ops::attention(q, tensors.key_cache, tensors.value_cache, attended, step.n_past, scale, true));
+  const double scaled_by = config.query_pre_attn_scalar.value_or(static_cast<double>(head_dim));
+  const auto scale = static_cast<float>(1.0 / std::sqrt(scaled_by));
+  work.push_back(ops::attention(q, tensors.key_cache, tensors.value_cache, attended, step.n_past, scale, true, window,
+                                static_cast<float>(config.attn_logit_softcapping)));
   work.push_back(ops::matmul(attended_flat, w.o, w.o_bias, out));
+  // Llama's post_attention_layernorm is the MLP's input norm; Gemma's normalizes the attention's
+  // output, and pre_/post_feedforward_layernorm wrap the MLP.
+  const bool sandwich = w.pre_feedforward_norm && w.post_feedforward_norm;
+  if (sandwich) work.push_back(ops::rms_norm(out, w.post_norm, out, eps, offset));
   work.push_back(ops::add(x, out, x));
-  work.push_back(ops::rms_norm(x, w.post_norm, xn, eps));
+  work.push_back(ops::rms_norm(x, sandwich ? *w.pre_feedforward_norm : w.post_norm, xn, eps, offset));
   work.push_back(ops::matmul(xn, w.gate, w.gate_bias, gate));
   work.push_back(ops::matmul(xn, w.up, w.up_bias, up));
-  work.push_back(ops::silu_mul(gate, up, gate));
+  if (config.hidden_act == "gelu_pytorch_tanh") {
+    work.push_back(ops::gelu(gate, gate, true));
+    work.push_back(ops::mul(gate, up, gate));
+  } else {
+    work.push_back(ops::silu_mul(gate, up, gate));
+  }
   work.push_back(ops::matmul(gate, w.down, w.down_bias, out));
+  if (sandwich) work.push_back(ops::rms_norm(out, *w.post_feedforward_norm, out, eps, offset));
   work.push_back(ops::add(x, out, x));
   return work;
 }
@@ -178,20 +220,29 @@ std::vector<Op> unit_step_ops(const ModelConfig& config, const Unit& unit, const
                               const StepBuffers& buffers, const Step& step) {
   const std::int64_t hidden = config.hidden_size;
   switch (unit.kind) {
-    case UnitKind::embedding:
-      return {ops::embedding(single_weight(unit, tensors),
-                             TensorView{buffers.ids.buffer, buffers.ids.offset, DType::i32, {step.tokens}},
-                             rows(buffers.hidden, 0, {step.tokens, hidden}))};
+    case UnitKind::embedding: {
+      const TensorView x = rows(buffers.hidden, 0, {step.tokens, hidden});
+      std::vector<Op> work = {
+          ops::embedding(single_weight(unit, tensors),
+                         TensorView{buffers.ids.buffer, buffers.ids.offset, DType::i32, {step.tokens}}, x)};
+      if (config.embedding_scale != 1.0) work.push_back(ops::scale(x, x, static_cast<float>(config.embedding_scale)));
+      return work;
+    }
     case UnitKind::decoder_layer:
       return decoder_layer_ops(config, unit, tensors, buffers, step);
     case UnitKind::final_norm: {
       const TensorView x = rows(buffers.hidden, step.tokens - step.rows, {step.rows, hidden});
-      return {ops::rms_norm(x, single_weight(unit, tensors), x, static_cast<float>(config.rms_norm_eps))};
+      return {ops::rms_norm(x, single_weight(unit, tensors), x, static_cast<float>(config.rms_norm_eps),
+                            static_cast<float>(config.norm_weight_offset))};
     }
-    case UnitKind::lm_head:
-      return {ops::matmul(rows(buffers.hidden, step.tokens - step.rows, {step.rows, hidden}),
-                          single_weight(unit, tensors), std::nullopt,
-                          rows(buffers.logits, 0, {step.rows, config.vocab_size}))};
+    case UnitKind::lm_head: {
+      const TensorView logits = rows(buffers.logits, 0, {step.rows, config.vocab_size});
+      std::vector<Op> work = {ops::matmul(rows(buffers.hidden, step.tokens - step.rows, {step.rows, hidden}),
+                                          single_weight(unit, tensors), std::nullopt, logits)};
+      if (config.final_logit_softcapping > 0)
+        work.push_back(ops::softcap(logits, logits, static_cast<float>(config.final_logit_softcapping)));
+      return work;
+    }
     case UnitKind::custom:
       return {};
   }
@@ -233,7 +284,15 @@ std::vector<Op> describe_unit_ops(const ModelConfig& config, const Unit& unit, c
   buffers.ids = {nullptr, 0, DType::i32, Shape{t}};
   buffers.positions = {nullptr, 0, DType::i32, Shape{t}};
   buffers.logits = shaped(DType::f32, t, config.vocab_size);
+  buffers.rope_frequencies = shaped(DType::f32, 2, config.rotary_dimensions() / 2);
   return unit_step_ops(config, unit, tensors, buffers, step);
+}
+
+std::vector<float> rope_table_rows(const ModelConfig& config) {
+  std::vector<float> table = rope_inverse_frequencies(config, false);
+  const std::vector<float> sliding = rope_inverse_frequencies(config, true);
+  table.insert(table.end(), sliding.begin(), sliding.end());
+  return table;
 }
 
 std::string describe_op(const Op& op) {

@@ -36,7 +36,13 @@ struct StepBuffers {
   TensorView ids;        // [capacity] I32
   TensorView positions;  // [capacity] I32
   TensorView logits;     // [capacity, vocab]
+  // [2, rotary_dim / 2] F32, only where config.rope_needs_table(): the inverse frequencies of the
+  // full layers, then of the sliding ones (rope_table_rows below).
+  TensorView rope_frequencies;
 };
+
+// The rows of StepBuffers::rope_frequencies, as rope_inverse_frequencies gives them.
+std::vector<float> rope_table_rows(const ModelConfig& config);
 
 // A unit's own tensors on its device.
 struct UnitTensors {

@@ -206,6 +206,7 @@ void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::
       unit.slot->queue.write(unit.slot->hidden.buffer(), 0, staging);
       current = unit.slot;
     }
+    state.options.cancel.throw_if_cancelled(fmt::format("forward at position {}", n_past));
     detail::run_unit(config, unit, detail::Step{count, n_past, rows});
     if (checks.on && unit.unit->kind != UnitKind::embedding && !output_finite(state, unit, count, rows)) {
       checks.first_bad = fmt::format("{} on {}", unit.unit->name, unit.slot->device.name());
@@ -274,6 +275,7 @@ std::int64_t Session::position() const { return state_->position; }
 std::int64_t Session::context_length() const { return state_->context; }
 const ModelGraph& Session::graph() const { return state_->graph; }
 const std::vector<std::string>& Session::targets() const { return state_->targets; }
+const CancelToken& Session::cancel_token() const { return state_->options.cancel; }
 
 std::vector<TargetPlacement> Session::placement() const {
   std::vector<TargetPlacement> placements;

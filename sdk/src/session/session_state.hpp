@@ -38,18 +38,19 @@ struct DeviceSlot {
   std::int64_t capacity = 0;  // tokens one step may run (the session's batch size)
   DType kv_dtype = DType::f32;
   // Working buffers, allocated only where a unit on this device needs them.
-  Tensor hidden;     // [capacity, hidden]: the residual stream, updated in place
-  Tensor normed;     // [capacity, hidden]
-  Tensor scratch;    // [capacity, hidden]: projections back to the residual width
-  Tensor query;      // [capacity, heads * head_dim]
-  Tensor attended;   // [capacity, heads * head_dim]
-  Tensor gate;       // [capacity, intermediate]
-  Tensor up;         // [capacity, intermediate]
-  Tensor key_f32;    // [capacity, kv_heads * head_dim], only with an F16 cache
-  Tensor value_f32;  // [capacity, kv_heads * head_dim], only with an F16 cache
-  Tensor ids;        // [capacity] I32
-  Tensor positions;  // [capacity] I32
-  Tensor logits;     // [capacity, vocab]
+  Tensor hidden;            // [capacity, hidden]: the residual stream, updated in place
+  Tensor normed;            // [capacity, hidden]
+  Tensor scratch;           // [capacity, hidden]: projections back to the residual width
+  Tensor query;             // [capacity, heads * head_dim]
+  Tensor attended;          // [capacity, heads * head_dim]
+  Tensor gate;              // [capacity, intermediate]
+  Tensor up;                // [capacity, intermediate]
+  Tensor key_f32;           // [capacity, kv_heads * head_dim], only with an F16 cache
+  Tensor value_f32;         // [capacity, kv_heads * head_dim], only with an F16 cache
+  Tensor ids;               // [capacity] I32
+  Tensor positions;         // [capacity] I32
+  Tensor logits;            // [capacity, vocab]
+  Tensor rope_frequencies;  // [2, rotary_dim / 2], where the config's rotation needs a table
   // Weights already on this device, by parameter name (a tied lm_head reuses the embedding's).
   std::map<std::string, DeviceWeight, std::less<>> weights;
   // Mapped checkpoint regions imported into this device, by their start address.

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <span>
+#include <vector>
 
 namespace strata::detail {
 namespace {
@@ -21,9 +23,10 @@ TensorView view_of(const Tensor& tensor) {
 }
 
 StepBuffers step_buffers(const DeviceSlot& slot) {
-  return {view_of(slot.hidden),    view_of(slot.normed), view_of(slot.scratch),   view_of(slot.query),
-          view_of(slot.attended),  view_of(slot.gate),   view_of(slot.up),        view_of(slot.key_f32),
-          view_of(slot.value_f32), view_of(slot.ids),    view_of(slot.positions), view_of(slot.logits)};
+  return {view_of(slot.hidden),          view_of(slot.normed), view_of(slot.scratch),   view_of(slot.query),
+          view_of(slot.attended),        view_of(slot.gate),   view_of(slot.up),        view_of(slot.key_f32),
+          view_of(slot.value_f32),       view_of(slot.ids),    view_of(slot.positions), view_of(slot.logits),
+          view_of(slot.rope_frequencies)};
 }
 
 }  // namespace
@@ -55,6 +58,11 @@ void prepare_slot(DeviceSlot& slot, const ModelConfig& config, const std::vector
     if (slot.kv_dtype != DType::f32) {
       slot.key_f32 = make(DType::f32, {b, kv_width});
       slot.value_f32 = make(DType::f32, {b, kv_width});
+    }
+    if (config.rope_needs_table()) {
+      const std::vector<float> table = rope_table_rows(config);
+      slot.rope_frequencies = make(DType::f32, {2, config.rotary_dimensions() / 2});
+      slot.queue.write(slot.rope_frequencies.buffer(), 0, std::as_bytes(std::span(table)));
     }
   }
   if (embedding) slot.ids = make(DType::i32, {b});

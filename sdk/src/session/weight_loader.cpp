@@ -64,6 +64,7 @@ WeightLoader::WeightLoader(const WeightSource& source, const SessionOptions& opt
 }
 
 DeviceWeight WeightLoader::load(DeviceSlot& slot, const ParameterInfo& parameter, std::string_view target) {
+  check_cancelled(parameter);
   if (auto it = slot.weights.find(parameter.name); it != slot.weights.end()) {
     report(parameter, target);
     return it->second;
@@ -126,6 +127,7 @@ DeviceWeight WeightLoader::upload(DeviceSlot& slot, const ParameterInfo& paramet
   std::vector<std::byte> converted;
   constexpr std::size_t piece_elements = 1 << 18;
   source_.read(parameter, [&](std::span<const std::byte> piece) {
+    check_cancelled(parameter);  // a large weight arrives in many pieces
     if (piece.size() % source_element != 0 || written + piece.size() / source_element * target_element > bytes)
       throw Error(StatusCode::internal,
                   fmt::format("weight source gave parameter '{}' in pieces that do not fit it", parameter.name));
@@ -149,6 +151,14 @@ DeviceWeight WeightLoader::upload(DeviceSlot& slot, const ParameterInfo& paramet
     throw Error(StatusCode::internal,
                 fmt::format("weight source gave {} of the {} bytes of parameter '{}'", written, bytes, parameter.name));
   return DeviceWeight{std::move(buffer), 0, dtype, parameter.shape, false};
+}
+
+// The session's constructor releases everything loaded when this throws.
+void WeightLoader::check_cancelled(const ParameterInfo& parameter) const {
+  if (options_.cancel.cancelled())
+    throw Error(StatusCode::cancelled,
+                fmt::format("loading was cancelled at parameter '{}' ({} of {} loaded); everything loaded is released",
+                            parameter.name, progress_.parameters_done, progress_.parameters_total));
 }
 
 void WeightLoader::report(const ParameterInfo& parameter, std::string_view target) {

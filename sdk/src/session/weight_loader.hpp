@@ -29,6 +29,7 @@ class WeightLoader {
   std::optional<DeviceWeight> map(DeviceSlot& slot, const ParameterInfo& parameter);
   DeviceWeight upload(DeviceSlot& slot, const ParameterInfo& parameter);
   void report(const ParameterInfo& parameter, std::string_view target);
+  void check_cancelled(const ParameterInfo& parameter) const;
   // Says, once per reason, that a weight placed on "disk" is copied into host memory instead.
   void note_disk_copy(const ParameterInfo& parameter, const std::string& reason);
 

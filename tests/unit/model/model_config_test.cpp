@@ -11,6 +11,7 @@ namespace strata {
 namespace {
 
 const std::filesystem::path models = STRATA_SAMPLE_MODELS_DIR;
+const std::filesystem::path reference_models = STRATA_REFERENCE_MODELS_DIR;
 
 void expect_error(const std::string& json, StatusCode code, std::initializer_list<std::string> parts) {
   try {
@@ -91,7 +92,8 @@ TEST(ModelConfig, ArchitectureFromModelTypeAndMistralWindow) {
   EXPECT_EQ(config.architecture, "MistralForCausalLM");
   EXPECT_EQ(config.head_dim, 8);
   EXPECT_EQ(config.sliding_window, 4096);
-  EXPECT_EQ(config.context_limit(), 4096);
+  EXPECT_EQ(config.sliding_layers, std::vector<bool>(2, true));  // every Mistral layer slides
+  EXPECT_EQ(config.context_limit(), 32768);                      // the window no longer caps it
 }
 
 TEST(ModelConfig, RejectsMissingAndMistypedFields) {
@@ -145,8 +147,7 @@ TEST(ModelConfig, RefusesValuesOutsideTheirSaneRanges) {
 }
 
 TEST(ModelConfig, ReadsQwen3WithItsQkNormsAndOwnHeadDim) {
-  const ModelConfig config =
-      read_model_config(std::filesystem::path(STRATA_REFERENCE_MODELS_DIR) / "tiny-qwen3-random");
+  const ModelConfig config = read_model_config(reference_models / "tiny-qwen3-random");
   EXPECT_EQ(config.architecture, "Qwen3ForCausalLM");
   EXPECT_TRUE(config.qk_norm);
   EXPECT_FALSE(config.attention_bias);  // Qwen3 reads attention_bias, unlike Qwen2
@@ -156,7 +157,7 @@ TEST(ModelConfig, ReadsQwen3WithItsQkNormsAndOwnHeadDim) {
 }
 
 TEST(ModelConfig, ReadsPhi3WithFusedProjectionsAndPartialRotation) {
-  const ModelConfig config = read_model_config(std::filesystem::path(STRATA_REFERENCE_MODELS_DIR) / "tiny-phi3-random");
+  const ModelConfig config = read_model_config(reference_models / "tiny-phi3-random");
   EXPECT_EQ(config.architecture, "Phi3ForCausalLM");
   EXPECT_TRUE(config.fused_projections);
   EXPECT_EQ(config.rotary_dim, 12);  // 0.75 x 16
@@ -167,6 +168,83 @@ TEST(ModelConfig, ReadsPhi3WithFusedProjectionsAndPartialRotation) {
                {"'partial_rotary_factor'", "gives 11 rotating features"});
   expect_error(llama_with(R"("rope_parameters": {"rope_theta": 1e4, "partial_rotary_factor": 0.01})"),
                StatusCode::invalid_argument, {"gives 0 rotating features"});
+}
+
+TEST(ModelConfig, ReadsTheLlama3RopeScaling) {
+  const ModelConfig config = read_model_config(reference_models / "tiny-llama3-random");
+  EXPECT_EQ(config.rope_scaling.type, "llama3");
+  EXPECT_DOUBLE_EQ(config.rope_scaling.factor, 8.0);
+  EXPECT_DOUBLE_EQ(config.rope_scaling.low_freq_factor, 1.0);
+  EXPECT_DOUBLE_EQ(config.rope_scaling.high_freq_factor, 4.0);
+  EXPECT_EQ(config.rope_scaling.original_max_position_embeddings, 64);
+  EXPECT_DOUBLE_EQ(config.rope_theta, 500000.0);
+  EXPECT_TRUE(config.rope_needs_table());
+  // Under transformers 4's names, and with what it needs missing or out of order.
+  const ModelConfig v4 = parse_model_config(llama_with(
+      R"("rope_theta": 500000.0, "rope_scaling": {"rope_type": "llama3", "factor": 32.0, "low_freq_factor": 1.0,
+          "high_freq_factor": 4.0, "original_max_position_embeddings": 8192})"));
+  EXPECT_DOUBLE_EQ(v4.rope_scaling.factor, 32.0);
+  EXPECT_EQ(v4.rope_scaling.original_max_position_embeddings, 8192);
+  expect_error(llama_with(R"("rope_scaling": {"rope_type": "llama3", "factor": 8.0})"), StatusCode::invalid_argument,
+               {"'rope_scaling.low_freq_factor'", "is missing"});
+  expect_error(llama_with(R"("rope_scaling": {"rope_type": "llama3", "factor": 8.0, "low_freq_factor": 4.0,
+                                              "high_freq_factor": 1.0, "original_max_position_embeddings": 64})"),
+               StatusCode::invalid_argument, {"'rope_scaling.high_freq_factor'", "must exceed low_freq_factor"});
+  expect_error(llama_with(R"("rope_scaling": {"rope_type": "linear", "factor": -2})"), StatusCode::invalid_argument,
+               {"'rope_scaling.factor'", "got -2"});
+}
+
+TEST(ModelConfig, ReadsGemma3LayerTypesRopePerTypeAndNorms) {
+  const ModelConfig config = read_model_config(reference_models / "tiny-gemma3-random");
+  EXPECT_EQ(config.architecture, "Gemma3ForCausalLM");
+  EXPECT_EQ(config.sliding_window, 8);
+  EXPECT_EQ(config.sliding_layers, (std::vector<bool>{true, false, true, false}));
+  EXPECT_TRUE(config.is_sliding_layer(2));
+  EXPECT_FALSE(config.is_sliding_layer(3));
+  EXPECT_EQ(config.rope_scaling.type, "linear");
+  EXPECT_DOUBLE_EQ(config.rope_scaling.factor, 4.0);
+  EXPECT_DOUBLE_EQ(config.rope_theta, 1000000.0);
+  EXPECT_EQ(config.sliding_rope_theta, 10000.0);
+  EXPECT_TRUE(config.qk_norm);
+  EXPECT_TRUE(config.sandwich_norms);
+  EXPECT_DOUBLE_EQ(config.norm_weight_offset, 1.0);
+  EXPECT_DOUBLE_EQ(config.embedding_scale, 8.0);  // sqrt(64)
+  EXPECT_EQ(config.query_pre_attn_scalar, 24.0);
+  EXPECT_EQ(config.hidden_act, "gelu_pytorch_tanh");
+  EXPECT_DOUBLE_EQ(config.attn_logit_softcapping, 0.0);  // null in the file
+  // transformers 4's names: rope_local_base_freq and rope_scaling, the default pattern of 6.
+  const ModelConfig v4 = parse_model_config(
+      R"({"architectures": ["Gemma3ForCausalLM"], "vocab_size": 100, "hidden_size": 64, "intermediate_size": 128,
+          "num_hidden_layers": 7, "num_attention_heads": 4, "head_dim": 16, "sliding_window": 512,
+          "rope_theta": 1000000.0, "rope_local_base_freq": 10000.0,
+          "rope_scaling": {"rope_type": "linear", "factor": 8.0}})");
+  EXPECT_EQ(v4.sliding_layers, (std::vector<bool>{true, true, true, true, true, false, true}));
+  EXPECT_EQ(v4.sliding_rope_theta, 10000.0);
+  EXPECT_DOUBLE_EQ(v4.rope_scaling.factor, 8.0);
+  EXPECT_EQ(v4.query_pre_attn_scalar, 256.0);  // transformers' default
+}
+
+TEST(ModelConfig, ReadsGemma2SoftCapping) {
+  const ModelConfig config = read_model_config(reference_models / "tiny-gemma2-random");
+  EXPECT_DOUBLE_EQ(config.attn_logit_softcapping, 50.0);
+  EXPECT_DOUBLE_EQ(config.final_logit_softcapping, 30.0);
+  EXPECT_FALSE(config.qk_norm);
+  EXPECT_FALSE(config.rope_needs_table());
+  EXPECT_EQ(config.sliding_layers, (std::vector<bool>{true, false, true, false}));
+}
+
+TEST(ModelConfig, RefusesSlidingLayersItCannotPlace) {
+  expect_error(llama_with(R"("layer_types": ["full_attention", "chunked_attention"])"), StatusCode::unsupported,
+               {"'layer_types'", "'chunked_attention'"});
+  expect_error(llama_with(R"("layer_types": ["full_attention"])"), StatusCode::invalid_argument,
+               {"'layer_types'", "one type per layer (2)"});
+  expect_error(llama_with(R"("layer_types": ["sliding_attention", "full_attention"])"), StatusCode::invalid_argument,
+               {"'sliding_window'", "is missing"});
+  expect_error(R"({"architectures": ["Qwen2ForCausalLM"], "vocab_size": 100, "hidden_size": 64,
+                   "intermediate_size": 128, "num_hidden_layers": 2, "num_attention_heads": 4,
+                   "use_sliding_window": true, "sliding_window": 64})",
+               StatusCode::unsupported, {"'use_sliding_window'", "without layer_types"});
+  expect_error(llama_with(R"("hidden_act": "relu2")"), StatusCode::unsupported, {"'hidden_act'", "relu2"});
 }
 
 TEST(ModelConfig, RefusesKeysGivenTwiceAndDeepNesting) {
@@ -192,8 +270,10 @@ TEST(ModelConfig, EscapesWhatTheFileSaysInMessages) {
 TEST(ModelConfig, RefusesWhatTheOpSetCannotRun) {
   expect_error(R"({"architectures": ["GPT2LMHeadModel"], "model_type": "gpt2"})", StatusCode::unsupported,
                {"GPT2LMHeadModel", "LlamaForCausalLM"});
-  expect_error(llama_with(R"("rope_scaling": {"rope_type": "llama3", "factor": 8.0})"), StatusCode::unsupported,
-               {"rope_scaling.rope_type", "llama3"});
+  expect_error(llama_with(R"("rope_scaling": {"rope_type": "dynamic", "factor": 8.0})"), StatusCode::unsupported,
+               {"rope_scaling.rope_type", "'dynamic'", "'default', 'linear' and 'llama3'"});
+  expect_error(llama_with(R"("rope_parameters": {"rope_type": "longrope", "rope_theta": 10000})"),
+               StatusCode::unsupported, {"rope_parameters.rope_type", "longrope"});
   expect_error(llama_with(R"("rope_parameters": {"rope_type": "yarn", "rope_theta": 10000})"), StatusCode::unsupported,
                {"yarn"});
   expect_error(llama_with(R"("hidden_act": "gelu")"), StatusCode::unsupported, {"'hidden_act'", "gelu"});
