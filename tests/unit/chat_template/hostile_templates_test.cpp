@@ -8,7 +8,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 namespace strata {
 namespace {
@@ -107,6 +111,34 @@ TEST(HostileTemplates, BrokenSourcesAndContexts) {
   EXPECT_THAT(error_of("{{ x }}", repeat("[", 100000)), HasSubstr("not valid JSON"));
   EXPECT_THAT(error_of("{{ x }}", "[1]"), HasSubstr("must be a JSON object"));
   EXPECT_THAT(error_of("{{ x }}", R"({"x": 1, "x": 2})"), HasSubstr("not valid JSON"));
+}
+
+// The fuzz target's seeds (tests/fuzz/chat_template/corpus), replayed here so that every build
+// checks them, not only the fuzz build: each renders or fails with an Error.
+TEST(HostileTemplates, TheFuzzSeedsRenderOrFailCleanly) {
+  std::size_t seeds = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(STRATA_CHAT_TEMPLATE_FUZZ_CORPUS)) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string input = text.str();
+    const std::size_t separator = input.find('\0');
+    try {
+      const ChatTemplate chat(input.substr(0, separator), {{"bos_token", "<s>"}, {"eos_token", "</s>"}});
+      const std::vector<ChatMessage> messages = {{"system", "Be brief."}, {"user", "Hi"}};
+      try {
+        (void)chat.apply(messages, true);
+      } catch (const Error&) {
+      }
+      if (separator != std::string::npos) {
+        EXPECT_NO_THROW((void)chat.render_json(input.substr(separator + 1))) << entry.path();
+      }
+    } catch (const Error& error) {
+      ADD_FAILURE() << entry.path() << " does not parse: " << error.what();
+    }
+    ++seeds;
+  }
+  EXPECT_GE(seeds, 5u);
 }
 
 }  // namespace
