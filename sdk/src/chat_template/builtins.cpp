@@ -175,7 +175,7 @@ Value bound_method(std::string name, std::function<Value(Evaluator&, CallArgumen
   return Value(Callable{std::move(name), std::move(call)});
 }
 
-Value string_method(Evaluator& evaluator, const Value& object, const std::string& name) {
+Value string_method(const Value& object, const std::string& name) {
   const std::string text = object.as_string();
   const std::string label = "str." + name;
   if (name == "startswith" || name == "endswith") {
@@ -259,7 +259,6 @@ Value string_method(Evaluator& evaluator, const Value& object, const std::string
       return Value(std::move(out));
     });
   }
-  (void)evaluator;
   return Value::undefined(name);
 }
 
@@ -280,13 +279,12 @@ Value dict_method(const Value& object, const std::string& name) {
     });
   }
   if (name == "get") {
-    return bound_method("dict.get", [object](Evaluator& e, CallArguments& arguments) {
+    return bound_method("dict.get", [object](Evaluator&, CallArguments& arguments) {
       arguments.check(2, {});
       const Value key = arguments.get(0, "key");
       const Value* found = key.is(Kind::string) ? object.as_dict().find(key.as_string()) : nullptr;
       if (found != nullptr) return *found;
       const Value fallback = arguments.get(1, "default");
-      (void)e;
       return fallback.is(Kind::undefined) ? Value::none() : fallback;
     });
   }
@@ -364,7 +362,7 @@ Value attribute(Evaluator& evaluator, const Value& object, const std::string& na
       return found != nullptr ? *found : Value::undefined(name);
     }
     case Kind::string:
-      return string_method(evaluator, object, name);
+      return string_method(object, name);
     case Kind::undefined:
       evaluator.fail(fmt::format("'{}' is undefined (reading .{})", object.undefined_name(), name));
     default:

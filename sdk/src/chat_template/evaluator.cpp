@@ -92,7 +92,7 @@ Evaluator::Flow Evaluator::execute(const Statement& statement, std::string& out)
   } else if (const auto* loop = std::get_if<ForStatement>(&statement.node)) {
     execute_for(*loop, out);
   } else if (const auto* set = std::get_if<SetStatement>(&statement.node)) {
-    execute_set(*set, out);
+    execute_set(*set);
   } else if (const auto* macro = std::get_if<MacroStatement>(&statement.node)) {
     define_macro(*macro);
   } else if (std::holds_alternative<BreakStatement>(statement.node)) {
@@ -172,7 +172,7 @@ void Evaluator::execute_for(const ForStatement& statement, std::string& out) {
   if (length == 0) execute(statement.otherwise, out);
 }
 
-void Evaluator::execute_set(const SetStatement& statement, std::string& out) {
+void Evaluator::execute_set(const SetStatement& statement) {
   Value value;
   if (statement.value) {
     value = evaluate(*statement.value);
@@ -197,7 +197,6 @@ void Evaluator::execute_set(const SetStatement& statement, std::string& out) {
   if (!value.is(Value::Kind::list) || value.as_list().size() != statement.targets.size())
     fail(fmt::format("cannot unpack {} into {} names", value.type_name(), statement.targets.size()));
   for (std::size_t i = 0; i < statement.targets.size(); ++i) assign(statement.targets[i], value.as_list()[i]);
-  (void)out;
 }
 
 void Evaluator::define_macro(const MacroStatement& statement) {

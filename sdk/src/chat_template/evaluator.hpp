@@ -47,7 +47,7 @@ class Evaluator {
   Flow execute(const Body& body, std::string& out);
   Flow execute(const Statement& statement, std::string& out);
   void execute_for(const ForStatement& statement, std::string& out);
-  void execute_set(const SetStatement& statement, std::string& out);
+  void execute_set(const SetStatement& statement);
   void define_macro(const MacroStatement& statement);
   void append(std::string& out, std::string_view text);
 
