@@ -9,6 +9,7 @@
 namespace strata::cli {
 
 void add_calibrate_command(CLI::App& app, const GlobalOptions& global);
+void add_chat_command(CLI::App& app, const GlobalOptions& global);
 void add_devices_command(CLI::App& app, const GlobalOptions& global);
 void add_plan_command(CLI::App& app, const GlobalOptions& global);
 void add_run_command(CLI::App& app, const GlobalOptions& global);

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   add_plan_command(app, global);
   add_calibrate_command(app, global);
   add_run_command(app, global);
+  add_chat_command(app, global);
   add_tokenize_command(app);
   try {
     app.parse(argc, argv);

@@ -33,8 +33,14 @@ TEST(UmbrellaHeader, GivesEveryPublicHeader) {
   // device_map.hpp
   const std::vector<std::string> targets(graph.units.size(), "cpu");
   EXPECT_EQ(strata::DeviceMap::from_targets(graph, targets).entries().at(""), "cpu");
-  // generate.hpp
+  // generate.hpp, generation_config.hpp, text_generation.hpp, chat_template.hpp, tokenizer.hpp
   EXPECT_EQ(strata::byte_tokens_to_text(strata::text_to_byte_tokens("abc")), "abc");
+  EXPECT_EQ(strata::GenerationConfig::from_json(R"({"eos_token_id": 2})").generate_options().stop_tokens,
+            std::vector<std::int32_t>{2});
+  EXPECT_EQ(strata::StopStringMatcher({"b"}).push("abc"), "a");
+  const std::vector<strata::ChatMessage> messages = {{"user", "hi"}};
+  EXPECT_EQ(strata::ChatTemplate("{{ messages[0].content }}").apply(messages), "hi");
+  EXPECT_THROW(strata::Tokenizer::from_json("{}"), strata::Error);
   // planner.hpp, device.hpp
   strata::DeviceInfo cpu;
   cpu.name = "cpu";

@@ -1,5 +1,5 @@
 // Text generation on a Session: prefill, then decode one token at a time with the KV cache;
-// greedy or sampled (temperature, top-k, top-p, seeded).
+// greedy or sampled (temperature, top-k, top-p, min-p, seeded), with a repetition penalty.
 #pragma once
 
 #include <strata/export.hpp>
@@ -22,17 +22,26 @@ struct STRATA_API SamplingOptions {
   std::int32_t top_k = 0;    // 0: no limit
   float top_p = 1.0f;        // keep the smallest set of tokens whose probability reaches top_p
   std::uint64_t seed = 0;    // the same seed gives the same tokens
+  // Sampling only: after temperature, drop tokens whose probability is below min_p times the
+  // likeliest one's (0: off), as transformers' MinPLogitsWarper.
+  float min_p = 0.0f;
+  // Greedy and sampling: each token already in the context (the prompt and what was generated)
+  // has its logit divided by this when positive, multiplied when negative (1: off), as
+  // transformers' RepetitionPenaltyLogitsProcessor.
+  float repetition_penalty = 1.0f;
 };
 
 // Picks the next token from a row of logits.
 class STRATA_API Sampler {
  public:
   explicit Sampler(const SamplingOptions& options);
-  std::int32_t next(std::span<const float> logits);
+  // `context`: the ids the repetition penalty applies to (ids outside the logits are ignored).
+  std::int32_t next(std::span<const float> logits, std::span<const std::int32_t> context = {});
 
  private:
   SamplingOptions options_;
   std::mt19937_64 random_;
+  std::vector<float> penalized_;
   std::vector<std::pair<float, std::int32_t>> candidates_;
 };
 
@@ -44,7 +53,8 @@ struct STRATA_API GenerateOptions {
   std::function<bool(std::int32_t)> on_token;
 };
 
-enum class StopReason { max_new_tokens, stop_token, callback };
+// stop_string: only from generate_text (text_generation.hpp).
+enum class StopReason { max_new_tokens, stop_token, callback, stop_string };
 STRATA_API std::string_view to_string(StopReason reason);
 
 struct STRATA_API GenerationResult {

@@ -45,6 +45,7 @@ strata_stop_reason to_c(StopReason reason) {
       return STRATA_STOP_STOP_TOKEN;
     case StopReason::callback:
       return STRATA_STOP_CALLBACK;
+    case StopReason::stop_string:  // generate_text only: strata_generate never stops at a string
     case StopReason::max_new_tokens:
       break;
   }

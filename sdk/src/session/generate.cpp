@@ -18,6 +18,8 @@ std::string_view to_string(StopReason reason) {
       return "stop_token";
     case StopReason::callback:
       return "callback";
+    case StopReason::stop_string:
+      return "stop_string";
   }
   return "unknown";
 }
@@ -50,6 +52,9 @@ GenerationResult generate(Session& session, std::span<const std::int32_t> prompt
                             session.position() > 0 ? fmt::format(" + {} already held", session.position()) : "",
                             session.context_length(), config.context_limit()));
   Sampler sampler(options.sampling);
+  // The repetition penalty looks at the prompt and the tokens generated, as transformers' does at
+  // input_ids.
+  std::vector<std::int32_t> context(prompt.begin(), prompt.end());
 
   using clock = std::chrono::steady_clock;
   auto seconds_since = [](clock::time_point start) {
@@ -62,8 +67,9 @@ GenerationResult generate(Session& session, std::span<const std::int32_t> prompt
   result.prefill_seconds = seconds_since(start);
 
   while (static_cast<std::int64_t>(result.tokens.size()) < options.max_new_tokens) {
-    const std::int32_t token = sampler.next(logits);
+    const std::int32_t token = sampler.next(logits, context);
     result.tokens.push_back(token);
+    context.push_back(token);
     if (options.on_token && !options.on_token(token)) {
       result.stop_reason = StopReason::callback;
       return result;

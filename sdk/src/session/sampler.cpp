@@ -1,5 +1,6 @@
-// Next-token choice: greedy, or temperature / top-k / top-p sampling from a seeded generator
-// whose stream is the same on every platform (no std:: distributions, whose output is not).
+// Next-token choice: a repetition penalty, then greedy, or temperature / top-k / top-p / min-p
+// sampling (in transformers' order) from a seeded generator whose stream is the same on every
+// platform (no std:: distributions, whose output is not).
 #include <strata/error.hpp>
 #include <strata/generate.hpp>
 
@@ -18,10 +19,29 @@ Sampler::Sampler(const SamplingOptions& options) : options_(options), random_(op
     throw Error(StatusCode::invalid_argument, fmt::format("sampling: top_k must be >= 0, got {}", options.top_k));
   if (!(options.top_p > 0 && options.top_p <= 1))
     throw Error(StatusCode::invalid_argument, fmt::format("sampling: top_p must lie in (0, 1], got {}", options.top_p));
+  if (!(options.min_p >= 0 && options.min_p <= 1))
+    throw Error(StatusCode::invalid_argument, fmt::format("sampling: min_p must lie in [0, 1], got {}", options.min_p));
+  if (!std::isfinite(options.repetition_penalty) || options.repetition_penalty <= 0)
+    throw Error(
+        StatusCode::invalid_argument,
+        fmt::format("sampling: repetition_penalty must be a finite number > 0, got {}", options.repetition_penalty));
 }
 
-std::int32_t Sampler::next(std::span<const float> logits) {
+std::int32_t Sampler::next(std::span<const float> logits, std::span<const std::int32_t> context) {
   if (logits.empty()) throw Error(StatusCode::invalid_argument, "sampling: no logits");
+  if (options_.repetition_penalty != 1.0f && !context.empty()) {
+    // Each distinct id once, however often it occurs: transformers gathers the original logits
+    // and scatters the penalized ones back, so a repeated id is not penalized twice.
+    penalized_.assign(logits.begin(), logits.end());
+    std::vector<bool> seen(logits.size());
+    for (std::int32_t id : context) {
+      if (id < 0 || static_cast<std::size_t>(id) >= logits.size() || seen[static_cast<std::size_t>(id)]) continue;
+      seen[static_cast<std::size_t>(id)] = true;
+      float& logit = penalized_[static_cast<std::size_t>(id)];
+      logit = logit < 0 ? logit * options_.repetition_penalty : logit / options_.repetition_penalty;
+    }
+    logits = penalized_;
+  }
   if (options_.temperature <= 0) {
     // The first of equal maxima, as torch.argmax and transformers' greedy search pick.
     return static_cast<std::int32_t>(std::max_element(logits.begin(), logits.end()) - logits.begin());
@@ -60,6 +80,15 @@ std::int32_t Sampler::next(std::span<const float> logits) {
     }
     candidates_.resize(prefix);
     total = running;
+  }
+  if (options_.min_p > 0) {
+    // The likeliest survivor weighs exp(0) = 1, so min_p times its probability is min_p in
+    // weights; candidates are sorted, so the survivors are a prefix.
+    std::size_t prefix = 1;
+    while (prefix < candidates_.size() && candidates_[prefix].first >= options_.min_p) ++prefix;
+    total = 0;
+    for (std::size_t i = 0; i < prefix; ++i) total += candidates_[i].first;
+    candidates_.resize(prefix);
   }
   const double draw = static_cast<double>(random_() >> 11) * 0x1.0p-53 * total;
   double running = 0;
