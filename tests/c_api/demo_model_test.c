@@ -262,6 +262,69 @@ static void forward_gives_the_logits(void) {
   strata_runtime_destroy(runtime);
 }
 
+/* C API 1.1: a load cancelled before it starts fails and leaves nothing; once reset, the same
+ * token lets a session load; cancelled again, a forward pass fails with the session where it was,
+ * and a generation ends at once with STRATA_STOP_CANCELLED. */
+static void a_cancel_token_stops_the_load_the_forward_pass_and_generation(void) {
+  strata_runtime* runtime = NULL;
+  CHECK_OK(strata_runtime_create(NULL, &runtime));
+  strata_checkpoint* checkpoint = NULL;
+  CHECK_OK(strata_checkpoint_open(STRATA_DEMO_MODEL_DIR, &checkpoint));
+  strata_plan* plan = NULL;
+  CHECK_OK(strata_plan_create(runtime, checkpoint, NULL, &plan));
+  strata_cancel_token* cancel = NULL;
+  CHECK_OK(strata_cancel_token_create(&cancel));
+  strata_session_options options;
+  strata_session_options_init(&options, sizeof options);
+  CHECK(options.cancel == NULL);
+  options.context_length = prompt_length + golden_count;
+  options.cancel = cancel;
+
+  strata_cancel_token_cancel(cancel);
+  CHECK(strata_cancel_token_is_cancelled(cancel) == 1);
+  strata_session* session = NULL;
+  CHECK_FAILS(strata_session_create(runtime, checkpoint, plan, &options, &session), STRATA_STATUS_CANCELLED,
+              "loading was cancelled");
+  CHECK(session == NULL);
+  CHECK(strcmp(strata_status_code_name(STRATA_STATUS_CANCELLED), "cancelled") == 0);
+
+  strata_cancel_token_reset(cancel);
+  CHECK_OK(strata_session_create(runtime, checkpoint, plan, &options, &session));
+  strata_cancel_token_destroy(cancel); /* the session keeps the flag it was made with */
+  int32_t prompt[prompt_length];
+  const size_t count = prompt_tokens(prompt);
+  float logits[256];
+  size_t written = 0;
+  CHECK_OK(strata_session_forward(session, prompt, 1, STRATA_LOGITS_LAST, logits, 256, &written));
+  CHECK(strata_session_position(session) == 1);
+  strata_session_destroy(session);
+
+  /* A token kept alive: cancelled between calls, the next forward pass and generation stop. */
+  CHECK_OK(strata_cancel_token_create(&cancel));
+  options.cancel = cancel;
+  CHECK_OK(strata_session_create(runtime, checkpoint, plan, &options, &session));
+  CHECK_OK(strata_session_forward(session, prompt, 1, STRATA_LOGITS_LAST, logits, 256, &written));
+  strata_cancel_token_cancel(cancel);
+  CHECK_FAILS(strata_session_forward(session, prompt + 1, 1, STRATA_LOGITS_LAST, logits, 256, &written),
+              STRATA_STATUS_CANCELLED, "was cancelled");
+  CHECK(strata_session_position(session) == 1);
+  strata_generation_result result;
+  memset(&result, 0, sizeof result);
+  result.struct_size = sizeof result;
+  CHECK_OK(strata_generate(session, prompt + 1, count - 1, NULL, &result));
+  CHECK(result.stop_reason == STRATA_STOP_CANCELLED && result.token_count == 0);
+  CHECK(strcmp(strata_stop_reason_name(STRATA_STOP_CANCELLED), "cancelled") == 0);
+  strata_cancel_token_reset(cancel);
+  CHECK_OK(strata_session_forward(session, prompt + 1, 1, STRATA_LOGITS_LAST, logits, 256, &written));
+  CHECK(strata_session_position(session) == 2);
+
+  strata_session_destroy(session);
+  strata_cancel_token_destroy(cancel);
+  strata_plan_destroy(plan);
+  strata_checkpoint_destroy(checkpoint);
+  strata_runtime_destroy(runtime);
+}
+
 /* Run with STRATA_SIM_DEVICES naming two simulated GPUs: a device map's integers and "cuda:N" are
  * GPU ordinals, the runtime's accelerators in order, as transformers numbers CUDA devices. */
 static void gpu_ordinals_in_a_device_map_are_the_accelerators(void) {
@@ -298,6 +361,8 @@ int main(int argc, char** argv) {
       {"a_session_outlives_its_runtime", a_session_outlives_its_runtime},
       {"forward_gives_the_logits", forward_gives_the_logits},
       {"gpu_ordinals_in_a_device_map_are_the_accelerators", gpu_ordinals_in_a_device_map_are_the_accelerators},
+      {"a_cancel_token_stops_the_load_the_forward_pass_and_generation",
+       a_cancel_token_stops_the_load_the_forward_pass_and_generation},
   };
   return run_cases(cases, sizeof cases / sizeof cases[0], argc, argv);
 }

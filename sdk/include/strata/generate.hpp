@@ -54,7 +54,9 @@ struct STRATA_API GenerateOptions {
 };
 
 // stop_string: only from generate_text (text_generation.hpp).
-enum class StopReason { max_new_tokens, stop_token, callback, stop_string };
+// cancelled: the session's CancelToken (SessionOptions::cancel) was set; the tokens chosen before
+// are kept, and the session holds them (a forward pass cut short leaves nothing of itself).
+enum class StopReason { max_new_tokens, stop_token, callback, stop_string, cancelled };
 STRATA_API std::string_view to_string(StopReason reason);
 
 struct STRATA_API GenerationResult {

@@ -58,7 +58,7 @@ extern "C" {
 #endif
 
 #define STRATA_C_API_MAJOR 1
-#define STRATA_C_API_MINOR 0
+#define STRATA_C_API_MINOR 1
 #define STRATA_C_API_VERSION STRATA_MAKE_VERSION(STRATA_C_API_MAJOR, STRATA_C_API_MINOR)
 
 /* The C API version of the library loaded at run time (STRATA_MAKE_VERSION packed): a program
@@ -298,6 +298,24 @@ typedef struct strata_load_progress {
 
 typedef void (*strata_load_progress_fn)(void* user_data, const strata_load_progress* progress);
 
+/* ---- Cancellation (C API 1.1) -------------------------------------------------------- */
+
+/* A flag that another thread sets to stop long work: a load (strata_session_create fails with
+ * STRATA_STATUS_CANCELLED and releases everything), a forward pass (it fails with that code and
+ * the session keeps its position) or a generation (it ends with STRATA_STOP_CANCELLED, keeping
+ * the tokens chosen before). A session keeps the flag it was made with, even once the token
+ * handle is destroyed. */
+typedef struct strata_cancel_token strata_cancel_token;
+enum { STRATA_STATUS_CANCELLED = 8 };
+
+STRATA_API strata_status_code strata_cancel_token_create(strata_cancel_token** out_token);
+STRATA_API void strata_cancel_token_destroy(strata_cancel_token* token);
+/* Safe from any thread, at any time. */
+STRATA_API void strata_cancel_token_cancel(strata_cancel_token* token);
+/* Clears the request, so that a session made with the token runs again. */
+STRATA_API void strata_cancel_token_reset(strata_cancel_token* token);
+STRATA_API int32_t strata_cancel_token_is_cancelled(const strata_cancel_token* token);
+
 typedef struct strata_session_options {
   uint32_t struct_size;
   strata_kv_cache_dtype kv_dtype;
@@ -305,6 +323,7 @@ typedef struct strata_session_options {
   int64_t max_batch_tokens;            /* longest step; longer prompts run in pieces; default 128 */
   strata_load_progress_fn on_progress; /* may be NULL */
   void* user_data;
+  strata_cancel_token* cancel; /* 1.1: cancels the load and the session's work; may be NULL */
 } strata_session_options;
 
 STRATA_API void strata_session_options_init(strata_session_options* options, size_t struct_size);
@@ -368,7 +387,12 @@ typedef struct strata_generate_options {
 } strata_generate_options;
 
 typedef int32_t strata_stop_reason;
-enum { STRATA_STOP_MAX_NEW_TOKENS = 0, STRATA_STOP_STOP_TOKEN = 1, STRATA_STOP_CALLBACK = 2 };
+enum {
+  STRATA_STOP_MAX_NEW_TOKENS = 0,
+  STRATA_STOP_STOP_TOKEN = 1,
+  STRATA_STOP_CALLBACK = 2,
+  STRATA_STOP_CANCELLED = 3 /* 1.1: the session's cancel token was set */
+};
 
 typedef struct strata_generation_result {
   uint32_t struct_size; /* in: sizeof as the caller knows it; out: the bytes written */
@@ -390,7 +414,7 @@ STRATA_API void strata_generate_options_init(strata_generate_options* options, s
 STRATA_API strata_status_code strata_generate(strata_session* session, const int32_t* prompt, size_t prompt_count,
                                               const strata_generate_options* options,
                                               strata_generation_result* out_result);
-/* "max_new_tokens", "stop_token", "callback"; "unknown" outside the enum. Static. */
+/* "max_new_tokens", "stop_token", "callback", "cancelled"; "unknown" outside the enum. Static. */
 STRATA_API const char* strata_stop_reason_name(strata_stop_reason reason);
 
 /* ---- Text of byte-level models (a vocabulary of the 256 byte values) ------------------- */
@@ -423,7 +447,7 @@ STRATA_STATIC_ASSERT(offsetof(strata_plan_options, context_length) == 40, "C API
 STRATA_STATIC_ASSERT(offsetof(strata_plan_options, kv_dtype) == 80, "C API 1.0 layout");
 STRATA_STATIC_ASSERT(sizeof(strata_load_progress) == 56, "C API 1.0 size; grow only at the end");
 STRATA_STATIC_ASSERT(offsetof(strata_load_progress, parameter) == 40, "C API 1.0 layout");
-STRATA_STATIC_ASSERT(sizeof(strata_session_options) == 40, "C API 1.0 size; grow only at the end");
+STRATA_STATIC_ASSERT(offsetof(strata_session_options, cancel) == 40, "C API 1.1 layout: 1.0 ended at 40");
 STRATA_STATIC_ASSERT(offsetof(strata_session_options, on_progress) == 24, "C API 1.0 layout");
 STRATA_STATIC_ASSERT(sizeof(strata_target_placement) == 64, "C API 1.0 size; grow only at the end");
 STRATA_STATIC_ASSERT(offsetof(strata_target_placement, weight_bytes) == 40, "C API 1.0 layout");

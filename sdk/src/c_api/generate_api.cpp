@@ -45,6 +45,8 @@ strata_stop_reason to_c(StopReason reason) {
       return STRATA_STOP_STOP_TOKEN;
     case StopReason::callback:
       return STRATA_STOP_CALLBACK;
+    case StopReason::cancelled:
+      return STRATA_STOP_CANCELLED;
     case StopReason::stop_string:  // generate_text only: strata_generate never stops at a string
     case StopReason::max_new_tokens:
       break;
@@ -96,6 +98,8 @@ const char* strata_stop_reason_name(strata_stop_reason reason) {
       return "stop_token";
     case STRATA_STOP_CALLBACK:
       return "callback";
+    case STRATA_STOP_CANCELLED:
+      return "cancelled";
     default:
       return "unknown";
   }

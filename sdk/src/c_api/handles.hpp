@@ -3,6 +3,7 @@
 #pragma once
 
 #include <strata/strata.h>
+#include <strata/cancel.hpp>
 #include <strata/checkpoint.hpp>
 #include <strata/planner.hpp>
 #include <strata/runtime.hpp>
@@ -36,6 +37,10 @@ struct strata_plan {
   strata::PlanResult result;
   std::string device_map_json;
   std::string report_json;
+};
+
+struct strata_cancel_token {
+  strata::CancelToken token;  // shared with every session made with it
 };
 
 struct strata_session {

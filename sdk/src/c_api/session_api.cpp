@@ -57,6 +57,7 @@ SessionOptions to_cpp(const strata_session_options& given) {
   options.kv_dtype = kv_cache_dtype(given.kv_dtype);
   if (given.on_progress != nullptr)
     options.on_progress = [given](const LoadProgress& progress) { report_progress(given, progress); };
+  if (given.cancel != nullptr) options.cancel = given.cancel->token;
   return options;
 }
 
@@ -89,6 +90,25 @@ strata_status_code strata_session_create(const strata_runtime* runtime, const st
 }
 
 void strata_session_destroy(strata_session* session) { delete session; }
+
+strata_status_code strata_cancel_token_create(strata_cancel_token** out_token) {
+  return guarded("strata_cancel_token_create",
+                 [&] { required(out_token, "out_token") = std::make_unique<strata_cancel_token>().release(); });
+}
+
+void strata_cancel_token_destroy(strata_cancel_token* token) { delete token; }
+
+void strata_cancel_token_cancel(strata_cancel_token* token) {
+  if (token != nullptr) token->token.cancel();
+}
+
+void strata_cancel_token_reset(strata_cancel_token* token) {
+  if (token != nullptr) token->token.reset();
+}
+
+int32_t strata_cancel_token_is_cancelled(const strata_cancel_token* token) {
+  return token != nullptr && token->token.cancelled() ? 1 : 0;
+}
 
 int64_t strata_session_position(const strata_session* session) {
   return session == nullptr ? 0 : session->session.position();

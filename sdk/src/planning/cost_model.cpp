@@ -97,7 +97,11 @@ CostModel::Parts CostModel::op_parts(const std::vector<Op>& ops, std::uint32_t d
       case STRATA_OP_ATTENTION: {
         const strata_tensor& q = raw.inputs[0];
         const strata_tensor& keys = raw.inputs[1];
-        const double attended = static_cast<double>(raw.params.attention.n_past + q.shape[0]);
+        // A sliding window reads only its own keys: at most window + T - 1 of them per step.
+        const std::int64_t window = raw.params.attention.window;
+        const std::int64_t all_keys = raw.params.attention.n_past + q.shape[0];
+        const double attended =
+            static_cast<double>(window > 0 ? std::min(all_keys, window + q.shape[0] - 1) : all_keys);
         const double kv_bytes = 2.0 * attended * elements(keys, 1) *
                                 static_cast<double>(dtype_size(static_cast<DType>(keys.dtype))) * batch;
         const double flops = 4.0 * elements(q) * attended * batch;

@@ -1,5 +1,5 @@
 // Prefill, then one decode step per new token with the KV cache, until max_new_tokens, a stop
-// token or the caller says stop.
+// token, the caller says stop, or the session's cancel token is set.
 #include <strata/error.hpp>
 #include <strata/generate.hpp>
 
@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
+#include <vector>
 
 namespace strata {
 
@@ -20,6 +22,8 @@ std::string_view to_string(StopReason reason) {
       return "callback";
     case StopReason::stop_string:
       return "stop_string";
+    case StopReason::cancelled:
+      return "cancelled";
   }
   return "unknown";
 }
@@ -62,12 +66,23 @@ GenerationResult generate(Session& session, std::span<const std::int32_t> prompt
   };
   GenerationResult result;
   result.prompt_tokens = static_cast<std::int64_t>(prompt.size());
+  // A cancelled forward pass throws and leaves the session where it was: the generation ends there.
+  auto forward = [&](std::span<const std::int32_t> tokens) -> std::optional<std::vector<float>> {
+    try {
+      return session.forward(tokens);
+    } catch (const Error& error) {
+      if (error.code() != StatusCode::cancelled) throw;
+      result.stop_reason = StopReason::cancelled;
+      return std::nullopt;
+    }
+  };
   auto start = clock::now();
-  std::vector<float> logits = session.forward(prompt);
+  std::optional<std::vector<float>> logits = forward(prompt);
   result.prefill_seconds = seconds_since(start);
+  if (!logits) return result;
 
   while (static_cast<std::int64_t>(result.tokens.size()) < options.max_new_tokens) {
-    const std::int32_t token = sampler.next(logits, context);
+    const std::int32_t token = sampler.next(*logits, context);
     result.tokens.push_back(token);
     context.push_back(token);
     if (options.on_token && !options.on_token(token)) {
@@ -80,8 +95,9 @@ GenerationResult generate(Session& session, std::span<const std::int32_t> prompt
     }
     if (static_cast<std::int64_t>(result.tokens.size()) == options.max_new_tokens) break;
     start = clock::now();
-    logits = session.forward(std::span(&token, 1));
+    logits = forward(std::span(&token, 1));
     result.decode_seconds += seconds_since(start);
+    if (!logits) return result;
     ++result.decode_steps;
   }
   result.stop_reason = StopReason::max_new_tokens;
