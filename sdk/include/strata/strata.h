@@ -417,6 +417,31 @@ STRATA_API strata_status_code strata_generate(strata_session* session, const int
 /* "max_new_tokens", "stop_token", "callback", "cancelled"; "unknown" outside the enum. Static. */
 STRATA_API const char* strata_stop_reason_name(strata_stop_reason reason);
 
+/* ---- Tokenizers (C API 1.1) ---------------------------------------------------------- */
+
+/* A Hugging Face tokenizer.json (the ids are those Hugging Face's tokenizers library gives).
+ * Immutable once opened: several threads may encode and decode with one at once. */
+typedef struct strata_tokenizer strata_tokenizer;
+
+/* `path`: a tokenizer.json file, or a model folder holding one. The message of a failure names
+ * what is wrong with the file. */
+STRATA_API strata_status_code strata_tokenizer_open(const char* path, strata_tokenizer** out_tokenizer);
+STRATA_API void strata_tokenizer_destroy(strata_tokenizer* tokenizer);
+/* The model's vocabulary and the added tokens together. */
+STRATA_API size_t strata_tokenizer_vocab_size(const strata_tokenizer* tokenizer);
+/* The ids of `length` bytes of UTF-8 text; add_special_tokens nonzero adds what the tokenizer's
+ * post-processor adds (BOS for Llama 2 and Mistral, nothing for Qwen). With out_tokens NULL,
+ * sets *out_count to the ids needed. Text that is not UTF-8 is INVALID_ARGUMENT. */
+STRATA_API strata_status_code strata_tokenizer_encode(const strata_tokenizer* tokenizer, const char* text,
+                                                      size_t length, int32_t add_special_tokens, int32_t* out_tokens,
+                                                      size_t capacity, size_t* out_count);
+/* The text of `tokens`, then a NUL (capacity: its length + 1); skip_special_tokens nonzero drops
+ * special tokens. With out_text NULL, sets *out_length only. An id outside the vocabulary is
+ * INVALID_ARGUMENT. */
+STRATA_API strata_status_code strata_tokenizer_decode(const strata_tokenizer* tokenizer, const int32_t* tokens,
+                                                      size_t count, int32_t skip_special_tokens, char* out_text,
+                                                      size_t capacity, size_t* out_length);
+
 /* ---- Text of byte-level models (a vocabulary of the 256 byte values) ------------------- */
 
 /* One token per byte of `text` (`length` bytes; NUL is a byte like any other). With out_tokens
