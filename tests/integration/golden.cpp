@@ -33,8 +33,9 @@ std::filesystem::path sample_model(const std::string& name) {
   return std::filesystem::path(STRATA_SAMPLE_MODELS_DIR) / name;
 }
 
-std::filesystem::path reference_model(const std::string& name) {
-  return std::filesystem::path(STRATA_REFERENCE_MODELS_DIR) / name;
+std::filesystem::path model_dir(const std::string& name) {
+  const std::filesystem::path sample = sample_model(name);
+  return std::filesystem::exists(sample) ? sample : std::filesystem::path(STRATA_REFERENCE_MODELS_DIR) / name;
 }
 
 float max_abs_difference(const std::vector<float>& a, const float* b, std::size_t count) {

@@ -24,8 +24,9 @@ std::vector<GoldenCase> read_golden(const std::filesystem::path& model_dir);
 // The sample checkpoints in the source tree.
 std::filesystem::path sample_model(const std::string& name);
 
-// The random-weight checkpoints of tests/data/models, one per architecture.
-std::filesystem::path reference_model(const std::string& name);
+// A sample checkpoint, or else one of the random-weight checkpoints of tests/data/models (one
+// per architecture).
+std::filesystem::path model_dir(const std::string& name);
 
 // Largest absolute difference; the sizes must agree.
 float max_abs_difference(const std::vector<float>& a, const float* b, std::size_t count);
