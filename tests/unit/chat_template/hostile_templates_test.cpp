@@ -26,7 +26,8 @@ std::string repeat(std::string_view text, std::size_t times) {
   return out;
 }
 
-// The error of parsing and rendering `source`, which must come within a few seconds.
+// The error of parsing and rendering `source`. The time bound only tells a hang from an error
+// (the budgets end these in about a second, a few under AddressSanitizer); it measures no speed.
 std::string error_of(const std::string& source, std::string_view context = "{}") {
   const auto start = std::chrono::steady_clock::now();
   std::string message;
@@ -36,7 +37,7 @@ std::string error_of(const std::string& source, std::string_view context = "{}")
   } catch (const Error& error) {
     message = error.what();
   }
-  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(20)) << source.substr(0, 200);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(120)) << source.substr(0, 200);
   return message;
 }
 

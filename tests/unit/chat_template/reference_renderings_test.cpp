@@ -67,5 +67,25 @@ TEST(ChatTemplateReference, ApplyMatchesTheReferenceForPlainMessages) {
   EXPECT_FALSE(qwen3.variables().contains("bos_token"));  // null in Qwen3's config
 }
 
+// The step budget that ends hostile templates (limits.hpp) leaves real ones room: a conversation
+// of 10,000 messages renders whole with each real template.
+TEST(ChatTemplateReference, LongConversationsStayWithinTheBudgets) {
+  std::vector<ChatMessage> messages = {{"system", "You are a helpful assistant."}};
+  for (int turn = 0; turn < 5000; ++turn) {
+    messages.push_back({"user", "What is the capital of France?"});
+    messages.push_back({"assistant", "Paris."});
+  }
+  for (const char* name : {"qwen3", "llama3", "deepseek_v3"}) {
+    SCOPED_TRACE(name);
+    const ChatTemplate chat = ChatTemplate::from_tokenizer_config(data_dir / name / "tokenizer_config.json");
+    const std::string text = chat.apply(messages, true);
+    std::size_t questions = 0;
+    for (std::size_t at = text.find("capital of France"); at != std::string::npos;
+         at = text.find("capital of France", at + 1))
+      ++questions;
+    EXPECT_EQ(questions, 5000u);
+  }
+}
+
 }  // namespace
 }  // namespace strata
