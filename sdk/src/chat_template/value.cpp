@@ -13,6 +13,8 @@
 
 namespace strata::chat_template {
 
+std::size_t Dict::size() const { return items_.size(); }
+
 const Value* Dict::find(std::string_view key) const {
   const auto found = index_.find(key);
   return found == index_.end() ? nullptr : &items_[found->second].second;

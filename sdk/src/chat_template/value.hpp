@@ -30,7 +30,8 @@ class Dict {
   const Value* find(std::string_view key) const;
   void set(const std::string& key, Value value);
   const std::vector<std::pair<std::string, Value>>& items() const { return items_; }
-  std::size_t size() const { return items_.size(); }
+  // Out of line: Value is incomplete here, and clang refuses to size a vector of it.
+  std::size_t size() const;
 
  private:
   std::vector<std::pair<std::string, Value>> items_;
