@@ -260,7 +260,7 @@ Value Evaluator::call(const Value& callee, CallArguments& arguments) {
 
 CallArguments Evaluator::evaluate_arguments(std::string_view function, const Arguments& arguments) {
   CallArguments values;
-  values.function = function;
+  values.function = std::string(function);
   for (const ExpressionPtr& argument : arguments.positional) values.positional.push_back(evaluate(*argument));
   for (const auto& [name, argument] : arguments.keyword) values.keyword.emplace_back(name, evaluate(*argument));
   return values;

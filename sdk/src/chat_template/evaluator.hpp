@@ -16,7 +16,7 @@ namespace strata::chat_template {
 
 // The arguments of a call, evaluated, with the helpers builtins use to read them.
 struct CallArguments {
-  std::string_view function;  // for error messages
+  std::string function;  // for error messages
   std::vector<Value> positional;
   std::vector<std::pair<std::string, Value>> keyword;
 
