@@ -7,7 +7,6 @@
 
 #include <atomic>
 #include <memory>
-#include <string_view>
 
 namespace strata {
 
@@ -20,9 +19,6 @@ class STRATA_API CancelToken {
   bool cancelled() const noexcept;
   // Clears the request, so that the token (and the session holding it) can run again.
   void reset() const noexcept;
-
-  // Throws Error(cancelled) saying `what` was cancelled, when it was.
-  void throw_if_cancelled(std::string_view what) const;
 
  private:
   std::shared_ptr<std::atomic<bool>> flag_;

@@ -206,8 +206,8 @@ void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::
       unit.slot->queue.write(unit.slot->hidden.buffer(), 0, staging);
       current = unit.slot;
     }
-    if (state.options.cancel.cancelled())  // checked per unit; the message is made only then
-      state.options.cancel.throw_if_cancelled(fmt::format("forward at position {}", n_past));
+    if (state.options.cancel.cancelled())
+      throw Error(StatusCode::cancelled, fmt::format("forward at position {} was cancelled", n_past));
     detail::run_unit(config, unit, detail::Step{count, n_past, rows});
     if (checks.on && unit.unit->kind != UnitKind::embedding && !output_finite(state, unit, count, rows)) {
       checks.first_bad = fmt::format("{} on {}", unit.unit->name, unit.slot->device.name());
