@@ -98,7 +98,7 @@ struct STRATA_API ModelConfig {
   std::vector<bool> sliding_layers;  // by layer index; empty: none
   // Gemma 3: the sliding layers rotate with a base of their own, unscaled.
   std::optional<double> sliding_rope_theta;
-  // Qwen3: an RMS norm over each head of q and of k (self_attn.q_norm, self_attn.k_norm, each
+  // Qwen3 and Gemma 3: an RMS norm over each head of q and of k (self_attn.q_norm, self_attn.k_norm, each
   // [head_dim]) before the rotation.
   bool qk_norm = false;
   // Phi-3: q, k and v come from one projection (self_attn.qkv_proj) and gate and up from another

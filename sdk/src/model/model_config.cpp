@@ -146,7 +146,6 @@ void read_gemma_fields(const ConfigReader& reader, ModelConfig& config) {
   config.norm_weight_offset = 1.0;
   config.sandwich_norms = true;
   config.embedding_scale = std::sqrt(static_cast<double>(config.hidden_size));
-  config.qk_norm = config.model_type == "gemma3_text";
   // transformers' defaults when a field is absent: 256 for the scalar; Gemma 2 caps at 50 and 30.
   const json* scalar = reader.get("query_pre_attn_scalar");
   config.query_pre_attn_scalar = scalar ? reader.real(scalar, "query_pre_attn_scalar", 1e-6, 1e9) : 256.0;
@@ -211,7 +210,7 @@ ModelConfig parse_model_config(std::string_view json_text, std::string_view sour
   // Qwen2 always biases q, k and v; Phi-3's fused projection never has a bias.
   config.attention_bias =
       config.model_type == "qwen2" || (config.model_type != "phi3" && reader.boolean("attention_bias", false));
-  config.qk_norm = config.model_type == "qwen3";
+  config.qk_norm = config.model_type == "qwen3" || config.model_type == "gemma3_text";
   config.fused_projections = config.model_type == "phi3";
   config.tie_word_embeddings = reader.boolean("tie_word_embeddings", false);
   read_activation(reader, config);
