@@ -84,8 +84,13 @@ struct STRATA_API DeviceMeasurements {
   std::optional<double> device_to_host;      // bytes/s of queue_read
   std::optional<double> op_seconds;          // fixed cost of one small op submitted among many
   std::optional<double> round_trip_seconds;  // one small op submitted, then a read that waits for it
-  std::string measured_at;                   // when, in UTC (ISO 8601)
-  double seconds_taken = 0;                  // how long measuring took
+  // Seconds of a small reference Llama layer (hidden 256, f16 weights) run as the Session runs a
+  // layer, all its ops in one submit: for one token after 63, and for a 32-token prompt piece.
+  // The planners correct their sum over a layer's ops by what these show.
+  std::optional<double> layer_seconds;
+  std::optional<double> layer_prompt_seconds;
+  std::string measured_at;   // when, in UTC (ISO 8601)
+  double seconds_taken = 0;  // how long measuring took
 };
 
 struct STRATA_API DeviceInfo {

@@ -144,6 +144,8 @@ DeviceMeasurements measurements_from(const Json& object) {
   m.device_to_host = optional_figure(object, "device_to_host");
   m.op_seconds = optional_figure(object, "op_seconds");
   m.round_trip_seconds = optional_figure(object, "round_trip_seconds");
+  m.layer_seconds = optional_figure(object, "layer_seconds");
+  m.layer_prompt_seconds = optional_figure(object, "layer_prompt_seconds");
   const Json& at = field(object, "measured_at");
   if (!at.is_string() || at.get<std::string>().empty()) throw Malformed("\"measured_at\" is not a date");
   m.measured_at = at.get<std::string>();
@@ -181,6 +183,8 @@ std::string encode_cache_entry(const DeviceInfo& device, const DeviceMeasurement
   if (m.device_to_host) measurements["device_to_host"] = *m.device_to_host;
   if (m.op_seconds) measurements["op_seconds"] = *m.op_seconds;
   if (m.round_trip_seconds) measurements["round_trip_seconds"] = *m.round_trip_seconds;
+  if (m.layer_seconds) measurements["layer_seconds"] = *m.layer_seconds;
+  if (m.layer_prompt_seconds) measurements["layer_prompt_seconds"] = *m.layer_prompt_seconds;
   const Json entry = {
       {"format", "strata-calibration"}, {"version", cache_entry_version}, {"key", key}, {"measurements", measurements}};
   return entry.dump(2) + "\n";

@@ -11,7 +11,8 @@
 namespace strata::detail {
 
 // 4: small-op figures (three one-row products), matmuls of 32 and 128 rows, op costs by kind.
-inline constexpr int cache_entry_version = 4;
+// 5: the reference layer timed whole (layer_seconds, layer_prompt_seconds).
+inline constexpr int cache_entry_version = 5;
 inline constexpr std::size_t cache_entry_max_bytes = 64 * 1024;
 
 // "<16 hex digits of a hash of the key>.json": the same device, plugin version and driver give

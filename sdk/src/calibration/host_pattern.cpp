@@ -48,4 +48,16 @@ void fill_buffer(Queue& queue, const Buffer& buffer, std::uint64_t bytes, const 
   queue.finish();
 }
 
+TensorView FilledTensors::make(DType dtype, Shape shape) {
+  tensors_.push_back(std::make_unique<Tensor>(device_, dtype, shape));
+  const Tensor& made = *tensors_.back();
+  if (dtype == DType::i32) {
+    const std::vector<std::int32_t> values(static_cast<std::size_t>(shape.elements()), 3);
+    queue_.write(made.buffer(), 0, std::as_bytes(std::span(values)));
+  } else {
+    fill_buffer(queue_, made.buffer(), made.bytes(), host_pattern(dtype, made.bytes()));
+  }
+  return made.view();
+}
+
 }  // namespace strata::detail

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace strata::detail {
@@ -15,5 +16,19 @@ std::vector<std::byte> host_pattern(DType dtype, std::size_t bytes);
 
 // Writes `bytes` of `buffer` from the start, in pieces of `chunk`, then waits for the writes.
 void fill_buffer(Queue& queue, const Buffer& buffer, std::uint64_t bytes, const std::vector<std::byte>& chunk);
+
+// Device tensors a measurement's ops read and write, each filled when made (host_pattern; an i32
+// tensor with 3s) and freed together.
+class FilledTensors {
+ public:
+  FilledTensors(const Device& device, Queue& queue) : device_(device), queue_(queue) {}
+
+  TensorView make(DType dtype, Shape shape);
+
+ private:
+  const Device& device_;
+  Queue& queue_;
+  std::vector<std::unique_ptr<Tensor>> tensors_;  // views point into them: never moved
+};
 
 }  // namespace strata::detail

@@ -76,6 +76,11 @@ std::vector<Step> plan_steps(const DeviceInfo& device, DeviceMeasurements& m) {
   steps.push_back({"small ops", [&m](const detail::StepContext& context) {
                      m.op_kind_seconds = detail::measure_op_kind_seconds(context);
                    }});
+  steps.push_back({"reference layer", [&m](const detail::StepContext& context) {
+                     const detail::LayerSeconds layer = detail::measure_layer_seconds(context);
+                     m.layer_seconds = layer.decode;
+                     m.layer_prompt_seconds = layer.prompt;
+                   }});
   steps.push_back({"round trip", [&m](const detail::StepContext& context) {
                      m.round_trip_seconds = detail::measure_round_trip_seconds(context);
                    }});

@@ -9,10 +9,7 @@
 
 #include <strata/ops.hpp>
 
-#include <array>
 #include <functional>
-#include <memory>
-#include <span>
 #include <vector>
 
 namespace strata::detail {
@@ -21,31 +18,9 @@ namespace {
 // Each op in the batch waits for the one before (in place, or the same output), as a layer's do.
 constexpr int ops_per_submit = 64;
 
-// The tensors one small op reads and writes, filled with normal numbers.
-class SmallOp {
- public:
-  explicit SmallOp(const StepContext& context) : context_(context) {}
-
-  TensorView tensor(DType dtype, Shape shape) {
-    tensors_.push_back(std::make_unique<Tensor>(context_.device, dtype, shape));
-    const Tensor& made = *tensors_.back();
-    if (dtype == DType::i32) {
-      std::vector<std::int32_t> values(static_cast<std::size_t>(shape.elements()), 3);
-      context_.queue.write(made.buffer(), 0, std::as_bytes(std::span(values)));
-    } else {
-      fill_buffer(context_.queue, made.buffer(), made.bytes(), host_pattern(dtype, made.bytes()));
-    }
-    return made.view();
-  }
-
- private:
-  const StepContext& context_;
-  std::vector<std::unique_ptr<Tensor>> tensors_;
-};
-
 struct Kind {
   const char* name;
-  std::function<Op(SmallOp&)> make;
+  std::function<Op(FilledTensors&)> make;
 };
 
 std::vector<Kind> kinds(const Device& device) {
@@ -53,45 +28,43 @@ std::vector<Kind> kinds(const Device& device) {
   const DType half = device.info().stores(DType::f16) ? DType::f16 : DType::f32;
   return {
       {"add",
-       [](SmallOp& t) {
-         const TensorView a = t.tensor(DType::f32, {1, 1024});
-         return ops::add(a, t.tensor(DType::f32, {1, 1024}), a);
+       [](FilledTensors& t) {
+         const TensorView a = t.make(DType::f32, {1, 1024});
+         return ops::add(a, t.make(DType::f32, {1, 1024}), a);
        }},
       {"rms_norm",
-       [](SmallOp& t) {
-         const TensorView x = t.tensor(DType::f32, {1, 1024});
-         return ops::rms_norm(x, t.tensor(DType::f32, {1024}), x, 1e-5f);
+       [](FilledTensors& t) {
+         const TensorView x = t.make(DType::f32, {1, 1024});
+         return ops::rms_norm(x, t.make(DType::f32, {1024}), x, 1e-5f);
        }},
       {"rope",
-       [](SmallOp& t) {
-         const TensorView x = t.tensor(DType::f32, {1, 8, 64});
-         return ops::rope(x, t.tensor(DType::i32, {1}), x, 10000.0f, 64);
+       [](FilledTensors& t) {
+         const TensorView x = t.make(DType::f32, {1, 8, 64});
+         return ops::rope(x, t.make(DType::i32, {1}), x, 10000.0f, 64);
        }},
       {"silu_mul",
-       [](SmallOp& t) {
-         const TensorView gate = t.tensor(DType::f32, {1, 2048});
-         return ops::silu_mul(gate, t.tensor(DType::f32, {1, 2048}), gate);
+       [](FilledTensors& t) {
+         const TensorView gate = t.make(DType::f32, {1, 2048});
+         return ops::silu_mul(gate, t.make(DType::f32, {1, 2048}), gate);
        }},
       {"copy",
-       [half](SmallOp& t) {
-         return ops::copy(t.tensor(DType::f32, {1, 512}), t.tensor(half, {1, 512}));
+       [half](FilledTensors& t) {
+         return ops::copy(t.make(DType::f32, {1, 512}), t.make(half, {1, 512}));
        }},
       {"attention",
-       [cache](SmallOp& t) {
-         return ops::attention(t.tensor(DType::f32, {1, 8, 64}), t.tensor(DType::f32, {cache, 4, 64}),
-                               t.tensor(DType::f32, {cache, 4, 64}), t.tensor(DType::f32, {1, 8, 64}), cache - 1,
-                               0.125f);
+       [cache](FilledTensors& t) {
+         return ops::attention(t.make(DType::f32, {1, 8, 64}), t.make(DType::f32, {cache, 4, 64}),
+                               t.make(DType::f32, {cache, 4, 64}), t.make(DType::f32, {1, 8, 64}), cache - 1, 0.125f);
        }},
       {"attention_prompt",
-       [cache](SmallOp& t) {
+       [cache](FilledTensors& t) {
          const std::int64_t tokens = DeviceMeasurements::prompt_tokens;
-         return ops::attention(t.tensor(DType::f32, {tokens, 8, 64}), t.tensor(DType::f32, {cache, 4, 64}),
-                               t.tensor(DType::f32, {cache, 4, 64}), t.tensor(DType::f32, {tokens, 8, 64}), 0, 0.125f);
+         return ops::attention(t.make(DType::f32, {tokens, 8, 64}), t.make(DType::f32, {cache, 4, 64}),
+                               t.make(DType::f32, {cache, 4, 64}), t.make(DType::f32, {tokens, 8, 64}), 0, 0.125f);
        }},
       {"embedding",
-       [](SmallOp& t) {
-         return ops::embedding(t.tensor(DType::f32, {256, 1024}), t.tensor(DType::i32, {1}),
-                               t.tensor(DType::f32, {1, 1024}));
+       [](FilledTensors& t) {
+         return ops::embedding(t.make(DType::f32, {256, 1024}), t.make(DType::i32, {1}), t.make(DType::f32, {1, 1024}));
        }},
   };
 }
@@ -101,7 +74,7 @@ std::vector<Kind> kinds(const Device& device) {
 std::map<std::string, double> measure_op_kind_seconds(const StepContext& context) {
   std::map<std::string, double> seconds;
   for (const Kind& kind : kinds(context.device)) {
-    SmallOp tensors(context);
+    FilledTensors tensors(context.device, context.queue);
     const DrainOnExit drain(context.queue);
     const Op op = kind.make(tensors);
     context.queue.finish();

@@ -1,5 +1,6 @@
 #include "planning/cost_model.hpp"
 
+#include "calibration/reference_layer.hpp"
 #include "model/unit_ops.hpp"
 
 #include <strata/error.hpp>
@@ -61,9 +62,44 @@ CostModel::CostModel(const ModelGraph& graph, DType kv_dtype, std::vector<CostDe
       devices_(std::move(devices)),
       fixed_transfer_seconds_(fixed_transfer_seconds) {
   for (std::size_t u = 0; u < graph.units.size(); ++u) described_[u] = has_known_ops(graph.config, graph.units[u]);
+  for (std::uint32_t d = 0; d < devices_.size(); ++d) layer_corrections_.push_back(layer_correction(d));
 }
 
-CostModel::Parts CostModel::op_parts(const std::vector<Op>& ops, std::uint32_t d, const StepShape& step) const {
+double CostModel::LayerCorrection::at(std::int64_t tokens) const {
+  constexpr auto prompt_tokens = static_cast<double>(reference_prompt_step.tokens);
+  if (tokens <= 1) return decode;
+  if (static_cast<double>(tokens) >= prompt_tokens) return prompt;
+  return decode + (prompt - decode) * std::log(static_cast<double>(tokens)) / std::log(prompt_tokens);
+}
+
+std::optional<CostModel::LayerCorrection> CostModel::layer_correction(std::uint32_t d) const {
+  const CostDevice& device = devices_[d];
+  const DeviceFigures& figures = device.figures;
+  if (!figures.layer_seconds || !figures.layer_prompt_seconds || device.disk) return std::nullopt;
+  const ModelGraph& reference = reference_layer_graph();
+  const auto working_set = static_cast<double>(reference.weight_bytes_read_per_token());
+  auto per_op = [&](const Step& step, double measured) -> std::optional<double> {
+    std::vector<Op> ops;
+    try {
+      ops = describe_unit_ops(reference.config, reference_layer(), device.info, reference.config.default_kv_dtype(),
+                              reference_layer_context, step);
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+    const Parts modelled =
+        op_parts(ops, d, StepShape{step.tokens, step.n_past + step.tokens, step.rows, 1}, working_set);
+    const double sum = modelled.busy + modelled.fixed;
+    if (ops.empty() || !std::isfinite(sum)) return std::nullopt;
+    return (measured - sum) / static_cast<double>(ops.size());
+  };
+  const std::optional<double> decode = per_op(reference_decode_step, *figures.layer_seconds);
+  const std::optional<double> prompt = per_op(reference_prompt_step, *figures.layer_prompt_seconds);
+  if (!decode || !prompt) return std::nullopt;
+  return LayerCorrection{*decode, *prompt};
+}
+
+CostModel::Parts CostModel::op_parts(const std::vector<Op>& ops, std::uint32_t d, const StepShape& step,
+                                     double working_set) const {
   const CostDevice& device = devices_[d];
   const DeviceFigures& figures = device.figures;
   Parts parts;
@@ -80,7 +116,7 @@ CostModel::Parts CostModel::op_parts(const std::vector<Op>& ops, std::uint32_t d
         const double rows = static_cast<double>(weights.shape[0]);
         // The model's weights stream from the caches when they fit there.
         matvec.bandwidth =
-            device.disk ? device.disk_bandwidth : matvec.bandwidth * figures.working_set_scale(working_set_);
+            device.disk ? device.disk_bandwidth : matvec.bandwidth * figures.working_set_scale(working_set);
         const double memory = matvec.seconds(rows, weight_bytes);
         parts.add(flops / figures.flops(dtype, static_cast<double>(raw.inputs[0].shape[0])), memory);
         break;
@@ -155,8 +191,14 @@ CostModel::Parts CostModel::parts(std::uint32_t u, std::uint32_t d, const StepSh
   if (step.rows == 0 && (unit.kind == UnitKind::final_norm || unit.kind == UnitKind::lm_head)) return {};
   const std::optional<std::vector<Op>> ops =
       described_[u] ? ops_of(graph_->config, unit, devices_[d].info, kv_dtype_, step) : std::nullopt;
-  Parts parts = ops ? op_parts(*ops, d, step) : roofline_parts(u, d, step);
+  Parts parts = ops ? op_parts(*ops, d, step, working_set_) : roofline_parts(u, d, step);
   const DeviceFigures& figures = devices_[d].figures;
+  if (ops && unit.kind == UnitKind::decoder_layer && layer_corrections_[d]) {
+    // What the layer's ops cost together, not one kind at a time; never below its roofline.
+    const double corrected =
+        parts.busy + parts.fixed + layer_corrections_[d]->at(step.tokens) * static_cast<double>(ops->size());
+    parts.fixed = std::max(corrected, std::max(parts.compute, parts.memory)) - parts.busy;
+  }
   if (unit.kind == UnitKind::embedding) parts.fixed += figures.op_seconds.value_or(0.0);  // writing the token ids
   if (unit.kind == UnitKind::lm_head) {
     const double logits = static_cast<double>(step.rows * step.batch) * static_cast<double>(unit.activation_bytes);

@@ -10,6 +10,13 @@
 //    read bandwidth for "disk";
 //  - attention, an embedding and every other op: the measured cost of a small op of its kind,
 //    plus the bytes it reads and writes beyond that at the device's bandwidth.
+// A decoder layer's sum is then corrected by what the device's reference layer measured whole
+// (calibration/reference_layer.hpp): the difference between that layer's measured time and the
+// same sum over its ops, per op, at the step's tokens (interpolated between one token and 32 on a
+// log scale), times the layer's ops. Timed alone, each kind of op hides what a layer's ops do
+// together: a GPU overlaps the products that read one input and records many ops per submit, a
+// GEMM kernel is slow on narrow matrices. The sum never goes below the layer's larger of its
+// compute and memory times.
 // The embedding unit also writes the token ids; the lm_head waits for its queue and reads the
 // logits back. A unit whose ops are not known (a custom unit) takes the roofline of its FLOPs and
 // bytes read. A transfer waits for the producer's queue (a round trip), then copies the
@@ -23,6 +30,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -85,7 +93,8 @@ class CostModel {
   };
   Parts parts(std::uint32_t u, std::uint32_t d, const StepShape& step) const;
 
-  Parts op_parts(const std::vector<Op>& ops, std::uint32_t d, const StepShape& step) const;
+  // `working_set`: the bytes of weights a token reads (what the caches would have to hold).
+  Parts op_parts(const std::vector<Op>& ops, std::uint32_t d, const StepShape& step, double working_set) const;
   Parts roofline_parts(std::uint32_t u, std::uint32_t d, const StepShape& step) const;
 
   const ModelGraph* graph_;
@@ -94,6 +103,16 @@ class CostModel {
   DType kv_dtype_;
   std::vector<CostDevice> devices_;
   double fixed_transfer_seconds_;
+
+  // Per device: the reference layer's measured time minus its modelled one, per op, for one token
+  // and for a 32-token piece; nullopt where the reference layer was not measured.
+  struct LayerCorrection {
+    double decode = 0;
+    double prompt = 0;
+    double at(std::int64_t tokens) const;
+  };
+  std::vector<std::optional<LayerCorrection>> layer_corrections_;
+  std::optional<LayerCorrection> layer_correction(std::uint32_t d) const;
 };
 
 }  // namespace strata::detail

@@ -53,6 +53,9 @@ struct DeviceFigures {
   std::optional<double> op_seconds;
   std::optional<double> round_trip_seconds;
   std::map<std::string, double> op_kind_seconds;  // one small op of each kind ("rope", "attention", ...)
+  // The reference layer timed whole (DeviceMeasurements::layer_seconds): one token, 32 tokens.
+  std::optional<double> layer_seconds;
+  std::optional<double> layer_prompt_seconds;
   // f32 matrix-vector bandwidth by the size of the weights (the large figure included): caches
   // serve a model that fits them faster than memory does.
   std::map<double, double> f32_bandwidth_by_size;

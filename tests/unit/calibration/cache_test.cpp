@@ -9,6 +9,7 @@
 #include <strata/error.hpp>
 #include <strata_test/scoped_env.hpp>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -47,6 +48,8 @@ DeviceMeasurements sample_measurements() {
   m.device_to_host = 7e9;
   m.op_seconds = 4e-6;
   m.round_trip_seconds = 3e-5;
+  m.layer_seconds = 2.5e-4;
+  m.layer_prompt_seconds = 9e-4;
   m.measured_at = "2025-06-01T12:00:00Z";
   m.seconds_taken = 1.25;
   return m;
@@ -96,6 +99,8 @@ TEST(CalibrationCache, AnEntryReadsBackAsWritten) {
   EXPECT_EQ(read->device_to_host, expected.device_to_host);
   EXPECT_EQ(read->op_seconds, expected.op_seconds);
   EXPECT_EQ(read->round_trip_seconds, expected.round_trip_seconds);
+  EXPECT_EQ(read->layer_seconds, expected.layer_seconds);
+  EXPECT_EQ(read->layer_prompt_seconds, expected.layer_prompt_seconds);
   EXPECT_EQ(read->measured_at, expected.measured_at);
   EXPECT_EQ(read->seconds_taken, expected.seconds_taken);
   // Private to the user, and nothing left behind but the entry.
@@ -182,7 +187,9 @@ TEST(CalibrationCache, AnOpCostUnderANameThatIsNoOpIsIgnored) {
 
 TEST(CalibrationCache, AnEntryOfAnotherFormatVersionIsIgnored) {
   const strata_test::TempDir dir;
-  write_edited_entry(dir.path(), "\"version\": 4", "\"version\": 3");  // an entry of the previous SDK
+  // An entry of the previous SDK.
+  write_edited_entry(dir.path(), fmt::format("\"version\": {}", detail::cache_entry_version),
+                     fmt::format("\"version\": {}", detail::cache_entry_version - 1));
   EXPECT_FALSE(read_cached_measurements(sample_device(), dir.path()));
 }
 

@@ -68,13 +68,18 @@ TEST(MeasureDevice, GivesEveryFigureOfTheCpuDevice) {
   EXPECT_TRUE(positive_finite(*m.device_to_host));
   EXPECT_TRUE(positive_finite(*m.op_seconds));
   EXPECT_TRUE(positive_finite(*m.round_trip_seconds));
+  // The reference layer, run whole: a 32-token piece takes longer than one token.
+  ASSERT_TRUE(m.layer_seconds && m.layer_prompt_seconds);
+  EXPECT_TRUE(positive_finite(*m.layer_seconds));
+  EXPECT_GT(*m.layer_prompt_seconds, *m.layer_seconds);
   EXPECT_TRUE(positive_finite(m.seconds_taken));
   // UTC, ISO 8601: 2025-06-01T12:00:00Z.
   ASSERT_EQ(m.measured_at.size(), 20u) << m.measured_at;
   EXPECT_EQ(m.measured_at[10], 'T');
   EXPECT_EQ(m.measured_at.back(), 'Z');
-  const std::vector<std::string> expected = {"copies",     "matvec f32",  "matvec f16", "matvec bf16", "matmul f32",
-                                             "matmul f16", "matmul bf16", "op cost",    "small ops",   "round trip"};
+  const std::vector<std::string> expected = {"copies",     "matvec f32",      "matvec f16",  "matvec bf16",
+                                             "matmul f32", "matmul f16",      "matmul bf16", "op cost",
+                                             "small ops",  "reference layer", "round trip"};
   EXPECT_EQ(steps, expected);
 }
 

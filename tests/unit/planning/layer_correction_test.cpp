@@ -1,0 +1,92 @@
+// The cost model corrects its per-op sum over a decoder layer by the device's reference layer,
+// measured whole: every layer then costs what the reference layer measured beyond its own sum.
+#include "planning_fixtures.hpp"
+
+#include <strata/model.hpp>
+#include <strata/planner.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace strata {
+namespace {
+
+constexpr std::int64_t layers = 4;
+
+// A plain Llama layer, as the reference layer is: the same ops, so the same count of them.
+ModelGraph llama_graph() {
+  ModelConfig config;
+  config.architecture = "LlamaForCausalLM";
+  config.model_type = "llama";
+  config.vocab_size = 1024;
+  config.hidden_size = 512;
+  config.intermediate_size = 1408;
+  config.num_hidden_layers = layers;
+  config.num_attention_heads = 8;
+  config.num_key_value_heads = 4;
+  config.head_dim = 64;
+  config.max_position_embeddings = 512;
+  config.dtype = DType::f16;
+  return build_model_graph(config);
+}
+
+// A measured GPU: every figure the cost model reads, and the reference layer when given.
+DeviceInfo measured_gpu(std::optional<double> layer_seconds, std::optional<double> layer_prompt_seconds) {
+  DeviceInfo info = testing::gpu("opencl:0", 16 * testing::GiB);
+  info.caps.exact_speeds = false;
+  DeviceMeasurements m;
+  for (DType dtype : {DType::f32, DType::f16}) {
+    m.matvec_bandwidth[dtype] = 500e9;
+    m.matmul_flops[dtype] = 20e12;
+    m.small_matmul_flops[dtype] = 5e12;
+  }
+  m.host_to_device = m.device_to_host = 10e9;
+  m.op_seconds = 3e-6;
+  m.round_trip_seconds = 20e-6;
+  m.op_kind_seconds = {{"add", 3e-6},  {"rms_norm", 4e-6},   {"rope", 4e-6},      {"silu_mul", 4e-6},
+                       {"copy", 3e-6}, {"attention", 12e-6}, {"embedding", 3e-6}, {"attention_prompt", 15e-6}};
+  m.layer_seconds = layer_seconds;
+  m.layer_prompt_seconds = layer_prompt_seconds;
+  info.measured = m;
+  return info;
+}
+
+PlanReport report_on(const DeviceInfo& device) {
+  PlanOptions options;
+  options.workload.context_length = 256;
+  options.workload.max_batch_tokens = 64;
+  options.workload.prompt_tokens = 64;  // one piece of 64 tokens
+  return plan(llama_graph(), {device}, device.name, options).report;
+}
+
+double prefill_seconds(const PlanReport& report) { return 64.0 / report.prefill_tokens_per_second; }
+
+TEST(LayerCorrection, EachLayerCostsWhatTheReferenceLayerMeasuredBeyondItsSum) {
+  const PlanReport base = report_on(measured_gpu(200e-6, 400e-6));
+  const PlanReport slower = report_on(measured_gpu(200e-6 + 30e-6, 400e-6 + 70e-6));
+  ASSERT_TRUE(std::isfinite(base.latency_ms) && std::isfinite(slower.latency_ms));
+  // 30 µs more per layer at one token, 70 µs more per layer for a piece of 32 tokens or more.
+  EXPECT_NEAR(slower.latency_ms - base.latency_ms, layers * 30e-3, 1e-9);
+  EXPECT_NEAR(prefill_seconds(slower) - prefill_seconds(base), layers * 70e-6, 1e-12);
+}
+
+TEST(LayerCorrection, AFastReferenceLayerMakesLayersFasterThanTheirOpsTimedAlone) {
+  const PlanReport alone = report_on(measured_gpu(std::nullopt, std::nullopt));
+  const PlanReport together = report_on(measured_gpu(1e-6, 2e-6));
+  EXPECT_LT(together.latency_ms, alone.latency_ms);
+  EXPECT_GT(together.prefill_tokens_per_second, alone.prefill_tokens_per_second);
+}
+
+TEST(LayerCorrection, NeverPredictsALayerFasterThanItsWeightsStream) {
+  // A reference layer measured at no time at all: each layer still reads its weights.
+  const ModelGraph graph = llama_graph();
+  const PlanReport report = report_on(measured_gpu(0.0, 0.0));
+  double layer_bytes = 0;
+  for (const Unit& unit : graph.units)
+    if (unit.kind == UnitKind::decoder_layer) layer_bytes += static_cast<double>(unit.weight_bytes_read_per_token);
+  EXPECT_GE(report.latency_ms, 1e3 * layer_bytes / 500e9);
+}
+
+}  // namespace
+}  // namespace strata
