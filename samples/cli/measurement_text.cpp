@@ -57,10 +57,11 @@ void print_measurements(const DeviceMeasurements& m, std::string_view indent) {
              optional_text(m.host_to_device, bandwidth_text), optional_text(m.device_to_host, bandwidth_text));
   fmt::print("{}op cost     {} per small op among many, {} for a round trip\n", indent,
              optional_text(m.op_seconds, microseconds_text), optional_text(m.round_trip_seconds, microseconds_text));
-  fmt::print("{}layer       {} a token, {} a {}-token piece (a {}-wide reference layer, run whole)\n", indent,
-             optional_text(m.layer_seconds, microseconds_text),
-             optional_text(m.layer_prompt_seconds, microseconds_text), DeviceMeasurements::prompt_tokens,
-             DeviceMeasurements::small_dim);
+  std::string layer;
+  for (const auto& [tokens, seconds] : m.layer_seconds)
+    layer += fmt::format("{}{} tokens {}", layer.empty() ? "" : ", ", tokens, microseconds_text(seconds));
+  fmt::print("{}layer       {} (a {}-wide reference layer, run whole)\n", indent,
+             layer.empty() ? std::string("not measured") : layer, DeviceMeasurements::small_dim);
   const auto small = DeviceMeasurements::small_dim;
   fmt::print("{}small ops   matvec by {}x{}: {}\n", indent, small, small,
              per_dtype_text(m.small_matvec_seconds, microseconds_text));
@@ -90,8 +91,7 @@ nlohmann::json measurements_json(const DeviceMeasurements& m) {
           {"device_to_host", optional_json(m.device_to_host)},
           {"op_seconds", optional_json(m.op_seconds)},
           {"round_trip_seconds", optional_json(m.round_trip_seconds)},
-          {"layer_seconds", optional_json(m.layer_seconds)},
-          {"layer_prompt_seconds", optional_json(m.layer_prompt_seconds)},
+          {"layer_seconds", m.layer_seconds},
           {"small_matvec_seconds", per_dtype_json(m.small_matvec_seconds)},
           {"tall_matvec_seconds", per_dtype_json(m.tall_matvec_seconds)},
           {"wide_matvec_seconds", per_dtype_json(m.wide_matvec_seconds)},

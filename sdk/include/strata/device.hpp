@@ -85,10 +85,10 @@ struct STRATA_API DeviceMeasurements {
   std::optional<double> op_seconds;          // fixed cost of one small op submitted among many
   std::optional<double> round_trip_seconds;  // one small op submitted, then a read that waits for it
   // Seconds of a small reference Llama layer (hidden 256, f16 weights) run as the Session runs a
-  // layer, all its ops in one submit: for one token after 63, and for a 32-token prompt piece.
-  // The planners correct their sum over a layer's ops by what these show.
-  std::optional<double> layer_seconds;
-  std::optional<double> layer_prompt_seconds;
+  // layer (its ops built and submitted at once, many layers before a wait), by the tokens of the
+  // step: 1 (after 63 in the cache), 32 and 128 (prompt pieces). The planners correct their sum
+  // over a layer's ops by what these show.
+  std::map<std::int64_t, double> layer_seconds;
   std::string measured_at;   // when, in UTC (ISO 8601)
   double seconds_taken = 0;  // how long measuring took
 };

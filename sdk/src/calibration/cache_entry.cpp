@@ -86,7 +86,7 @@ std::map<std::string, double> per_op_kind(const Json& object, const char* name) 
   return figures;
 }
 
-// {"4194304": 3.1e10, ...}: figures by a size in bytes.
+// {"4194304": 3.1e10, ...}: figures by a size (bytes, tokens).
 std::map<std::int64_t, double> by_size(const Json& object, const char* name) {
   std::map<std::int64_t, double> figures;
   auto found = object.find(name);
@@ -96,7 +96,7 @@ std::map<std::int64_t, double> by_size(const Json& object, const char* name) {
     std::int64_t bytes = 0;
     const auto [end, error] = std::from_chars(key.data(), key.data() + key.size(), bytes);
     if (error != std::errc() || end != key.data() + key.size() || bytes <= 0)
-      throw Malformed(fmt::format("\"{}\" has a size \"{}\" that is not a number of bytes", name, key));
+      throw Malformed(fmt::format("\"{}\" has a size \"{}\" that is not a positive whole number", name, key));
     figures[bytes] = figure(value, fmt::format("{}.{}", name, key));
   }
   return figures;
@@ -144,8 +144,7 @@ DeviceMeasurements measurements_from(const Json& object) {
   m.device_to_host = optional_figure(object, "device_to_host");
   m.op_seconds = optional_figure(object, "op_seconds");
   m.round_trip_seconds = optional_figure(object, "round_trip_seconds");
-  m.layer_seconds = optional_figure(object, "layer_seconds");
-  m.layer_prompt_seconds = optional_figure(object, "layer_prompt_seconds");
+  m.layer_seconds = by_size(object, "layer_seconds");
   const Json& at = field(object, "measured_at");
   if (!at.is_string() || at.get<std::string>().empty()) throw Malformed("\"measured_at\" is not a date");
   m.measured_at = at.get<std::string>();
@@ -175,6 +174,7 @@ std::string encode_cache_entry(const DeviceInfo& device, const DeviceMeasurement
                        {"small_matmul_flops", per_dtype_json(m.small_matmul_flops)},
                        {"op_kind_seconds", Json(m.op_kind_seconds)},
                        {"f32_matvec_bandwidth_by_size", by_size_json(m.f32_matvec_bandwidth_by_size)},
+                       {"layer_seconds", by_size_json(m.layer_seconds)},
                        {"measured_at", m.measured_at},
                        {"seconds_taken", m.seconds_taken}};
   if (m.matvec_weight_bytes > 0) measurements["matvec_weight_bytes"] = m.matvec_weight_bytes;
@@ -183,8 +183,6 @@ std::string encode_cache_entry(const DeviceInfo& device, const DeviceMeasurement
   if (m.device_to_host) measurements["device_to_host"] = *m.device_to_host;
   if (m.op_seconds) measurements["op_seconds"] = *m.op_seconds;
   if (m.round_trip_seconds) measurements["round_trip_seconds"] = *m.round_trip_seconds;
-  if (m.layer_seconds) measurements["layer_seconds"] = *m.layer_seconds;
-  if (m.layer_prompt_seconds) measurements["layer_prompt_seconds"] = *m.layer_prompt_seconds;
   const Json entry = {
       {"format", "strata-calibration"}, {"version", cache_entry_version}, {"key", key}, {"measurements", measurements}};
   return entry.dump(2) + "\n";

@@ -11,7 +11,7 @@
 namespace strata::detail {
 
 // 4: small-op figures (three one-row products), matmuls of 32 and 128 rows, op costs by kind.
-// 5: the reference layer timed whole (layer_seconds, layer_prompt_seconds).
+// 5: the reference layer timed whole (layer_seconds, by tokens).
 inline constexpr int cache_entry_version = 5;
 inline constexpr std::size_t cache_entry_max_bytes = 64 * 1024;
 

@@ -1,5 +1,6 @@
-// The reference layer (calibration/reference_layer.hpp) timed as the Session runs a layer: all its
-// ops in one submit, layer after layer, the queue waited for once per round.
+// The reference layer (calibration/reference_layer.hpp) timed as the Session runs a layer: its ops
+// described for the step and submitted at once, layer after layer, the queue waited for once per
+// round.
 #include "calibration/host_pattern.hpp"
 #include "calibration/measurement_steps.hpp"
 #include "calibration/reference_layer.hpp"
@@ -23,11 +24,11 @@ constexpr int layers_per_round = 16;
 
 }  // namespace
 
-LayerSeconds measure_layer_seconds(const StepContext& context) {
+std::map<std::int64_t, double> measure_layer_seconds(const StepContext& context) {
   const ModelConfig config = reference_layer_config();
   const Unit& layer = reference_layer();
   const DeviceInfo& info = context.device.info();
-  const std::int64_t capacity = reference_prompt_step.tokens;
+  const std::int64_t capacity = reference_layer_steps.back().tokens;
   const std::int64_t q_width = config.num_attention_heads * config.head_dim;
   const std::int64_t kv_width = config.num_key_value_heads * config.head_dim;
   const DType kv_dtype = kv_storage_dtype(info, config.default_kv_dtype());
@@ -54,21 +55,22 @@ LayerSeconds measure_layer_seconds(const StepContext& context) {
   }
   buffers.positions = tensors.make(DType::i32, {capacity});
 
-  auto seconds_per_layer = [&](const Step& step) {
-    const std::vector<Op> ops = unit_step_ops(config, layer, own, buffers, step);
-    for (const Op& op : ops)
+  for (const Step& step : reference_layer_steps)
+    for (const Op& op : unit_step_ops(config, layer, own, buffers, step))
       if (!context.device.supports(op)) throw StepRefused(fmt::format("it does not support {}", describe_op(op)));
+  std::map<std::int64_t, double> seconds;
+  const double budget = context.budget_seconds / static_cast<double>(reference_layer_steps.size());
+  for (const Step& step : reference_layer_steps) {
     std::vector<std::int32_t> positions(static_cast<std::size_t>(step.tokens));
     std::iota(positions.begin(), positions.end(), static_cast<std::int32_t>(step.n_past));
     context.queue.write(*buffers.positions.buffer, 0, std::as_bytes(std::span(positions)));
-    return best_seconds_per_unit(context.budget_seconds / 2, layers_per_round, [&](int count) {
-      for (int i = 0; i < count; ++i) context.queue.submit(ops);
+    // The ops are described anew for each layer, as the Session does: on a device that runs them
+    // as they come, that host time is part of the layer's.
+    seconds[step.tokens] = best_seconds_per_unit(budget, layers_per_round, [&](int count) {
+      for (int i = 0; i < count; ++i) context.queue.submit(unit_step_ops(config, layer, own, buffers, step));
       context.queue.finish();
     });
-  };
-  LayerSeconds seconds;
-  seconds.decode = seconds_per_layer(reference_decode_step);
-  seconds.prompt = seconds_per_layer(reference_prompt_step);
+  }
   return seconds;
 }
 

@@ -77,9 +77,7 @@ std::vector<Step> plan_steps(const DeviceInfo& device, DeviceMeasurements& m) {
                      m.op_kind_seconds = detail::measure_op_kind_seconds(context);
                    }});
   steps.push_back({"reference layer", [&m](const detail::StepContext& context) {
-                     const detail::LayerSeconds layer = detail::measure_layer_seconds(context);
-                     m.layer_seconds = layer.decode;
-                     m.layer_prompt_seconds = layer.prompt;
+                     m.layer_seconds = detail::measure_layer_seconds(context);
                    }});
   steps.push_back({"round trip", [&m](const detail::StepContext& context) {
                      m.round_trip_seconds = detail::measure_round_trip_seconds(context);

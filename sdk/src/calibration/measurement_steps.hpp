@@ -74,13 +74,9 @@ struct CopyBandwidth {
 };
 CopyBandwidth measure_copy_bandwidth(const StepContext& context);
 
-// Seconds of the reference layer (calibration/reference_layer.hpp) for one token and for a
-// 32-token prompt piece, many layers submitted before the queue is waited for.
-struct LayerSeconds {
-  double decode = 0;
-  double prompt = 0;
-};
-LayerSeconds measure_layer_seconds(const StepContext& context);
+// Seconds of the reference layer (calibration/reference_layer.hpp) at each of its steps, by the
+// step's tokens, many layers submitted before the queue is waited for.
+std::map<std::int64_t, double> measure_layer_seconds(const StepContext& context);
 
 // Seconds per small op when many are submitted together.
 double measure_op_seconds(const StepContext& context);

@@ -9,6 +9,7 @@
 
 #include <strata/model_graph.hpp>
 
+#include <array>
 #include <cstdint>
 
 namespace strata::detail {
@@ -21,10 +22,9 @@ ModelConfig reference_layer_config();
 const ModelGraph& reference_layer_graph();
 const Unit& reference_layer();
 
-// The two steps measured: one token at the end of a 64-token context, and a 32-token prompt
-// piece, both with a KV cache of reference_layer_context tokens.
-inline constexpr std::int64_t reference_layer_context = 128;
-inline constexpr Step reference_decode_step{1, 63, 0};
-inline constexpr Step reference_prompt_step{32, 0, 0};
+// The steps measured: one token at the end of a 64-token context, and prompt pieces of 32 and of
+// 128 tokens (the default max_batch_tokens), with a KV cache of reference_layer_context tokens.
+inline constexpr std::int64_t reference_layer_context = 256;
+inline constexpr std::array<Step, 3> reference_layer_steps{{{1, 63, 0}, {32, 0, 0}, {128, 0, 0}}};
 
 }  // namespace strata::detail

@@ -66,19 +66,29 @@ CostModel::CostModel(const ModelGraph& graph, DType kv_dtype, std::vector<CostDe
 }
 
 double CostModel::LayerCorrection::at(std::int64_t tokens) const {
-  constexpr auto prompt_tokens = static_cast<double>(reference_prompt_step.tokens);
-  if (tokens <= 1) return decode;
-  if (static_cast<double>(tokens) >= prompt_tokens) return prompt;
-  return decode + (prompt - decode) * std::log(static_cast<double>(tokens)) / std::log(prompt_tokens);
+  const auto t = static_cast<double>(tokens);
+  const auto above = by_tokens.lower_bound(tokens);
+  if (above == by_tokens.begin()) return above->second;
+  if (above == by_tokens.end()) {
+    // Beyond the largest piece measured, its error per token persists.
+    const auto& [last_tokens, last] = *by_tokens.rbegin();
+    return last * t / static_cast<double>(last_tokens);
+  }
+  const auto below = std::prev(above);
+  const double position = (t - static_cast<double>(below->first)) / static_cast<double>(above->first - below->first);
+  return below->second + position * (above->second - below->second);
 }
 
 std::optional<CostModel::LayerCorrection> CostModel::layer_correction(std::uint32_t d) const {
   const CostDevice& device = devices_[d];
   const DeviceFigures& figures = device.figures;
-  if (!figures.layer_seconds || !figures.layer_prompt_seconds || device.disk) return std::nullopt;
+  if (device.disk) return std::nullopt;
   const ModelGraph& reference = reference_layer_graph();
   const auto working_set = static_cast<double>(reference.weight_bytes_read_per_token());
-  auto per_op = [&](const Step& step, double measured) -> std::optional<double> {
+  LayerCorrection correction;
+  for (const Step& step : reference_layer_steps) {
+    const auto measured = figures.layer_seconds.find(step.tokens);
+    if (measured == figures.layer_seconds.end()) return std::nullopt;
     std::vector<Op> ops;
     try {
       ops = describe_unit_ops(reference.config, reference_layer(), device.info, reference.config.default_kv_dtype(),
@@ -90,12 +100,9 @@ std::optional<CostModel::LayerCorrection> CostModel::layer_correction(std::uint3
         op_parts(ops, d, StepShape{step.tokens, step.n_past + step.tokens, step.rows, 1}, working_set);
     const double sum = modelled.busy + modelled.fixed;
     if (ops.empty() || !std::isfinite(sum)) return std::nullopt;
-    return (measured - sum) / static_cast<double>(ops.size());
-  };
-  const std::optional<double> decode = per_op(reference_decode_step, *figures.layer_seconds);
-  const std::optional<double> prompt = per_op(reference_prompt_step, *figures.layer_prompt_seconds);
-  if (!decode || !prompt) return std::nullopt;
-  return LayerCorrection{*decode, *prompt};
+    correction.by_tokens[step.tokens] = (measured->second - sum) / static_cast<double>(ops.size());
+  }
+  return correction;
 }
 
 CostModel::Parts CostModel::op_parts(const std::vector<Op>& ops, std::uint32_t d, const StepShape& step,

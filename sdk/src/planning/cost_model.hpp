@@ -12,15 +12,13 @@
 //    plus the bytes it reads and writes beyond that at the device's bandwidth.
 // A decoder layer's sum is then corrected by what the device's reference layer measured whole
 // (calibration/reference_layer.hpp): the difference between that layer's measured time and the
-// same sum over its ops, per op, at the step's tokens (interpolated between one token and 32 on a
-// log scale), times the layer's ops. Timed alone, each kind of op hides what a layer's ops do
-// together: a GPU overlaps the products that read one input and records many ops per submit, a
-// GEMM kernel is slow on narrow matrices. The sum never goes below the layer's larger of its
-// compute and memory times.
-// The embedding unit also writes the token ids; the lm_head waits for its queue and reads the
-// logits back. A unit whose ops are not known (a custom unit) takes the roofline of its FLOPs and
-// bytes read. A transfer waits for the producer's queue (a round trip), then copies the
-// activation through host memory (device-to-host, then host-to-device) or over a direct link.
+// same sum over its ops, per op, at the step's tokens (measured at 1, 32 and 128 tokens, linear
+// between them, in proportion beyond 128), times the layer's ops. Timed alone, each kind of op hides what a layer's ops
+// do together: a GPU overlaps the products that read one input and records many ops per submit, a GEMM kernel is slow
+// on narrow matrices. The sum never goes below the layer's larger of its compute and memory times. The embedding unit
+// also writes the token ids; the lm_head waits for its queue and reads the logits back. A unit whose ops are not known
+// (a custom unit) takes the roofline of its FLOPs and bytes read. A transfer waits for the producer's queue (a round
+// trip), then copies the activation through host memory (device-to-host, then host-to-device) or over a direct link.
 #pragma once
 
 #include "planning/device_figures.hpp"
@@ -30,6 +28,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -104,11 +103,11 @@ class CostModel {
   std::vector<CostDevice> devices_;
   double fixed_transfer_seconds_;
 
-  // Per device: the reference layer's measured time minus its modelled one, per op, for one token
-  // and for a 32-token piece; nullopt where the reference layer was not measured.
+  // Per device: the reference layer's measured time minus its modelled one, per op, by the tokens
+  // of the step; nullopt where the reference layer was not measured.
   struct LayerCorrection {
-    double decode = 0;
-    double prompt = 0;
+    std::map<std::int64_t, double> by_tokens;  // 1, 32, 128: never empty
+    // Linear in the tokens between the steps measured; beyond the largest, in proportion to it.
     double at(std::int64_t tokens) const;
   };
   std::vector<std::optional<LayerCorrection>> layer_corrections_;

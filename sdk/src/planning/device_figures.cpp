@@ -80,11 +80,8 @@ DeviceFigures measured_figures(const DeviceMeasurements& measured) {
     figures.round_trip_seconds = measured.round_trip_seconds;
   for (const auto& [kind, seconds] : measured.op_kind_seconds)
     if (seconds >= 0 && std::isfinite(seconds)) figures.op_kind_seconds[kind] = seconds;
-  if (measured.layer_seconds && measured.layer_prompt_seconds && usable(*measured.layer_seconds) &&
-      usable(*measured.layer_prompt_seconds)) {
-    figures.layer_seconds = measured.layer_seconds;
-    figures.layer_prompt_seconds = measured.layer_prompt_seconds;
-  }
+  for (const auto& [tokens, seconds] : measured.layer_seconds)
+    if (tokens > 0 && usable(seconds)) figures.layer_seconds[tokens] = seconds;
   // The attention ops read their cache too: what is fixed is the rest (the model adds each op's
   // own cache bytes).
   const double bandwidth = figures.matvec_of(DType::f32).bandwidth;

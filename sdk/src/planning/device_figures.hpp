@@ -7,6 +7,7 @@
 #include <strata/device.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <map>
 #include <optional>
@@ -53,9 +54,8 @@ struct DeviceFigures {
   std::optional<double> op_seconds;
   std::optional<double> round_trip_seconds;
   std::map<std::string, double> op_kind_seconds;  // one small op of each kind ("rope", "attention", ...)
-  // The reference layer timed whole (DeviceMeasurements::layer_seconds): one token, 32 tokens.
-  std::optional<double> layer_seconds;
-  std::optional<double> layer_prompt_seconds;
+  // The reference layer timed whole, by the tokens of the step (DeviceMeasurements::layer_seconds).
+  std::map<std::int64_t, double> layer_seconds;
   // f32 matrix-vector bandwidth by the size of the weights (the large figure included): caches
   // serve a model that fits them faster than memory does.
   std::map<double, double> f32_bandwidth_by_size;

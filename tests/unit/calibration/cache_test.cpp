@@ -48,8 +48,7 @@ DeviceMeasurements sample_measurements() {
   m.device_to_host = 7e9;
   m.op_seconds = 4e-6;
   m.round_trip_seconds = 3e-5;
-  m.layer_seconds = 2.5e-4;
-  m.layer_prompt_seconds = 9e-4;
+  m.layer_seconds = {{1, 2.5e-4}, {32, 9e-4}, {128, 3e-3}};
   m.measured_at = "2025-06-01T12:00:00Z";
   m.seconds_taken = 1.25;
   return m;
@@ -100,7 +99,6 @@ TEST(CalibrationCache, AnEntryReadsBackAsWritten) {
   EXPECT_EQ(read->op_seconds, expected.op_seconds);
   EXPECT_EQ(read->round_trip_seconds, expected.round_trip_seconds);
   EXPECT_EQ(read->layer_seconds, expected.layer_seconds);
-  EXPECT_EQ(read->layer_prompt_seconds, expected.layer_prompt_seconds);
   EXPECT_EQ(read->measured_at, expected.measured_at);
   EXPECT_EQ(read->seconds_taken, expected.seconds_taken);
   // Private to the user, and nothing left behind but the entry.

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 
 namespace strata {
 namespace {
@@ -31,8 +32,8 @@ ModelGraph llama_graph() {
   return build_model_graph(config);
 }
 
-// A measured GPU: every figure the cost model reads, and the reference layer when given.
-DeviceInfo measured_gpu(std::optional<double> layer_seconds, std::optional<double> layer_prompt_seconds) {
+// A measured GPU: every figure the cost model reads, and the reference layer (by tokens) as given.
+DeviceInfo measured_gpu(std::map<std::int64_t, double> layer_seconds) {
   DeviceInfo info = testing::gpu("opencl:0", 16 * testing::GiB);
   info.caps.exact_speeds = false;
   DeviceMeasurements m;
@@ -46,8 +47,7 @@ DeviceInfo measured_gpu(std::optional<double> layer_seconds, std::optional<doubl
   m.round_trip_seconds = 20e-6;
   m.op_kind_seconds = {{"add", 3e-6},  {"rms_norm", 4e-6},   {"rope", 4e-6},      {"silu_mul", 4e-6},
                        {"copy", 3e-6}, {"attention", 12e-6}, {"embedding", 3e-6}, {"attention_prompt", 15e-6}};
-  m.layer_seconds = layer_seconds;
-  m.layer_prompt_seconds = layer_prompt_seconds;
+  m.layer_seconds = std::move(layer_seconds);
   info.measured = m;
   return info;
 }
@@ -63,25 +63,41 @@ PlanReport report_on(const DeviceInfo& device) {
 double prefill_seconds(const PlanReport& report) { return 64.0 / report.prefill_tokens_per_second; }
 
 TEST(LayerCorrection, EachLayerCostsWhatTheReferenceLayerMeasuredBeyondItsSum) {
-  const PlanReport base = report_on(measured_gpu(200e-6, 400e-6));
-  const PlanReport slower = report_on(measured_gpu(200e-6 + 30e-6, 400e-6 + 70e-6));
+  const PlanReport base = report_on(measured_gpu({{1, 200e-6}, {32, 400e-6}, {128, 900e-6}}));
+  const PlanReport slower = report_on(measured_gpu({{1, 230e-6}, {32, 460e-6}, {128, 1020e-6}}));
   ASSERT_TRUE(std::isfinite(base.latency_ms) && std::isfinite(slower.latency_ms));
-  // 30 µs more per layer at one token, 70 µs more per layer for a piece of 32 tokens or more.
+  // 30 µs more per layer at one token; a 64-token piece lies a third of the way from 32 tokens
+  // (60 µs more) to 128 (120 µs more): 80 µs more per layer.
   EXPECT_NEAR(slower.latency_ms - base.latency_ms, layers * 30e-3, 1e-9);
-  EXPECT_NEAR(prefill_seconds(slower) - prefill_seconds(base), layers * 70e-6, 1e-12);
+  EXPECT_NEAR(prefill_seconds(slower) - prefill_seconds(base), layers * 80e-6, 1e-12);
+}
+
+TEST(LayerCorrection, BeyondTheLargestPieceTheErrorPerTokenStays) {
+  PlanOptions options;
+  options.workload.context_length = 512;
+  options.workload.max_batch_tokens = 256;
+  options.workload.prompt_tokens = 256;  // one piece, twice the largest measured
+  const ModelGraph graph = llama_graph();
+  auto prefill = [&](std::map<std::int64_t, double> layer) {
+    const DeviceInfo device = measured_gpu(std::move(layer));
+    return 256.0 / plan(graph, {device}, device.name, options).report.prefill_tokens_per_second;
+  };
+  const double base = prefill({{1, 200e-6}, {32, 400e-6}, {128, 900e-6}});
+  const double slower = prefill({{1, 200e-6}, {32, 400e-6}, {128, 1000e-6}});
+  EXPECT_NEAR(slower - base, layers * 200e-6, 1e-12);  // 100 µs more at 128 tokens, twice at 256
 }
 
 TEST(LayerCorrection, AFastReferenceLayerMakesLayersFasterThanTheirOpsTimedAlone) {
-  const PlanReport alone = report_on(measured_gpu(std::nullopt, std::nullopt));
-  const PlanReport together = report_on(measured_gpu(1e-6, 2e-6));
+  const PlanReport alone = report_on(measured_gpu({}));
+  const PlanReport together = report_on(measured_gpu({{1, 1e-6}, {32, 2e-6}, {128, 3e-6}}));
   EXPECT_LT(together.latency_ms, alone.latency_ms);
   EXPECT_GT(together.prefill_tokens_per_second, alone.prefill_tokens_per_second);
 }
 
 TEST(LayerCorrection, NeverPredictsALayerFasterThanItsWeightsStream) {
-  // A reference layer measured at no time at all: each layer still reads its weights.
+  // A reference layer measured at next to no time: each layer still reads its weights.
   const ModelGraph graph = llama_graph();
-  const PlanReport report = report_on(measured_gpu(0.0, 0.0));
+  const PlanReport report = report_on(measured_gpu({{1, 1e-12}, {32, 1e-12}, {128, 1e-12}}));
   double layer_bytes = 0;
   for (const Unit& unit : graph.units)
     if (unit.kind == UnitKind::decoder_layer) layer_bytes += static_cast<double>(unit.weight_bytes_read_per_token);
