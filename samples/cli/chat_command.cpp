@@ -21,7 +21,9 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
@@ -41,13 +43,13 @@ struct ChatOptions {
 constexpr std::int64_t default_chat_context = 4096;
 
 Tokenizer chat_tokenizer(const std::filesystem::path& model_dir) {
-  const std::filesystem::path file = model_dir / "tokenizer.json";
-  std::error_code error;
-  if (!std::filesystem::exists(std::filesystem::symlink_status(file, error)))
+  std::optional<Tokenizer> tokenizer = Tokenizer::from_model_dir(model_dir);
+  if (!tokenizer)
     throw Error(
         StatusCode::invalid_argument,
-        fmt::format("{} has no tokenizer.json: strata chat needs the model's own tokenizer", model_dir.string()));
-  return Tokenizer::from_file(file);
+        fmt::format("{} has no tokenizer.json (nor tokenizer.model): strata chat needs the model's own tokenizer",
+                    model_dir.string()));
+  return std::move(*tokenizer);
 }
 
 ChatTemplate chat_template(const std::filesystem::path& model_dir) {
@@ -144,7 +146,7 @@ void add_chat_command(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<ChatOptions>();
   auto* command =
       app.add_subcommand("chat", "talk with a chat model on stdin/stdout, through its chat template and tokenizer");
-  command->add_option("--model", options->model, "checkpoint folder with tokenizer.json and a chat template")
+  command->add_option("--model", options->model, "checkpoint folder with its tokenizer and a chat template")
       ->required();
   command->add_option("--system", options->system, "a system message to start the conversation with");
   add_placement_options(*command, options->placement);

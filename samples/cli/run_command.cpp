@@ -1,8 +1,9 @@
 // `strata run`: open a checkpoint, plan its placement over the devices found, load it with a
 // progress bar, generate, and report the placement and the speed. With no arguments it runs the
 // demo model (tiny-llama-pystdlib) installed next to the executable. A model folder with a
-// tokenizer.json gets its prompt tokenized and its text decoded by it; generation follows the
-// model's generation_config.json unless a flag says otherwise.
+// tokenizer (tokenizer.json, or a SentencePiece tokenizer.model) gets its prompt tokenized and its
+// text decoded by it; generation follows the model's generation_config.json unless a flag says
+// otherwise.
 #include "commands.hpp"
 #include "exit_status.hpp"
 #include "generation_setup.hpp"
@@ -58,14 +59,6 @@ std::vector<std::int32_t> parse_ids(const std::string& text) {
   return ids;
 }
 
-// The model's tokenizer.json when it has one; byte-level models (the demo) need none.
-std::optional<Tokenizer> model_tokenizer(const std::filesystem::path& model_dir) {
-  const std::filesystem::path file = model_dir / "tokenizer.json";
-  std::error_code error;
-  if (!std::filesystem::exists(std::filesystem::symlink_status(file, error))) return std::nullopt;
-  return Tokenizer::from_file(file);
-}
-
 std::vector<std::int32_t> prompt_tokens(const RunOptions& options, const ModelConfig& config,
                                         const std::optional<Tokenizer>& tokenizer) {
   if (!options.prompt_ids.empty()) return parse_ids(options.prompt_ids);
@@ -74,7 +67,7 @@ std::vector<std::int32_t> prompt_tokens(const RunOptions& options, const ModelCo
   if (!has_byte_vocabulary(config))
     throw Error(StatusCode::invalid_argument,
                 fmt::format("this model's vocabulary has {} tokens, not the 256 byte values, and its folder has no "
-                            "tokenizer.json: give the prompt as --prompt-ids 1,2,3",
+                            "tokenizer.json (nor tokenizer.model): give the prompt as --prompt-ids 1,2,3",
                             config.vocab_size));
   return text_to_byte_tokens(options.prompt);
 }
@@ -101,10 +94,11 @@ void run(const RunOptions& options, const GlobalOptions& global) {
       options.model.empty() ? default_model_dir() : std::filesystem::path(options.model);
   const Checkpoint checkpoint = Checkpoint::open(model_dir);
   const ModelConfig& config = checkpoint.config();
-  const std::optional<Tokenizer> tokenizer = model_tokenizer(model_dir);
+  // The folder's tokenizer when it has one; byte-level models (the demo) need none.
+  const std::optional<Tokenizer> tokenizer = Tokenizer::from_model_dir(model_dir);
   const bool bytes = !tokenizer && has_byte_vocabulary(config);
   if (!tokenizer && !bytes && !options.sampling.stop.empty())
-    throw UsageError("--stop needs text: this model's folder has no tokenizer.json");
+    throw UsageError("--stop needs text: this model's folder has no tokenizer.json (nor tokenizer.model)");
   const std::vector<std::int32_t> prompt = prompt_tokens(options, config, tokenizer);
   GenerateOptions generation =
       generation_options(options.sampling, GenerationConfig::from_model_dir(model_dir), config);
@@ -239,8 +233,9 @@ void run(const RunOptions& options, const GlobalOptions& global) {
 void add_run_command(CLI::App& app, const GlobalOptions& global) {
   auto options = std::make_shared<RunOptions>();
   auto* command = app.add_subcommand("run", "generate text from a Hugging Face checkpoint (default: the demo model)");
-  command->add_option("--model", options->model, "checkpoint folder (config.json + safetensors [+ tokenizer.json])");
-  command->add_option("--prompt", options->prompt, "prompt text (models with a tokenizer.json, and byte-level ones)")
+  command->add_option("--model", options->model,
+                      "checkpoint folder (config.json + safetensors [+ tokenizer.json or tokenizer.model])");
+  command->add_option("--prompt", options->prompt, "prompt text (models with a tokenizer, and byte-level ones)")
       ->capture_default_str();
   command->add_option("--prompt-ids", options->prompt_ids, "prompt as token ids: 1,2,3 (any model)");
   add_placement_options(*command, options->placement);

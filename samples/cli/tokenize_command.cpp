@@ -1,6 +1,7 @@
 // `strata tokenize`: the ids of a text, or with --decode the text of ids, from a checkpoint's
-// tokenizer.json (--model DIR) or any tokenizer.json (--tokenizer FILE). The ids print as
-// 1,2,3 (what --decode and `strata run --prompt-ids` take) or, with --json, as a JSON array.
+// tokenizer (--model DIR: its tokenizer.json, else its SentencePiece tokenizer.model) or any
+// tokenizer.json or SentencePiece .model file (--tokenizer FILE). The ids print as 1,2,3 (what
+// --decode and `strata run --prompt-ids` take) or, with --json, as a JSON array.
 #include "tokenize_command.hpp"
 
 #include <strata/error.hpp>
@@ -13,7 +14,9 @@
 #include <charconv>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace strata::cli {
@@ -47,10 +50,21 @@ std::vector<std::int32_t> parse_ids(const std::string& text) {
   return ids;
 }
 
+Tokenizer open_tokenizer(const TokenizeOptions& options) {
+  if (!options.tokenizer.empty()) {
+    // SentencePiece models are named *.model (tokenizer.model); anything else is a tokenizer.json.
+    const std::filesystem::path file(options.tokenizer);
+    return file.extension() == ".model" ? Tokenizer::from_sentencepiece_file(file) : Tokenizer::from_file(file);
+  }
+  const std::filesystem::path dir(options.model);
+  if (std::optional<Tokenizer> tokenizer = Tokenizer::from_model_dir(dir)) return std::move(*tokenizer);
+  throw Error(StatusCode::invalid_argument,
+              fmt::format("{} is not there, nor is {}: the folder has no tokenizer", (dir / "tokenizer.json").string(),
+                          (dir / "tokenizer.model").string()));
+}
+
 void tokenize(const TokenizeOptions& options) {
-  const std::filesystem::path file = options.tokenizer.empty() ? std::filesystem::path(options.model) / "tokenizer.json"
-                                                               : std::filesystem::path(options.tokenizer);
-  const Tokenizer tokenizer = Tokenizer::from_file(file);
+  const Tokenizer tokenizer = open_tokenizer(options);
   if (!options.decode.empty()) {
     const std::string text = tokenizer.decode(parse_ids(options.decode), options.skip_special_tokens);
     fmt::print("{}\n", options.json
@@ -67,8 +81,10 @@ void tokenize(const TokenizeOptions& options) {
 void add_tokenize_command(CLI::App& app) {
   auto options = std::make_shared<TokenizeOptions>();
   auto* command = app.add_subcommand("tokenize", "text to token ids (or ids to text) with a Hugging Face tokenizer");
-  auto* model = command->add_option("--model", options->model, "checkpoint folder holding tokenizer.json");
-  auto* file = command->add_option("--tokenizer", options->tokenizer, "a tokenizer.json file");
+  auto* model =
+      command->add_option("--model", options->model, "checkpoint folder holding tokenizer.json (or tokenizer.model)");
+  auto* file = command->add_option("--tokenizer", options->tokenizer,
+                                   "a tokenizer.json file, or a SentencePiece tokenizer.model (named *.model)");
   model->excludes(file);
   command->add_flag("--json", options->json,
                     "print the ids as a JSON array (with --decode: the text as a JSON string)");

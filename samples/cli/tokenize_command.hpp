@@ -1,4 +1,5 @@
-// `strata tokenize`: text to token ids and back with a Hugging Face tokenizer.json.
+// `strata tokenize`: text to token ids and back with a Hugging Face tokenizer.json or a SentencePiece
+// tokenizer.model.
 #pragma once
 
 #include <CLI/CLI.hpp>

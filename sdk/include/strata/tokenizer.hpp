@@ -1,7 +1,8 @@
 // Text to token ids and back, from a Hugging Face tokenizer.json: BPE models, byte-level
 // (GPT-2, Llama 3, Qwen) or with byte fallback and "▁" spaces (Llama 2, Mistral), with their
 // normalizers, pre-tokenizers, added tokens, post-processors and decoders. The ids are those
-// Hugging Face's own tokenizers library gives for the same file and text.
+// Hugging Face's own tokenizers library gives for the same file and text. Or from a SentencePiece
+// tokenizer.model (a model folder without tokenizer.json), through Google's SentencePiece.
 #pragma once
 
 #include <strata/export.hpp>
@@ -33,6 +34,13 @@ struct STRATA_API AddedToken {
   bool single_word = false;  // matched only where no word character touches it
 };
 
+// What encode(text, add_special_tokens = true) adds with a SentencePiece tokenizer.model, as
+// transformers' LlamaTokenizer does: tokenizer_config.json's "add_bos_token" and "add_eos_token".
+struct STRATA_API SentencePieceOptions {
+  bool add_bos = true;   // BOS first (when the model has one)
+  bool add_eos = false;  // EOS last (when the model has one)
+};
+
 class TokenStreamDecoder;
 
 // Immutable once built: every member is safe to call from several threads at once.
@@ -46,6 +54,23 @@ class STRATA_API Tokenizer {
   // JSON, a missing field, or a component type Strata does not implement (named, never ignored).
   static Tokenizer from_file(const std::filesystem::path& path);
   static Tokenizer from_json(std::string_view json_text);
+
+  // A bigger tokenizer.model is refused before it is read (the largest published ones, of 256,000
+  // pieces, are about 4 MB).
+  static constexpr std::uint64_t max_sentencepiece_bytes = 64ull << 20;
+
+  // A SentencePiece tokenizer.model, through Google's SentencePiece library, as transformers'
+  // LlamaTokenizer reads it (legacy = true, its default): the model's unknown and control pieces
+  // (<unk>, <s>, </s>) are special tokens matched in the text, and the text between them gets
+  // SentencePiece's own ids. Throws Error(invalid_argument) naming the file and what is wrong:
+  // unreadable, larger than max_sentencepiece_bytes, or not a model SentencePiece loads safely.
+  static Tokenizer from_sentencepiece_file(const std::filesystem::path& path, SentencePieceOptions options = {});
+  static Tokenizer from_sentencepiece(std::string_view model_bytes, SentencePieceOptions options = {});
+
+  // A Hugging Face model folder's tokenizer: its tokenizer.json, else its tokenizer.model with
+  // "add_bos_token" and "add_eos_token" from its tokenizer_config.json; nullopt when it has
+  // neither file. A file that is there but broken throws, as above.
+  static std::optional<Tokenizer> from_model_dir(const std::filesystem::path& dir);
 
   // The ids of `text` (which must be valid UTF-8, else Error(invalid_argument)). Added tokens
   // written in the text are matched either way; add_special_tokens adds what the post-processor

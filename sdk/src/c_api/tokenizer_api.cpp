@@ -1,14 +1,20 @@
-// Hugging Face tokenizers through the C API: open a tokenizer.json, encode and decode.
+// Hugging Face tokenizers through the C API: open a tokenizer.json (or a SentencePiece
+// tokenizer.model), encode and decode.
 #include "c_api/copy_out.hpp"
 #include "c_api/status.hpp"
 
 #include <strata/strata.h>
+#include <strata/error.hpp>
 #include <strata/tokenizer.hpp>
+
+#include <fmt/format.h>
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string_view>
+#include <utility>
 
 struct strata_tokenizer {
   strata::Tokenizer tokenizer;
@@ -16,14 +22,32 @@ struct strata_tokenizer {
 
 using namespace strata::c_api;
 
+namespace {
+
+// A model folder (its tokenizer.json, else its tokenizer.model), a SentencePiece *.model file, or
+// a tokenizer.json.
+strata::Tokenizer open_tokenizer(const std::filesystem::path& path) {
+  if (std::filesystem::is_directory(path)) {
+    if (std::optional<strata::Tokenizer> tokenizer = strata::Tokenizer::from_model_dir(path)) {
+      return std::move(*tokenizer);
+    }
+    throw strata::Error(strata::StatusCode::invalid_argument,
+                        fmt::format("{} is not there, nor is {}", (path / "tokenizer.json").string(),
+                                    (path / "tokenizer.model").string()));
+  }
+  if (path.extension() == ".model") return strata::Tokenizer::from_sentencepiece_file(path);
+  return strata::Tokenizer::from_file(path);
+}
+
+}  // namespace
+
 extern "C" {
 
 strata_status_code strata_tokenizer_open(const char* path, strata_tokenizer** out_tokenizer) {
   return guarded("strata_tokenizer_open", [&] {
-    std::filesystem::path file = required_text(path, "path");
+    const std::filesystem::path file = required_text(path, "path");
     strata_tokenizer*& out = required(out_tokenizer, "out_tokenizer");
-    if (std::filesystem::is_directory(file)) file /= "tokenizer.json";
-    out = std::make_unique<strata_tokenizer>(strata_tokenizer{strata::Tokenizer::from_file(file)}).release();
+    out = std::make_unique<strata_tokenizer>(strata_tokenizer{open_tokenizer(file)}).release();
   });
 }
 

@@ -1,5 +1,6 @@
-// The parts of one tokenizer.json, run in Hugging Face's order: added tokens, normalizer,
-// pre-tokenizer, model, post-processor to encode; token texts and decoder to decode.
+// The parts of one tokenizer.json (or of a SentencePiece tokenizer.model), run in Hugging Face's
+// order: added tokens, normalizer, pre-tokenizer, model, post-processor to encode; token texts
+// and decoder to decode.
 #pragma once
 
 #include "added_vocabulary.hpp"
@@ -30,6 +31,8 @@ struct Pipeline {
 
   // Throws Error(invalid_argument) naming what is wrong in the file.
   static std::shared_ptr<const Pipeline> from_json(std::string_view json_text);
+  static std::shared_ptr<const Pipeline> from_sentencepiece(std::string_view model_bytes,
+                                                            const SentencePieceOptions& options);
 
   std::vector<std::int32_t> encode(std::string_view text, bool add_special_tokens) const;
   std::string decode(std::span<const std::int32_t> ids, bool skip_special_tokens) const;

@@ -31,6 +31,24 @@ Tokenizer Tokenizer::from_json(std::string_view json_text) {
   return Tokenizer(tokenization::Pipeline::from_json(json_text));
 }
 
+Tokenizer Tokenizer::from_sentencepiece_file(const std::filesystem::path& path, SentencePieceOptions options) {
+  std::string why;
+  const std::optional<std::string> bytes = safe_io::read_regular_file(path, max_sentencepiece_bytes, why);
+  if (!bytes) throw Error(StatusCode::invalid_argument, fmt::format("{} {}", path.string(), why));
+  try {
+    return Tokenizer(tokenization::Pipeline::from_sentencepiece(*bytes, options));
+  } catch (const Error& error) {
+    throw Error(error.code(), path.string() + ": " + error.what());
+  }
+}
+
+Tokenizer Tokenizer::from_sentencepiece(std::string_view model_bytes, SentencePieceOptions options) {
+  if (model_bytes.size() > max_sentencepiece_bytes) {
+    throw Error(StatusCode::invalid_argument, "tokenizer.model: larger than Tokenizer::max_sentencepiece_bytes");
+  }
+  return Tokenizer(tokenization::Pipeline::from_sentencepiece(model_bytes, options));
+}
+
 std::vector<std::int32_t> Tokenizer::encode(std::string_view text, bool add_special_tokens) const {
   return pipeline_->encode(text, add_special_tokens);
 }

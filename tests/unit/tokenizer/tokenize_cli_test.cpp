@@ -1,6 +1,7 @@
 // `strata tokenize` end to end: the ids it prints for corpus entries are Hugging Face's (from the
 // committed reference), with --model and --tokenizer, plain and --json, with and without special
-// tokens; --decode prints Hugging Face's text; and wrong use fails with a message.
+// tokens; --decode prints Hugging Face's text; a SentencePiece tokenizer.model gives
+// SentencePiece's ids; and wrong use fails with a message.
 #include "tokenizer_test_data.hpp"
 
 #include <strata_test/shell.hpp>
@@ -73,6 +74,28 @@ TEST_P(TokenizeCommand, DecodePrintsHuggingFacesText) {
 
 INSTANTIATE_TEST_SUITE_P(Tokenizers, TokenizeCommand, ::testing::ValuesIn(strata_test::reference_tokenizers),
                          [](const auto& test_info) { return test_info.param; });
+
+// A SentencePiece tokenizer.model, given as the file (named *.model) or as the folder holding it
+// without a tokenizer.json: the ids Google's SentencePiece gave (and transformers' for the entry
+// with special tokens written in it).
+TEST(TokenizeCommandSentencePiece, PrintsSentencePiecesIds) {
+  const std::vector<std::string> corpus = strata_test::tokenizer_corpus();
+  const strata_test::SentencePieceReference reference = strata_test::sentencepiece_reference();
+  const std::string file = strata_test::sentencepiece_model_path().string();
+  const std::string folder = strata_test::sentencepiece_model_path().parent_path().string();
+  for (std::size_t entry : {1, 19, 41, 50, 57}) {
+    const std::string text = quoted(corpus.at(entry));
+    std::vector<std::int32_t> with_bos = reference.lines[entry].ids;
+    with_bos.insert(with_bos.begin(), 1);
+    EXPECT_EQ(tokenize("--tokenizer " + file + " -- " + text), comma_separated(reference.lines[entry].ids) + "\n")
+        << "entry " << entry;
+    EXPECT_EQ(tokenize("--model " + folder + " --json --add-special-tokens -- " + text),
+              nlohmann::json(with_bos).dump() + "\n")
+        << "entry " << entry;
+  }
+  EXPECT_EQ(tokenize("--tokenizer " + file + " --decode 1,15043,2"), "<s> Hello</s>\n");
+  EXPECT_EQ(tokenize("--tokenizer " + file + " --skip-special-tokens --decode 1,15043,2"), "Hello\n");
+}
 
 TEST(TokenizeCommandUse, WrongUseFailsWithAMessage) {
   const std::string file = strata_test::tokenizer_json_path("llama2").string();

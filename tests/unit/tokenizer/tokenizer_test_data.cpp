@@ -42,4 +42,24 @@ Reference tokenizer_reference(std::string_view name) {
   return reference;
 }
 
+std::filesystem::path sentencepiece_model_path() {
+  return std::filesystem::path(STRATA_TOKENIZER_REFERENCE) / "llama2-sentencepiece" / "tokenizer.model";
+}
+
+SentencePieceReference sentencepiece_reference() {
+  const nlohmann::json json =
+      read_json(std::filesystem::path(STRATA_TOKENIZER_REFERENCE) / "llama2-sentencepiece" / "reference.json");
+  SentencePieceReference reference;
+  reference.made_by = json.at("made_by").get<std::string>();
+  reference.model_sha256 = json.at("model_sha256").get<std::string>();
+  reference.special_tokens = json.at("special_tokens").get<std::map<std::string, std::int32_t>>();
+  for (const nlohmann::json& line : json.at("lines")) {
+    SentencePieceReferenceLine entry;
+    entry.ids = line.at("ids").get<std::vector<std::int32_t>>();
+    if (line.contains("decoded")) entry.decoded = line.at("decoded").get<std::string>();
+    reference.lines.push_back(std::move(entry));
+  }
+  return reference;
+}
+
 }  // namespace strata_test
