@@ -419,12 +419,13 @@ STRATA_API const char* strata_stop_reason_name(strata_stop_reason reason);
 
 /* ---- Tokenizers (C API 1.1) ---------------------------------------------------------- */
 
-/* A Hugging Face tokenizer.json (the ids are those Hugging Face's tokenizers library gives).
- * Immutable once opened: several threads may encode and decode with one at once. */
+/* A Hugging Face tokenizer.json (the ids are those Hugging Face's tokenizers library gives), or a
+ * SentencePiece tokenizer.model. Immutable once opened: several threads may encode and decode
+ * with one at once. */
 typedef struct strata_tokenizer strata_tokenizer;
 
-/* `path`: a tokenizer.json file, or a model folder holding one. The message of a failure names
- * what is wrong with the file. */
+/* `path`: a tokenizer.json file, a SentencePiece *.model file, or a model folder holding either
+ * (tokenizer.json first). The message of a failure names what is wrong with the file. */
 STRATA_API strata_status_code strata_tokenizer_open(const char* path, strata_tokenizer** out_tokenizer);
 STRATA_API void strata_tokenizer_destroy(strata_tokenizer* tokenizer);
 /* The model's vocabulary and the added tokens together. */
