@@ -62,6 +62,9 @@ TEST(MappingGuard, AGuardThatEndedNoLongerCatchesFaults) {
 #if defined(__SANITIZE_ADDRESS__)
   // AddressSanitizer's own SIGBUS handler, installed before main, reports the fault and aborts.
   EXPECT_DEATH((void)file.base()[file_bytes - 1], "AddressSanitizer: BUS");
+#elif defined(__SANITIZE_THREAD__)
+  // So does ThreadSanitizer's.
+  EXPECT_DEATH((void)file.base()[file_bytes - 1], "ThreadSanitizer: BUS");
 #else
   EXPECT_EXIT((void)file.base()[file_bytes - 1], testing::KilledBySignal(SIGBUS), "");
 #endif

@@ -36,8 +36,8 @@ function(strata_cts_fault_test name fault rc output)
     # would otherwise abort at exit with its own report first.
     list(APPEND environment "ASAN_OPTIONS=detect_leaks=0")
   elseif(fault STREQUAL "crash_in_entry")
-    # Under a sanitizer build the crash must stay a signal, not become AddressSanitizer's exit.
-    list(APPEND environment "ASAN_OPTIONS=handle_segv=0")
+    # Under a sanitizer build the crash must stay a signal, not become the sanitizer's exit.
+    list(APPEND environment "ASAN_OPTIONS=handle_segv=0" "TSAN_OPTIONS=handle_segv=0")
   endif()
   set_tests_properties(cts.${name} PROPERTIES ENVIRONMENT "${environment}" LABELS conformance)
 endfunction()

@@ -17,6 +17,7 @@
 #include <strata_plugin/host.hpp>
 
 #include "matmul.hpp"
+#include "parallel.hpp"
 #include "vec_kernels.hpp"
 
 #include <cblas.h>
@@ -71,30 +72,30 @@ void matmul_gemm(const MatmulShape& shape, const float* x, const std::byte* w, s
 
   // Tile index = block of weight rows (outer) x block of x rows (inner), so consecutive tiles
   // of one task reuse the converted weight block.
-  tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, tiles_m * tiles_n),
-                    [&](const tbb::blocked_range<std::int64_t>& r) {
-                      for (std::int64_t tile = r.begin(); tile != r.end(); ++tile) {
-                        const std::int64_t tn = tile / tiles_m;
-                        const std::int64_t tm = tile % tiles_m;
-                        const std::int64_t n0 = tn * n_block;
-                        const std::int64_t m0 = tm * m_block;
-                        const std::int64_t nc = std::min(n_block, shape.n - n0);
-                        const std::int64_t mc = std::min(m_block, shape.m - m0);
-                        const std::byte* w_block = w + static_cast<std::size_t>(n0) * row_bytes;
-                        const float* b = reinterpret_cast<const float*>(w_block);
-                        if (w_dtype != STRATA_DTYPE_F32) {
-                          ConvertedBlock& local = converted.local();
-                          if (local.block != tn) {
-                            local.values.resize(static_cast<std::size_t>(nc * shape.k));
-                            to_f32(w_block, w_dtype, local.values.data(), local.values.size());
-                            local.block = tn;
-                          }
-                          b = local.values.data();
-                        }
-                        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(mc), static_cast<int>(nc),
-                                    k, 1.0f, x + m0 * shape.k, k, b, k, 0.0f, out + m0 * shape.n + n0, ldo);
-                      }
-                    });
+  parallel_for_ordered(
+      tbb::blocked_range<std::int64_t>(0, tiles_m * tiles_n), [&](const tbb::blocked_range<std::int64_t>& r) {
+        for (std::int64_t tile = r.begin(); tile != r.end(); ++tile) {
+          const std::int64_t tn = tile / tiles_m;
+          const std::int64_t tm = tile % tiles_m;
+          const std::int64_t n0 = tn * n_block;
+          const std::int64_t m0 = tm * m_block;
+          const std::int64_t nc = std::min(n_block, shape.n - n0);
+          const std::int64_t mc = std::min(m_block, shape.m - m0);
+          const std::byte* w_block = w + static_cast<std::size_t>(n0) * row_bytes;
+          const float* b = reinterpret_cast<const float*>(w_block);
+          if (w_dtype != STRATA_DTYPE_F32) {
+            ConvertedBlock& local = converted.local();
+            if (local.block != tn) {
+              local.values.resize(static_cast<std::size_t>(nc * shape.k));
+              to_f32(w_block, w_dtype, local.values.data(), local.values.size());
+              local.block = tn;
+            }
+            b = local.values.data();
+          }
+          cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, static_cast<int>(mc), static_cast<int>(nc), k, 1.0f,
+                      x + m0 * shape.k, k, b, k, 0.0f, out + m0 * shape.n + n0, ldo);
+        }
+      });
 }
 
 }  // namespace strata_cpu
