@@ -68,11 +68,13 @@ TEST(MeasureDevice, GivesEveryFigureOfTheCpuDevice) {
   EXPECT_TRUE(positive_finite(*m.device_to_host));
   EXPECT_TRUE(positive_finite(*m.op_seconds));
   EXPECT_TRUE(positive_finite(*m.round_trip_seconds));
-  // The reference layer, run whole: a longer piece takes longer.
+  // The reference layer, run whole, at each of its steps (how the times compare is for the
+  // benchmarks: times on a loaded machine are no test).
   ASSERT_EQ(m.layer_seconds.size(), 3u);
-  EXPECT_TRUE(positive_finite(m.layer_seconds.at(1)));
-  EXPECT_GT(m.layer_seconds.at(32), m.layer_seconds.at(1));
-  EXPECT_GT(m.layer_seconds.at(128), m.layer_seconds.at(32));
+  for (const std::int64_t tokens : {1, 32, 128}) {
+    ASSERT_TRUE(m.layer_seconds.contains(tokens)) << tokens;
+    EXPECT_TRUE(positive_finite(m.layer_seconds.at(tokens))) << tokens;
+  }
   EXPECT_TRUE(positive_finite(m.seconds_taken));
   // UTC, ISO 8601: 2025-06-01T12:00:00Z.
   ASSERT_EQ(m.measured_at.size(), 20u) << m.measured_at;
