@@ -11,6 +11,7 @@
 #include <strata/error.hpp>
 #include <strata/tokenizer.hpp>
 
+#include <strata_test/error_message.hpp>
 #include <strata_test/temp_dir.hpp>
 
 #include <gmock/gmock.h>
@@ -27,6 +28,8 @@
 
 namespace strata {
 namespace {
+
+using strata_test::error_of;
 
 namespace sp = strata_test::sentencepiece;
 
@@ -45,15 +48,6 @@ std::string read_bytes(const std::filesystem::path& path) {
 
 void write_bytes(const std::filesystem::path& path, std::string_view bytes) {
   std::ofstream(path, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "";
 }
 
 std::string ids_text(const std::vector<std::int32_t>& ids) { return nlohmann::json(ids).dump(); }

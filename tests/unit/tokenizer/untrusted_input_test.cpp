@@ -6,6 +6,7 @@
 #include <strata/error.hpp>
 #include <strata/tokenizer.hpp>
 
+#include <strata_test/error_message.hpp>
 #include <strata_test/temp_dir.hpp>
 
 #include <gmock/gmock.h>
@@ -19,19 +20,12 @@
 namespace strata {
 namespace {
 
+using strata_test::error_of;
+
 using nlohmann::json;
 using strata_test::bpe_model;
 using strata_test::make_tokenizer;
 using strata_test::tokenizer_json;
-
-std::string error_of(const std::function<void()>& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.what();
-  }
-  return "";
-}
 
 TEST(UntrustedTokenizerJson, BrokenJsonIsAnError) {
   EXPECT_THAT(error_of([] { Tokenizer::from_json("{\"model\": "); }), ::testing::HasSubstr("not valid JSON"));
