@@ -51,7 +51,10 @@ std::string reported_text(const DeviceInfo& device) {
 }
 
 void print_measurements(const DeviceMeasurements& m, std::string_view indent) {
-  fmt::print("{}matvec      {}\n", indent, per_dtype_text(m.matvec_bandwidth, bandwidth_text));
+  fmt::print("{}matvec      {} (rows of {})\n", indent, per_dtype_text(m.matvec_bandwidth, bandwidth_text),
+             DeviceMeasurements::matvec_columns);
+  fmt::print("{}            {} (rows of {})\n", indent, per_dtype_text(m.narrow_matvec_bandwidth, bandwidth_text),
+             DeviceMeasurements::narrow_columns);
   fmt::print("{}matmul      {}\n", indent, per_dtype_text(m.matmul_flops, flops_text));
   fmt::print("{}copies      {} to the device, {} to the host\n", indent,
              optional_text(m.host_to_device, bandwidth_text), optional_text(m.device_to_host, bandwidth_text));
@@ -86,6 +89,7 @@ nlohmann::json reported_json(const DeviceInfo& device) {
 
 nlohmann::json measurements_json(const DeviceMeasurements& m) {
   return {{"matvec_bandwidth", per_dtype_json(m.matvec_bandwidth)},
+          {"narrow_matvec_bandwidth", per_dtype_json(m.narrow_matvec_bandwidth)},
           {"matmul_flops", per_dtype_json(m.matmul_flops)},
           {"host_to_device", optional_json(m.host_to_device)},
           {"device_to_host", optional_json(m.device_to_host)},

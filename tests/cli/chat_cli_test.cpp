@@ -45,10 +45,11 @@ class ChatCommand : public ::testing::Test {
     return {shell.status, shell.out, text.str()};
   }
 
-  // The prompt size `strata chat` must report for `messages`: the template, then the tokenizer.
+  // The prompt size `strata chat` must report for `messages`: the template, then the tokenizer
+  // (read once: Qwen3's tokenizer.json is 11 MB).
   static std::size_t prompt_tokens(const std::vector<strata::ChatMessage>& messages) {
-    const strata::ChatTemplate chat = *strata::ChatTemplate::from_model_dir(chat_model);
-    const strata::Tokenizer tokenizer = strata::Tokenizer::from_file(chat_model / "tokenizer.json");
+    static const strata::ChatTemplate chat = *strata::ChatTemplate::from_model_dir(chat_model);
+    static const strata::Tokenizer tokenizer = strata::Tokenizer::from_file(chat_model / "tokenizer.json");
     return tokenizer.encode(chat.apply(messages, true), false).size();
   }
 

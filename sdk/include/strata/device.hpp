@@ -53,6 +53,8 @@ struct STRATA_API DeviceMeasurements {
   static constexpr std::int64_t small_dim = 256;          // weights [256, 256]
   static constexpr std::int64_t tall_rows = 1024;         // weights [1024, 256]
   static constexpr std::int64_t wide_columns = 4096;      // weights [256, 4096]
+  static constexpr std::int64_t matvec_columns = 4096;    // matvec_bandwidth's rows
+  static constexpr std::int64_t narrow_columns = 1024;    // narrow_matvec_bandwidth's rows
   static constexpr std::int64_t small_matmul_rows = 32;   // a prompt piece of 32 tokens
   static constexpr std::int64_t large_matmul_rows = 128;  // and of 128 (the default max_batch_tokens)
   static constexpr std::int64_t prompt_tokens = 32;       // "attention_prompt": 32 queries
@@ -61,6 +63,10 @@ struct STRATA_API DeviceMeasurements {
   static constexpr std::int64_t attention_kv_width = 4 * 64;
 
   std::map<DType, double> matvec_bandwidth;  // bytes of weights/s streamed by a one-row MATMUL, per weight dtype
+  // The same on weights of the same size in rows of narrow_columns (four times as many rows as
+  // matvec_bandwidth's 4096): what each streamed row costs beyond its bytes (software devices run
+  // a work-group per row; a model's rows are often this short).
+  std::map<DType, double> narrow_matvec_bandwidth;
   // The same for f32 weights of smaller sizes (4, 32, 256 MiB: those below matvec_weight_bytes), by
   // their bytes: caches serve a model that fits them faster than memory does. The planners scale
   // each dtype's figure by this curve at the size of a model's weights.

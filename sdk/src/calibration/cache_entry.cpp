@@ -131,6 +131,7 @@ DeviceMeasurements measurements_from(const Json& object) {
   if (!object.is_object()) throw Malformed("\"measurements\" is not an object");
   DeviceMeasurements m;
   m.matvec_bandwidth = per_dtype(object, "matvec_bandwidth");
+  m.narrow_matvec_bandwidth = per_dtype(object, "narrow_matvec_bandwidth");
   m.matmul_flops = per_dtype(object, "matmul_flops");
   m.small_matvec_seconds = per_dtype(object, "small_matvec_seconds");
   m.tall_matvec_seconds = per_dtype(object, "tall_matvec_seconds");
@@ -167,6 +168,7 @@ std::string encode_cache_entry(const DeviceInfo& device, const DeviceMeasurement
   Json key = Json::object();
   for (const auto& [name, value] : key_fields(device)) key[name] = *value;
   Json measurements = {{"matvec_bandwidth", per_dtype_json(m.matvec_bandwidth)},
+                       {"narrow_matvec_bandwidth", per_dtype_json(m.narrow_matvec_bandwidth)},
                        {"matmul_flops", per_dtype_json(m.matmul_flops)},
                        {"small_matvec_seconds", per_dtype_json(m.small_matvec_seconds)},
                        {"tall_matvec_seconds", per_dtype_json(m.tall_matvec_seconds)},

@@ -12,7 +12,8 @@ namespace strata::detail {
 
 // 4: small-op figures (three one-row products), matmuls of 32 and 128 rows, op costs by kind.
 // 5: the reference layer timed whole (layer_seconds, by tokens).
-inline constexpr int cache_entry_version = 5;
+// 6: streamed weights in narrow rows too (narrow_matvec_bandwidth).
+inline constexpr int cache_entry_version = 6;
 inline constexpr std::size_t cache_entry_max_bytes = 64 * 1024;
 
 // "<16 hex digits of a hash of the key>.json": the same device, plugin version and driver give

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <tuple>
 #include <vector>
 
@@ -57,6 +58,32 @@ double seconds_per_op(const StepContext& context, const Op& op) {
   });
 }
 
+// The K and N of the matmul figures: sizes.matmul_dim (1024 on a device that works in host
+// memory, where software GPUs are slow), doubled while one product takes under
+// fast_product_seconds, up to a GPU's 4096. A host of many cores runs 1024-wide products well below
+// the rate it reaches on a large model's (2048 to 8192 wide).
+std::int64_t saturating_matmul_dim(const StepContext& context, DType weight_dtype) {
+  constexpr std::int64_t largest = 4096;
+  constexpr double fast_product_seconds = 2e-3;
+  const std::int64_t rows = context.sizes.matmul_rows;
+  std::int64_t dim = context.sizes.matmul_dim;
+  for (; dim < largest; dim *= 2) {
+    const TensorView x{nullptr, 0, DType::f32, Shape{rows, 2 * dim}};
+    const TensorView weights{nullptr, 0, weight_dtype, Shape{2 * dim, 2 * dim}};
+    const TensorView out{nullptr, 0, DType::f32, Shape{rows, 2 * dim}};
+    if (!context.device.supports(ops::matmul(x, weights, std::nullopt, out))) break;
+    const MatmulCase probe = make_case(context, rows, dim, dim, weight_dtype);
+    const DrainOnExit drain(context.queue);
+    context.queue.submit(probe.op);  // first use
+    context.queue.finish();
+    const auto start = std::chrono::steady_clock::now();
+    context.queue.submit(probe.op);
+    context.queue.finish();
+    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() >= fast_product_seconds) break;
+  }
+  return dim;
+}
+
 // A small op as a layer runs it: among others in one submit, each waiting for the one before
 // (the same output, so the device must order them: on some devices that costs more than the op).
 double seconds_per_dependent_op(const StepContext& context, const Op& op) {
@@ -85,9 +112,9 @@ std::int64_t matvec_rows(const StepContext& context, DType weight_dtype, std::ui
   return 0;
 }
 
-// Bytes of weights per second through a one-row MATMUL by `rows` x matvec_columns weights.
-double matvec_bandwidth(const StepContext& context, DType weight_dtype, std::int64_t rows) {
-  const MatmulCase matvec = make_case(context, 1, rows, context.sizes.matvec_columns, weight_dtype);
+// Bytes of weights per second through a one-row MATMUL by `rows` x `columns` weights.
+double matvec_bandwidth(const StepContext& context, DType weight_dtype, std::int64_t rows, std::int64_t columns) {
+  const MatmulCase matvec = make_case(context, 1, rows, columns, weight_dtype);
   const DrainOnExit drain(context.queue);
   return static_cast<double>(matvec.weights.bytes()) / seconds_per_op(context, matvec.op);
 }
@@ -100,13 +127,17 @@ MatvecFigures measure_matvec(const StepContext& context, DType weight_dtype) {
         fmt::format("it does not support a one-row matmul by 16 MiB of {} weights", to_string(weight_dtype)));
   figures.weight_bytes =
       static_cast<double>(rows * context.sizes.matvec_columns) * static_cast<double>(dtype_size(weight_dtype));
-  figures.bandwidth = matvec_bandwidth(context, weight_dtype, rows);
+  const std::int64_t row_length = context.sizes.matvec_columns;
+  figures.bandwidth = matvec_bandwidth(context, weight_dtype, rows, row_length);
+  // The same bytes in shorter rows: what a row costs beyond its bytes.
+  constexpr std::int64_t narrow = DeviceMeasurements::narrow_columns;
+  figures.narrow_bandwidth = matvec_bandwidth(context, weight_dtype, rows * row_length / narrow, narrow);
   // How caches serve smaller models: the same product on fewer f32 weights.
   if (weight_dtype == DType::f32)
     for (const std::uint64_t bytes : {4ull << 20, 32ull << 20, 256ull << 20})
       if (static_cast<double>(bytes) < figures.weight_bytes)
-        figures.bandwidth_by_size[static_cast<std::int64_t>(bytes)] = matvec_bandwidth(
-            context, weight_dtype, static_cast<std::int64_t>(bytes / 4) / context.sizes.matvec_columns);
+        figures.bandwidth_by_size[static_cast<std::int64_t>(bytes)] =
+            matvec_bandwidth(context, weight_dtype, static_cast<std::int64_t>(bytes / 4) / row_length, row_length);
   constexpr std::int64_t dim = DeviceMeasurements::small_dim;
   const std::array<std::tuple<std::int64_t, std::int64_t, double*>, 3> shapes{
       {{dim, dim, &figures.small_seconds},
@@ -125,9 +156,9 @@ MatmulFigures measure_matmul(const StepContext& context, DType weight_dtype) {
     return 2.0 * static_cast<double>(rows) * static_cast<double>(dim) * static_cast<double>(dim);
   };
   MatmulFigures figures;
+  const std::int64_t dim = saturating_matmul_dim(context, weight_dtype);
   {
     const std::int64_t rows = context.sizes.matmul_rows;
-    const std::int64_t dim = context.sizes.matmul_dim;
     const MatmulCase matmul = make_case(context, rows, dim, dim, weight_dtype);
     const DrainOnExit drain(context.queue);
     figures.op_flops = flops_of(rows, dim);
@@ -135,7 +166,6 @@ MatmulFigures measure_matmul(const StepContext& context, DType weight_dtype) {
   }
   // The same product for a short prompt's piece: GEMM kernels are less efficient on fewer rows.
   const std::int64_t rows = DeviceMeasurements::small_matmul_rows;
-  const std::int64_t dim = context.sizes.matmul_dim;
   const MatmulCase small = make_case(context, rows, dim, dim, weight_dtype);
   const DrainOnExit drain(context.queue);
   figures.small_flops = flops_of(rows, dim) / seconds_per_op(context, small.op);

@@ -10,9 +10,9 @@ namespace strata::detail {
 struct MeasureSizes {
   std::uint64_t weight_bytes = 0;  // the matvec's weights
   std::uint64_t copy_bytes = 0;    // each copy to or from the device
-  std::int64_t matvec_columns = 4096;
+  std::int64_t matvec_columns = DeviceMeasurements::matvec_columns;
   std::int64_t matmul_rows = 128;  // a prefill's tokens
-  std::int64_t matmul_dim = 0;     // the matmul's K and N
+  std::int64_t matmul_dim = 0;     // the matmul's K and N to start from (grown on a fast host)
 };
 
 // A device that works in host memory (a CPU, an integrated GPU, PoCL, lavapipe) leaves the host's

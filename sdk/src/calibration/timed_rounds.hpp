@@ -8,8 +8,9 @@
 namespace strata::detail {
 
 // Calls `run(n)`, which must do n units of work and wait for them: once with n = 1 untimed (the
-// first use compiles kernels and touches memory), then timed rounds of up to `max_per_round`
-// units until `budget_seconds` have passed since the start, at least one. Returns the best
+// first use compiles kernels and touches memory), once with n = 1 timed to size the rounds, then
+// timed rounds of up to `max_per_round` units until `budget_seconds` have passed since the start
+// and at least three rounds ran (a slow step stops at four budgets with fewer). Returns the best
 // seconds per unit.
 double best_seconds_per_unit(double budget_seconds, int max_per_round, const std::function<void(int units)>& run);
 

@@ -44,6 +44,16 @@ DeviceFigures measured_figures(const DeviceMeasurements& measured) {
   for (const auto& [dtype, rate] : measured.matvec_bandwidth) {
     MatvecModel& model = figures.matvec[dtype];
     model.bandwidth = positive_or_unknown(rate);
+    const auto element = static_cast<double>(dtype_size(dtype));
+    if (const auto narrow = measured.narrow_matvec_bandwidth.find(dtype);
+        usable(model.bandwidth) && narrow != measured.narrow_matvec_bandwidth.end() && usable(narrow->second)) {
+      // Equal bytes in rows of 4096 and of 1024: the extra time of the narrow rows is their count's.
+      constexpr auto long_row = static_cast<double>(DeviceMeasurements::matvec_columns);
+      constexpr auto short_row = static_cast<double>(DeviceMeasurements::narrow_columns);
+      const double rows_per_byte_gained = 1.0 / (short_row * element) - 1.0 / (long_row * element);
+      model.per_streamed_row = std::max(0.0, (1.0 / narrow->second - 1.0 / model.bandwidth) / rows_per_byte_gained);
+      model.bandwidth = 1.0 / (1.0 / model.bandwidth - model.per_streamed_row / (long_row * element));
+    }
     const auto small_it = measured.small_matvec_seconds.find(dtype);
     const auto tall_it = measured.tall_matvec_seconds.find(dtype);
     const auto wide_it = measured.wide_matvec_seconds.find(dtype);
@@ -54,7 +64,6 @@ DeviceFigures measured_figures(const DeviceMeasurements& measured) {
     // small one's rows and more bytes; the tall one more rows and more bytes.
     constexpr auto tall = static_cast<double>(DeviceMeasurements::tall_rows);
     constexpr auto wide = static_cast<double>(DeviceMeasurements::wide_columns);
-    const auto element = static_cast<double>(dtype_size(dtype));
     const double small_bytes = small * small * element;
     const double tall_bytes = tall * small * element;
     const double wide_bytes = small * wide * element;

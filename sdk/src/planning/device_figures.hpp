@@ -29,18 +29,20 @@ struct RateCurve {
   double at(double size) const;  // NaN when not measured
 };
 
-// A one-row matrix product reading `bytes` of weights into `rows` outputs takes
-// fixed + rows x per_row + bytes x max(per_byte, 1 / bandwidth) seconds: software devices pay per
-// output row as well as per byte; the bytes of a model too large for the caches come at the
-// memory's bandwidth.
+// A one-row matrix product reading `bytes` of weights into `rows` outputs takes a fixed cost
+// plus the larger of two times: its work in the caches (per output row and per byte, as three
+// small products show it) and its weights streamed from memory (per byte at the bandwidth, and
+// per row what rows of 1024 cost beyond rows of 4096 with the same bytes). The two overlap: a
+// small product pays for its rows, a large one for its streaming.
 struct MatvecModel {
-  double bandwidth = unknown_figure;  // bytes/s, of weights too large for the caches
+  double bandwidth = unknown_figure;  // bytes/s of weights too large for the caches, rows apart
+  double per_streamed_row = 0;
   double fixed = 0;
   double per_row = 0;
-  double per_byte = 0;  // in the caches, as the small products show it
+  double per_byte = 0;  // in the caches
 
   double seconds(double rows, double bytes) const {
-    return fixed + rows * per_row + bytes * std::max(per_byte, 1.0 / bandwidth);
+    return fixed + std::max(rows * per_row + bytes * per_byte, bytes / bandwidth + rows * per_streamed_row);
   }
 };
 

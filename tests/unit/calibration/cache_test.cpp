@@ -36,6 +36,7 @@ DeviceInfo sample_device() {
 DeviceMeasurements sample_measurements() {
   DeviceMeasurements m;
   m.matvec_bandwidth = {{DType::f32, 20e9}, {DType::f16, 25e9}};
+  m.narrow_matvec_bandwidth = {{DType::f32, 18e9}, {DType::f16, 21e9}};
   m.matmul_flops = {{DType::f32, 1.5e11}};
   m.small_matvec_seconds = {{DType::f32, 9e-6}};
   m.tall_matvec_seconds = {{DType::f32, 2.5e-5}};
@@ -86,6 +87,7 @@ TEST(CalibrationCache, AnEntryReadsBackAsWritten) {
   ASSERT_TRUE(read);
   const DeviceMeasurements expected = sample_measurements();
   EXPECT_EQ(read->matvec_bandwidth, expected.matvec_bandwidth);
+  EXPECT_EQ(read->narrow_matvec_bandwidth, expected.narrow_matvec_bandwidth);
   EXPECT_EQ(read->matmul_flops, expected.matmul_flops);
   EXPECT_EQ(read->small_matvec_seconds, expected.small_matvec_seconds);
   EXPECT_EQ(read->tall_matvec_seconds, expected.tall_matvec_seconds);

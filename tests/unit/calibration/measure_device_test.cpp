@@ -42,6 +42,8 @@ TEST(MeasureDevice, GivesEveryFigureOfTheCpuDevice) {
     ASSERT_TRUE(m.matvec_bandwidth.contains(dtype)) << to_string(dtype);
     ASSERT_TRUE(m.matmul_flops.contains(dtype)) << to_string(dtype);
     EXPECT_TRUE(positive_finite(m.matvec_bandwidth.at(dtype))) << to_string(dtype);
+    ASSERT_TRUE(m.narrow_matvec_bandwidth.contains(dtype)) << to_string(dtype);
+    EXPECT_TRUE(positive_finite(m.narrow_matvec_bandwidth.at(dtype))) << to_string(dtype);
     EXPECT_TRUE(positive_finite(m.matmul_flops.at(dtype))) << to_string(dtype);
     ASSERT_TRUE(m.small_matvec_seconds.contains(dtype) && m.tall_matvec_seconds.contains(dtype) &&
                 m.wide_matvec_seconds.contains(dtype) && m.small_matmul_flops.contains(dtype))
