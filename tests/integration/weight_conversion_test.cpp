@@ -26,9 +26,10 @@ Runtime counted_runtime() {
   return Runtime(options);
 }
 
-std::vector<float> read_back(detail::DeviceSlot& slot, const detail::DeviceWeight& weight) {
+std::vector<float> read_back(const Device& device, const detail::DeviceWeight& weight) {
   std::vector<float> values(static_cast<std::size_t>(weight.shape.elements()));
-  slot.queue.read(*weight.buffer, weight.offset, std::as_writable_bytes(std::span(values)));
+  Queue queue = device.create_queue();
+  queue.read(*weight.buffer, weight.offset, std::as_writable_bytes(std::span(values)));
   return values;
 }
 
@@ -38,17 +39,18 @@ TEST(WeightConversion, Bf16CheckpointWeightsBecomeF32OnADeviceWithoutBf16) {
   ASSERT_FALSE(device.info().stores(DType::bf16));
   const Checkpoint checkpoint = Checkpoint::open(test::sample_model("tiny-llama-pystdlib"));
   const CheckpointWeights weights(checkpoint);
-  std::vector<detail::MappedFile> owners;
-  const SessionOptions options;
+  detail::MappedFiles owners;
+  const LoadOptions options;
   detail::WeightLoader loader(weights, options, owners, 0, 0);
-  detail::DeviceSlot slot(device);
+  detail::DeviceWeights on_device(device);
 
   const ParameterInfo& parameter =
       *checkpoint.graph().find("model.layers.3")->find_parameter("model.layers.3.mlp.down_proj.weight");
-  const detail::DeviceWeight weight = loader.load(slot, parameter, "counted:0");
+  const detail::DeviceWeight weight = loader.load(on_device, parameter, "counted:0");
+  loader.finish();
   EXPECT_EQ(weight.dtype, DType::f32);
   EXPECT_EQ(weight.buffer->size(), parameter.bytes() * 2);
-  const std::vector<float> values = read_back(slot, weight);
+  const std::vector<float> values = read_back(device, weight);
   // bf16 is the top half of an f32: the expected value is the stored bits shifted up.
   const Checkpoint::Entry entry = checkpoint.at(parameter.name);
   const std::span<const std::byte> stored = entry.file->data(*entry.tensor);
@@ -58,7 +60,7 @@ TEST(WeightConversion, Bf16CheckpointWeightsBecomeF32OnADeviceWithoutBf16) {
     ASSERT_EQ(std::bit_cast<std::uint32_t>(values[i]), static_cast<std::uint32_t>(bits) << 16) << i;
   }
   // The same parameter again is the same buffer: loaded once per device.
-  EXPECT_EQ(loader.load(slot, parameter, "counted:0").buffer, weight.buffer);
+  EXPECT_EQ(loader.load(on_device, parameter, "counted:0").buffer, weight.buffer);
 }
 
 TEST(WeightConversion, F16HostWeightsBecomeTheValuesTheirBitsEncode) {
@@ -76,14 +78,15 @@ TEST(WeightConversion, F16HostWeightsBecomeTheValuesTheirBitsEncode) {
   std::vector<std::byte> bytes(halves.size() * 2);
   std::memcpy(bytes.data(), halves.data(), bytes.size());
   weights.set("w", bytes);
-  std::vector<detail::MappedFile> owners;
-  const SessionOptions options;
+  detail::MappedFiles owners;
+  const LoadOptions options;
   detail::WeightLoader loader(weights, options, owners, 0, 0);
-  detail::DeviceSlot slot(runtime.device("counted:0"));
-  const detail::DeviceWeight weight =
-      loader.load(slot, ParameterInfo{"w", DType::f16, Shape{static_cast<std::int64_t>(halves.size())}}, "counted:0");
+  detail::DeviceWeights on_device(runtime.device("counted:0"));
+  const detail::DeviceWeight weight = loader.load(
+      on_device, ParameterInfo{"w", DType::f16, Shape{static_cast<std::int64_t>(halves.size())}}, "counted:0");
+  loader.finish();
   EXPECT_EQ(weight.dtype, DType::f32);
-  const std::vector<float> values = read_back(slot, weight);
+  const std::vector<float> values = read_back(on_device.device, weight);
   for (std::size_t i = 0; i < values.size(); ++i)
     EXPECT_EQ(std::bit_cast<std::uint32_t>(values[i]), std::bit_cast<std::uint32_t>(expected[i])) << i;
 }

@@ -61,6 +61,8 @@ TEST(UmbrellaHeader, GivesEveryPublicHeader) {
   strata::Tensor b(device, strata::DType::f32, {4});
   EXPECT_TRUE(device.supports(strata::ops::silu(a, b)));
   EXPECT_EQ(strata::SessionOptions{}.max_batch_tokens, 128);
+  // loaded_model.hpp
+  EXPECT_FALSE(strata::LoadOptions{}.cancel.cancelled());
 }
 
 }  // namespace

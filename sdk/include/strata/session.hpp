@@ -1,6 +1,6 @@
-// A loaded model: each unit's weights on the device its target names, a KV cache per decoder
-// layer on that layer's device, one queue per device. forward() runs tokens through the units in
-// order and moves the activations between devices.
+// One sequence through a loaded model: a KV cache per decoder layer on that layer's device,
+// working buffers and one queue per device. forward() runs tokens through the units in order and
+// moves the activations between devices. Sessions made from one LoadedModel share its weights.
 #pragma once
 
 #include <strata/export.hpp>
@@ -10,6 +10,7 @@
 #include <strata/checkpoint.hpp>
 #include <strata/device.hpp>
 #include <strata/device_map.hpp>
+#include <strata/loaded_model.hpp>
 #include <strata/model.hpp>
 #include <strata/model_graph.hpp>
 #include <strata/queue.hpp>
@@ -26,15 +27,6 @@
 #include <vector>
 
 namespace strata {
-
-struct STRATA_API LoadProgress {
-  std::uint64_t bytes_done = 0;
-  std::uint64_t bytes_total = 0;
-  std::size_t parameters_done = 0;
-  std::size_t parameters_total = 0;
-  std::string_view parameter;  // the one just loaded
-  std::string_view target;     // where it went: "cpu", "opencl:0", "disk", ...
-};
 
 // What a unit of kind `custom` gets: its weights on its device, the activation [T, hidden]
 // to read and the one [T, hidden] to write (both F32), through the device's queue.
@@ -58,35 +50,39 @@ struct STRATA_API SessionOptions {
   // F32 or F16; nullopt: the model's own width (ModelConfig::default_kv_dtype()). A device that
   // does not store the dtype keeps its layers' caches in F32.
   std::optional<DType> kv_dtype;
+  // The load's progress, for the constructors that load (LoadOptions::on_progress); a session
+  // made from a LoadedModel loads nothing and never calls it.
   std::function<void(const LoadProgress&)> on_progress;
-  // Cancels, from another thread, the load (the constructor throws Error(cancelled) and releases
-  // everything) and any forward pass of the session (it throws Error(cancelled) and the session
-  // stays at the position it had before the call). Keep a copy to call cancel() on; reset() it
-  // before the session runs again.
+  // Cancels, from another thread, the making of the session and its load, if it loads (the
+  // constructor throws Error(cancelled) and releases everything), and any forward pass of the
+  // session (it throws Error(cancelled) and the session stays at the position it had before the
+  // call). Keep a copy to call cancel() on; reset() it before the session runs again.
   CancelToken cancel;
   // An executor for every unit of kind `custom`, by unit name.
   std::map<std::string, CustomUnitFunction, std::less<>> custom_units;
-  // Called before every device allocation the session makes; throwing from it fails the load
-  // there (tests use this to prove a failed load releases everything).
-  std::function<void(const Device& device, std::uint64_t bytes)> before_allocate;
+  // Called before every device allocation the session makes (its KV caches and working buffers,
+  // and the weights too for the constructors that load); throwing from it fails the constructor
+  // there.
+  BeforeAllocate before_allocate;
 };
 
-// One target of the session's placement.
-struct STRATA_API TargetPlacement {
-  std::string target;  // as the device map says: "cpu", "disk", "opencl:0"
-  std::string device;  // the device that computes: "cpu" for "disk"
-  std::vector<std::string> units;
-  std::uint64_t weight_bytes = 0;  // in device memory
-  std::uint64_t mapped_bytes = 0;  // read through the checkpoint's mmap ("disk")
-  std::uint64_t kv_bytes = 0;
-};
-
+// One sequence: use a session from one thread at a time. Sessions made from one LoadedModel may
+// run on different threads at once.
 class STRATA_API Session {
  public:
-  // `targets` holds one entry per unit of `graph`, in order: "cpu", "disk" or a device name of
-  // `runtime`. `weights` must outlive the constructor (mapped regions are kept alive by their
-  // owners). Throws Error naming the unit, parameter and device when the load fails; whatever
-  // was allocated is released.
+  // A session that uses `model`'s weights and allocates only its own KV caches, working buffers
+  // and queues. It keeps the weights alive: the LoadedModel handle may go first. Throws
+  // Error(invalid_argument) for options the model cannot take, Error(unsupported) naming the unit
+  // and device when a device does not run a unit's ops at this session's sizes (both before
+  // anything is allocated), and the allocation's Error naming the unit or device when the
+  // session does not fit; whatever was allocated is released.
+  explicit Session(const LoadedModel& model, SessionOptions options = {});
+  // A session with weights of its own: loads a LoadedModel (LoadOptions from `options`), then
+  // makes the session from it. The session's checks run before the load. `targets` holds one
+  // entry per unit of `graph`, in order: "cpu", "disk" or a device name of `runtime`. `weights`
+  // must outlive the constructor (mapped regions are kept alive by their owners). Throws Error
+  // naming the unit, parameter and device when the load fails; whatever was allocated is
+  // released.
   Session(const Runtime& runtime, ModelGraph graph, const WeightSource& weights, std::vector<std::string> targets,
           SessionOptions options = {});
   Session(const Runtime& runtime, const Checkpoint& checkpoint, std::vector<std::string> targets,

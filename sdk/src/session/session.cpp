@@ -1,8 +1,8 @@
-// Session: loads a graph's units onto their devices, then runs tokens through them in order,
-// moving the residual stream between devices where consecutive units live apart.
+// Session: one sequence through a loaded model's units, in order, moving the residual stream
+// between devices where consecutive units live apart.
+#include "session_checks.hpp"
 #include "session_state.hpp"
 #include "unit_runner.hpp"
-#include "weight_loader.hpp"
 
 #include <strata/error.hpp>
 #include <strata/model.hpp>
@@ -12,8 +12,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <set>
-#include <tuple>
 
 namespace strata {
 
@@ -34,8 +32,7 @@ using detail::UnitState;
 
 [[noreturn]] void invalid(const std::string& message) { throw Error(StatusCode::invalid_argument, message); }
 
-DeviceSlot& slot_for(Session::State& state, const Runtime& runtime, const std::string& target) {
-  const Device device = runtime.device(target == disk_tier ? std::string_view("cpu") : std::string_view(target));
+DeviceSlot& slot_for(Session::State& state, const Device& device) {
   for (auto& slot : state.slots)
     if (slot->device == device) return *slot;
   auto slot = std::make_unique<DeviceSlot>(device);
@@ -45,99 +42,78 @@ DeviceSlot& slot_for(Session::State& state, const Runtime& runtime, const std::s
   return *state.slots.back();
 }
 
-void check_settings(const Session::State& state) {
-  const ModelGraph& graph = state.graph;
-  if (state.targets.size() != graph.units.size())
-    invalid(fmt::format("session: {} targets for {} units; give one target per unit, in order", state.targets.size(),
-                        graph.units.size()));
-  const std::int64_t limit = graph.config.context_limit();
-  if (state.options.context_length < 0 || state.options.context_length > limit)
-    invalid(fmt::format("session: context_length {} is outside the model's limit of {} tokens",
-                        state.options.context_length, limit));
-  if (state.options.max_batch_tokens <= 0)
-    invalid(fmt::format("session: max_batch_tokens must be positive, got {}", state.options.max_batch_tokens));
-  if (state.kv_dtype != DType::f32 && state.kv_dtype != DType::f16)
-    invalid(fmt::format("session: the KV cache is f32 or f16, not {}", to_string(state.kv_dtype)));
-  for (const Unit& unit : graph.units)
-    if (unit.kind == UnitKind::custom && !state.options.custom_units.contains(unit.name))
-      invalid(fmt::format("session: custom unit '{}' has no executor in SessionOptions::custom_units", unit.name));
+void check_cancelled(const Session::State& state, const Unit& unit) {
+  if (state.options.cancel.cancelled())
+    throw Error(
+        StatusCode::cancelled,
+        fmt::format("making the session was cancelled at unit '{}'; everything it allocated is released", unit.name));
 }
 
-// Every unit's ops must run on its device, at the step sizes this session uses: checked before
-// anything is allocated, so a partial backend fails here with the reason, not halfway through a
-// generation (or silently).
-void check_devices_run_their_units(const Session::State& state, const Runtime& runtime) {
-  for (std::size_t index = 0; index < state.graph.units.size(); ++index) {
-    const Unit& unit = state.graph.units[index];
-    const std::string& target = state.targets[index];
-    const Device device = runtime.device(target == disk_tier ? std::string_view("cpu") : std::string_view(target));
-    const auto refused =
-        detail::first_refused_op(state.graph.config, unit, device.info(), state.kv_dtype, state.context, state.batch,
-                                 [&](const Op& op) { return device.supports(op); });
-    if (refused)
-      throw Error(StatusCode::unsupported,
-                  fmt::format("session: {} cannot run on {}: the device does not support {}; place it on another "
-                              "device",
-                              unit.name, target, *refused));
-  }
-}
-
-void load_units(Session::State& state, const Runtime& runtime, const WeightSource& weights) {
-  std::uint64_t bytes_total = 0;
-  std::size_t parameters_total = 0;
-  for (const Unit& unit : state.graph.units) {
-    bytes_total += unit.parameter_bytes();
-    parameters_total += unit.parameters.size();
-  }
-  detail::WeightLoader loader(weights, state.options, state.mapped_files, bytes_total, parameters_total);
-  state.units.reserve(state.graph.units.size());
-  for (std::size_t index = 0; index < state.graph.units.size(); ++index) {
-    const Unit& unit = state.graph.units[index];
-    const std::string& target = state.targets[index];
+// A slot per device the units use, and each decoder layer's KV cache on its device.
+void add_units(Session::State& state) {
+  const LoadedModel::State& model = *state.model;
+  state.units.reserve(model.units.size());
+  for (const detail::LoadedUnit& loaded : model.units) {
+    const Unit& unit = *loaded.unit;
+    check_cancelled(state, unit);
+    UnitState& added = state.units.emplace_back();
+    added.loaded = &loaded;
+    added.slot = &slot_for(state, loaded.device->device);
+    if (unit.kind == UnitKind::custom) added.custom = state.options.custom_units.find(unit.name)->second;
+    if (unit.kind != UnitKind::decoder_layer) continue;
     try {
-      UnitState& loaded = state.units.emplace_back();
-      loaded.unit = &unit;
-      loaded.target = target;
-      loaded.slot = &slot_for(state, runtime, target);
-      if (unit.kind == UnitKind::custom) loaded.custom = state.options.custom_units.find(unit.name)->second;
-      for (const ParameterInfo& parameter : unit.parameters) {
-        detail::DeviceWeight weight = loader.load(*loaded.slot, parameter, target);
-        loaded.weights[parameter.name] = weight.view();
-        loaded.held.push_back(std::move(weight));
-      }
-      if (unit.kind == UnitKind::decoder_layer)
-        detail::allocate_kv_cache(loaded, state.graph.config, state.context, state.options);
+      detail::allocate_kv_cache(added, model.graph.config, state.context, state.options.before_allocate);
     } catch (const Error& error) {
-      throw Error(error.code(), fmt::format("loading unit '{}' onto {}: {}", unit.name, target, error.what()));
+      throw Error(error.code(), fmt::format("allocating the KV cache of unit '{}' on {}: {}", unit.name, loaded.target,
+                                            error.what()));
     }
   }
 }
 
+// What the constructors that load do before a session is made: the session's checks, then a
+// model of its own. A session refused for its options or devices allocates nothing.
+LoadedModel load_for_session(const Runtime& runtime, ModelGraph graph, const WeightSource& weights,
+                             std::vector<std::string> targets, const SessionOptions& options) {
+  validate_model_graph(graph);
+  detail::check_targets(graph, targets);
+  const detail::SessionSizes sizes = detail::session_sizes(graph, options);
+  std::vector<Device> devices;
+  for (const std::string& target : targets) devices.push_back(detail::device_of(runtime, target));
+  detail::check_devices_run_their_units(graph, targets, devices, sizes);
+  return LoadedModel(runtime, std::move(graph), weights, std::move(targets),
+                     LoadOptions{options.on_progress, options.cancel, options.before_allocate});
+}
+
 }  // namespace
 
-Session::Session(const Runtime& runtime, ModelGraph graph, const WeightSource& weights,
-                 std::vector<std::string> targets, SessionOptions options)
-    : state_(std::make_unique<State>()) {
-  validate_model_graph(graph);
+Session::Session(const LoadedModel& model, SessionOptions options) : state_(std::make_unique<State>()) {
   State& state = *state_;
-  state.graph = std::move(graph);
+  state.model = model.state();
   state.options = std::move(options);
-  state.targets = std::move(targets);
-  state.kv_dtype = state.options.kv_dtype.value_or(state.graph.config.default_kv_dtype());
-  check_settings(state);
-  state.context = state.options.context_length > 0 ? state.options.context_length : state.graph.config.context_limit();
-  state.batch = std::min(state.options.max_batch_tokens, state.context);
-  check_devices_run_their_units(state, runtime);
-  load_units(state, runtime, weights);
+  const ModelGraph& graph = state.graph();
+  const detail::SessionSizes sizes = detail::session_sizes(graph, state.options);
+  state.context = sizes.context;
+  state.batch = sizes.batch;
+  state.kv_dtype = sizes.kv_dtype;
+  std::vector<Device> devices;
+  for (const detail::LoadedUnit& unit : state.model->units) devices.push_back(unit.device->device);
+  detail::check_devices_run_their_units(graph, state.model->targets, devices, sizes);
+  add_units(state);
   for (auto& slot : state.slots) {
     try {
-      detail::prepare_slot(*slot, state.graph.config, state.units, state.options);
-      slot->queue.finish();  // a failed upload reports here, not at the first step
+      detail::prepare_slot(*slot, graph.config, state.units, state.options.before_allocate);
+      slot->queue.finish();  // a failed write reports here, not at the first step
     } catch (const Error& error) {
       throw Error(error.code(), fmt::format("preparing {}: {}", slot->device.name(), error.what()));
     }
   }
 }
+
+// The options are read by both arguments, so they are copied, not moved: the order in which the
+// arguments are made is unspecified.
+Session::Session(const Runtime& runtime, ModelGraph graph, const WeightSource& weights,
+                 std::vector<std::string> targets, SessionOptions options)
+    : Session(load_for_session(runtime, std::move(graph), weights, std::move(targets), options), options) {}
 
 Session::Session(const Runtime& runtime, const Checkpoint& checkpoint, std::vector<std::string> targets,
                  SessionOptions options)
@@ -165,8 +141,8 @@ struct UnitChecks {
 };
 
 bool output_finite(const Session::State& state, const UnitState& unit, std::int64_t count, std::int64_t rows) {
-  const ModelConfig& config = state.graph.config;
-  const bool head = unit.unit->kind == UnitKind::lm_head;
+  const ModelConfig& config = state.graph().config;
+  const bool head = unit.unit().kind == UnitKind::lm_head;
   std::vector<float> values(static_cast<std::size_t>(head ? rows * config.vocab_size : count * config.hidden_size));
   unit.slot->queue.read(head ? unit.slot->logits.buffer() : unit.slot->hidden.buffer(), 0,
                         std::as_writable_bytes(std::span(values)));
@@ -176,16 +152,13 @@ bool output_finite(const Session::State& state, const UnitState& unit, std::int6
 // "disk" units compute on the checkpoint's mappings: a file changed under them fails the step,
 // naming the file, before it runs and once it has run (pages lost to a truncation in between
 // read as zeros, never SIGBUS, and the step's result is thrown away).
-void check_mapped_files(const Session::State& state) {
-  for (const detail::MappedFile& file : state.mapped_files)
-    if (file.check) file.check();
-}
+void check_mapped_files(const Session::State& state) { state.model->mapped_files.check(); }
 
 // Runs one step of at most `batch` tokens; writes `rows` rows of logits to `logits` (none when
 // rows is 0: a prompt piece whose logits nobody asked for stops after the last layer).
 void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::int64_t n_past, std::int64_t rows,
               float* logits, UnitChecks& checks) {
-  const ModelConfig& config = state.graph.config;
+  const ModelConfig& config = state.graph().config;
   const auto count = static_cast<std::int64_t>(tokens.size());
   DeviceSlot* current = state.units.front().slot;
   current->queue.write(current->ids.buffer(), 0, std::as_bytes(tokens));
@@ -197,7 +170,7 @@ void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::
   std::vector<std::byte> staging;
   const std::uint64_t hidden_bytes = static_cast<std::uint64_t>(count * config.hidden_size) * sizeof(float);
   for (UnitState& unit : state.units) {
-    const UnitKind kind = unit.unit->kind;
+    const UnitKind kind = unit.unit().kind;
     if (rows == 0 && (kind == UnitKind::final_norm || kind == UnitKind::lm_head)) break;
     if (unit.slot != current) {
       // Host staging between devices: read waits for the producer, write orders the consumer.
@@ -209,8 +182,8 @@ void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::
     if (state.options.cancel.cancelled())
       throw Error(StatusCode::cancelled, fmt::format("forward at position {} was cancelled", n_past));
     detail::run_unit(config, unit, detail::Step{count, n_past, rows});
-    if (checks.on && unit.unit->kind != UnitKind::embedding && !output_finite(state, unit, count, rows)) {
-      checks.first_bad = fmt::format("{} on {}", unit.unit->name, unit.slot->device.name());
+    if (checks.on && kind != UnitKind::embedding && !output_finite(state, unit, count, rows)) {
+      checks.first_bad = fmt::format("{} on {}", unit.unit().name, unit.slot->device.name());
       return;
     }
   }
@@ -223,7 +196,7 @@ void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::
 
 std::vector<float> Session::forward(std::span<const std::int32_t> tokens, Logits which) {
   State& state = *state_;
-  const ModelConfig& config = state.graph.config;
+  const ModelConfig& config = state.graph().config;
   const auto count = static_cast<std::int64_t>(tokens.size());
   if (count == 0) invalid("forward: no tokens given");
   if (state.position + count > state.context)
@@ -274,28 +247,18 @@ void Session::reset(std::int64_t position) {
 
 std::int64_t Session::position() const { return state_->position; }
 std::int64_t Session::context_length() const { return state_->context; }
-const ModelGraph& Session::graph() const { return state_->graph; }
-const std::vector<std::string>& Session::targets() const { return state_->targets; }
+const ModelGraph& Session::graph() const { return state_->graph(); }
+const std::vector<std::string>& Session::targets() const { return state_->model->targets; }
 const CancelToken& Session::cancel_token() const { return state_->options.cancel; }
 
+// The model's weights, and this session's KV caches on each target.
 std::vector<TargetPlacement> Session::placement() const {
-  std::vector<TargetPlacement> placements;
-  // A weight shared by two units (tied embeddings) counts once per target.
-  std::set<std::tuple<std::string, const Buffer*, std::uint64_t>> counted;
+  std::vector<TargetPlacement> placements = detail::weight_placement(*state_->model);
   for (const UnitState& unit : state_->units) {
-    auto it = std::find_if(placements.begin(), placements.end(),
-                           [&](const TargetPlacement& p) { return p.target == unit.target; });
-    if (it == placements.end()) {
-      placements.push_back({unit.target, unit.slot->device.name(), {}, 0, 0, 0});
-      it = placements.end() - 1;
-    }
-    it->units.push_back(unit.unit->name);
-    for (const detail::DeviceWeight& weight : unit.held) {
-      if (!counted.insert({unit.target, weight.buffer.get(), weight.offset}).second) continue;
-      const std::uint64_t bytes = weight.view().bytes();
-      (weight.mapped ? it->mapped_bytes : it->weight_bytes) += bytes;
-    }
-    if (unit.key_cache.buffer()) it->kv_bytes += unit.key_cache.bytes() + unit.value_cache.bytes();
+    if (!unit.key_cache.buffer()) continue;
+    const auto it = std::find_if(placements.begin(), placements.end(),
+                                 [&](const TargetPlacement& p) { return p.target == unit.loaded->target; });
+    it->kv_bytes += unit.key_cache.bytes() + unit.value_cache.bytes();
   }
   return placements;
 }

@@ -1,36 +1,16 @@
-// What a Session holds: one slot per device (its queue and working buffers) and one state per
-// unit (its weights and, for decoder layers, its KV cache on the same device).
+// What a Session holds: the loaded model it reads (shared with other sessions), one slot per
+// device (its queue and working buffers) and one state per unit (for decoder layers, the KV cache
+// on the unit's device). Everything but the model is this session's alone.
 #pragma once
+
+#include "model_state.hpp"
 
 #include <strata/session.hpp>
 
-#include <functional>
-#include <map>
 #include <memory>
-#include <optional>
-#include <string>
 #include <vector>
 
 namespace strata::detail {
-
-// A weight on a device: a view into a buffer owned alone, shared with a tied unit, or imported
-// from a memory-mapped checkpoint file.
-struct DeviceWeight {
-  std::shared_ptr<const Buffer> buffer;
-  std::uint64_t offset = 0;
-  DType dtype = DType::f32;
-  Shape shape;
-  bool mapped = false;  // read through the checkpoint's mapping ("disk")
-
-  TensorView view() const { return {buffer.get(), offset, dtype, shape}; }
-};
-
-// A checkpoint file "disk" units read through its mapping: kept mapped by `owner`, and checked
-// around every step (`check` throws Error naming the file once it has changed).
-struct MappedFile {
-  std::shared_ptr<const void> owner;
-  std::function<void()> check;
-};
 
 struct DeviceSlot {
   Device device;
@@ -51,23 +31,18 @@ struct DeviceSlot {
   Tensor positions;         // [capacity] I32
   Tensor logits;            // [capacity, vocab]
   Tensor rope_frequencies;  // [2, rotary_dim / 2], where the config's rotation needs a table
-  // Weights already on this device, by parameter name (a tied lm_head reuses the embedding's).
-  std::map<std::string, DeviceWeight, std::less<>> weights;
-  // Mapped checkpoint regions imported into this device, by their start address.
-  std::map<const void*, std::shared_ptr<const Buffer>> imported;
 
   explicit DeviceSlot(Device d) : device(std::move(d)), queue(device.create_queue()) {}
 };
 
 struct UnitState {
-  const Unit* unit = nullptr;
-  std::string target;
+  const LoadedUnit* loaded = nullptr;  // the unit and its weights, in the model
   DeviceSlot* slot = nullptr;
-  std::map<std::string, TensorView, std::less<>> weights;  // by parameter name
-  std::vector<DeviceWeight> held;                          // keeps the buffers behind `weights`
-  Tensor key_cache;                                        // [context, kv_heads, head_dim]
+  Tensor key_cache;  // [context, kv_heads, head_dim]
   Tensor value_cache;
   CustomUnitFunction custom;
+
+  const Unit& unit() const { return *loaded->unit; }
 };
 
 }  // namespace strata::detail
@@ -75,19 +50,19 @@ struct UnitState {
 namespace strata {
 
 struct Session::State {
-  ModelGraph graph;
+  // The weights: declared first, so released last, after every queue that reads them.
+  std::shared_ptr<const LoadedModel::State> model;
   SessionOptions options;
-  std::vector<std::string> targets;
   std::int64_t context = 0;
   std::int64_t batch = 0;
   std::int64_t position = 0;
   DType kv_dtype = DType::f32;  // as asked, or the model's default
-  // Destroyed in reverse: units, then slots, then the mappings; ~State drains every queue
-  // first, so no buffer is freed under work still queued.
-  std::vector<detail::MappedFile> mapped_files;  // keep "disk" files mapped
+  // Destroyed in reverse: units, then slots; ~State drains every queue first, so no buffer is
+  // freed under work still queued.
   std::vector<std::unique_ptr<detail::DeviceSlot>> slots;
   std::vector<detail::UnitState> units;
 
+  const ModelGraph& graph() const { return model->graph; }
   ~State();
 };
 

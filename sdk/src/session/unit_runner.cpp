@@ -1,7 +1,7 @@
 #include "unit_runner.hpp"
 
+#include "allocation.hpp"
 #include "model/llama_layout.hpp"
-#include "weight_loader.hpp"
 
 #include <strata/error.hpp>
 #include <strata/ops.hpp>
@@ -32,18 +32,19 @@ StepBuffers step_buffers(const DeviceSlot& slot) {
 }  // namespace
 
 void prepare_slot(DeviceSlot& slot, const ModelConfig& config, const std::vector<UnitState>& units,
-                  const SessionOptions& options) {
+                  const BeforeAllocate& before_allocate) {
   bool layers = false, embedding = false, head = false, custom = false;
   for (const UnitState& unit : units) {
     if (unit.slot != &slot) continue;
-    layers = layers || unit.unit->kind == UnitKind::decoder_layer;
-    embedding = embedding || unit.unit->kind == UnitKind::embedding;
-    head = head || unit.unit->kind == UnitKind::lm_head;
-    custom = custom || unit.unit->kind == UnitKind::custom;
+    const UnitKind kind = unit.unit().kind;
+    layers = layers || kind == UnitKind::decoder_layer;
+    embedding = embedding || kind == UnitKind::embedding;
+    head = head || kind == UnitKind::lm_head;
+    custom = custom || kind == UnitKind::custom;
   }
   const std::int64_t b = slot.capacity;
   const Device& device = slot.device;
-  auto make = [&](DType dtype, Shape shape) { return allocate_tensor(options, device, dtype, shape); };
+  auto make = [&](DType dtype, Shape shape) { return allocate_tensor(before_allocate, device, dtype, shape); };
   slot.hidden = make(DType::f32, {b, config.hidden_size});
   if (layers || custom) slot.scratch = make(DType::f32, {b, config.hidden_size});
   if (layers) {
@@ -70,23 +71,24 @@ void prepare_slot(DeviceSlot& slot, const ModelConfig& config, const std::vector
 }
 
 void allocate_kv_cache(UnitState& unit, const ModelConfig& config, std::int64_t context,
-                       const SessionOptions& options) {
+                       const BeforeAllocate& before_allocate) {
   const Shape shape{context, config.num_key_value_heads, config.head_dim};
-  unit.key_cache = allocate_tensor(options, unit.slot->device, unit.slot->kv_dtype, shape);
-  unit.value_cache = allocate_tensor(options, unit.slot->device, unit.slot->kv_dtype, shape);
+  unit.key_cache = allocate_tensor(before_allocate, unit.slot->device, unit.slot->kv_dtype, shape);
+  unit.value_cache = allocate_tensor(before_allocate, unit.slot->device, unit.slot->kv_dtype, shape);
 }
 
 void run_unit(const ModelConfig& config, UnitState& unit, const Step& step) {
   DeviceSlot& slot = *unit.slot;
-  if (unit.unit->kind != UnitKind::custom) {
-    const UnitTensors tensors{&unit.weights, view_of(unit.key_cache), view_of(unit.value_cache)};
-    slot.queue.submit(unit_step_ops(config, *unit.unit, tensors, step_buffers(slot), step));
+  const LoadedUnit& loaded = *unit.loaded;
+  if (loaded.unit->kind != UnitKind::custom) {
+    const UnitTensors tensors{&loaded.weights, view_of(unit.key_cache), view_of(unit.value_cache)};
+    slot.queue.submit(unit_step_ops(config, *loaded.unit, tensors, step_buffers(slot), step));
     return;
   }
   const std::int64_t hidden = config.hidden_size;
   const TensorView in{&slot.hidden.buffer(), 0, DType::f32, {step.tokens, hidden}};
   const TensorView out{&slot.scratch.buffer(), 0, DType::f32, {step.tokens, hidden}};
-  unit.custom(CustomUnitContext{*unit.unit, slot.device, slot.queue, unit.weights, in, out, step.n_past});
+  unit.custom(CustomUnitContext{*loaded.unit, slot.device, slot.queue, loaded.weights, in, out, step.n_past});
   slot.queue.copy(slot.scratch.buffer(), 0, slot.hidden.buffer(), 0,
                   static_cast<std::uint64_t>(step.tokens * hidden) * f32_size);
 }

@@ -9,10 +9,11 @@ namespace strata::detail {
 
 // Allocates the working buffers the units on `slot` need for steps of up to slot.capacity tokens.
 void prepare_slot(DeviceSlot& slot, const ModelConfig& config, const std::vector<UnitState>& units,
-                  const SessionOptions& options);
+                  const BeforeAllocate& before_allocate);
 
 // Allocates a decoder layer's KV cache on its device.
-void allocate_kv_cache(UnitState& unit, const ModelConfig& config, std::int64_t context, const SessionOptions& options);
+void allocate_kv_cache(UnitState& unit, const ModelConfig& config, std::int64_t context,
+                       const BeforeAllocate& before_allocate);
 
 // Submits the unit's work; reads slot.hidden (slot.ids for the embedding) and writes slot.hidden
 // (slot.logits for the lm_head).

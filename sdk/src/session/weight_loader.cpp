@@ -1,6 +1,8 @@
 #include "weight_loader.hpp"
 
+#include "allocation.hpp"
 #include "core/log.hpp"
+#include "model/unit_ops.hpp"
 
 #include <strata/error.hpp>
 #include <strata/queue.hpp>
@@ -44,49 +46,62 @@ void store_float(float value, DType dtype, std::byte* out) {
 
 }  // namespace
 
-Buffer allocate_buffer(const SessionOptions& options, const Device& device, std::uint64_t bytes) {
-  if (options.before_allocate) options.before_allocate(device, bytes);
-  return device.allocate(bytes);
-}
-
-Tensor allocate_tensor(const SessionOptions& options, const Device& device, DType dtype, Shape shape) {
-  if (options.before_allocate)
-    options.before_allocate(device, static_cast<std::uint64_t>(shape.elements()) * dtype_size(dtype));
-  return Tensor(device, dtype, shape);
-}
-
-WeightLoader::WeightLoader(const WeightSource& source, const SessionOptions& options,
-                           std::vector<MappedFile>& mapped_files, std::uint64_t bytes_total,
-                           std::size_t parameters_total)
+WeightLoader::WeightLoader(const WeightSource& source, const LoadOptions& options, MappedFiles& mapped_files,
+                           std::uint64_t bytes_total, std::size_t parameters_total)
     : source_(source), options_(options), mapped_files_(mapped_files) {
   progress_.bytes_total = bytes_total;
   progress_.parameters_total = parameters_total;
 }
 
-DeviceWeight WeightLoader::load(DeviceSlot& slot, const ParameterInfo& parameter, std::string_view target) {
+WeightLoader::~WeightLoader() {
+  for (Queue& queue : queues_) {
+    try {
+      queue.finish();
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the load already failed and reports why
+    }
+  }
+}
+
+void WeightLoader::finish() {
+  for (Queue& queue : queues_) {
+    try {
+      queue.finish();
+    } catch (const Error& error) {
+      throw Error(error.code(), fmt::format("loading onto {}: {}", queue.device().name(), error.what()));
+    }
+  }
+}
+
+Queue& WeightLoader::queue_for(const Device& device) {
+  for (Queue& queue : queues_)
+    if (queue.device() == device) return queue;
+  return queues_.emplace_back(device.create_queue());
+}
+
+DeviceWeight WeightLoader::load(DeviceWeights& device, const ParameterInfo& parameter, std::string_view target) {
   check_cancelled(parameter);
-  if (auto it = slot.weights.find(parameter.name); it != slot.weights.end()) {
+  if (auto it = device.weights.find(parameter.name); it != device.weights.end()) {
     report(parameter, target);
     return it->second;
   }
   std::optional<DeviceWeight> weight;
-  if (target == disk_tier) weight = map(slot, parameter);
-  if (!weight) weight = upload(slot, parameter);
-  slot.weights.emplace(parameter.name, *weight);
+  if (target == disk_tier) weight = map(device, parameter);
+  if (!weight) weight = upload(device.device, parameter);
+  device.weights.emplace(parameter.name, *weight);
   report(parameter, target);
   return *weight;
 }
 
 // "disk": a view into the checkpoint's mapping, imported once per file. Falls back to an upload
 // only when the CPU device cannot compute on the stored bytes as they are.
-std::optional<DeviceWeight> WeightLoader::map(DeviceSlot& slot, const ParameterInfo& parameter) {
+std::optional<DeviceWeight> WeightLoader::map(DeviceWeights& device, const ParameterInfo& parameter) {
   const std::optional<WeightSource::Mapped> mapped = source_.mapped(parameter);
   if (!mapped)
     throw Error(StatusCode::invalid_argument,
                 fmt::format("parameter '{}' is placed on \"disk\", but its weights do not come from a "
                             "memory-mapped checkpoint",
                             parameter.name));
-  const DeviceInfo& info = slot.device.info();
+  const DeviceInfo& info = device.device.info();
   if (!info.caps.import_host) {
     note_disk_copy(parameter, fmt::format("{} cannot compute on memory it did not allocate", info.name));
     return std::nullopt;
@@ -100,11 +115,11 @@ std::optional<DeviceWeight> WeightLoader::map(DeviceSlot& slot, const ParameterI
     note_disk_copy(parameter, "the file stores its data at an offset that is not a multiple of the element size");
     return std::nullopt;
   }
-  auto& buffer = slot.imported[mapped->region.data()];
+  auto& buffer = device.imported[mapped->region.data()];
   if (!buffer) {
     buffer = std::make_shared<const Buffer>(
-        slot.device.import_host(const_cast<std::byte*>(mapped->region.data()), mapped->region.size()));
-    mapped_files_.push_back({mapped->owner, mapped->check});
+        device.device.import_host(const_cast<std::byte*>(mapped->region.data()), mapped->region.size()));
+    mapped_files_.add(mapped->owner, mapped->check);
   }
   return DeviceWeight{buffer, mapped->offset, parameter.dtype, parameter.shape, true};
 }
@@ -117,10 +132,11 @@ void WeightLoader::note_disk_copy(const ParameterInfo& parameter, const std::str
       parameter.name, reason);
 }
 
-DeviceWeight WeightLoader::upload(DeviceSlot& slot, const ParameterInfo& parameter) {
-  const DType dtype = weight_storage_dtype(slot.device.info(), parameter.dtype);
+DeviceWeight WeightLoader::upload(const Device& device, const ParameterInfo& parameter) {
+  const DType dtype = weight_storage_dtype(device.info(), parameter.dtype);
   const std::uint64_t bytes = static_cast<std::uint64_t>(parameter.shape.elements()) * dtype_size(dtype);
-  auto buffer = std::make_shared<Buffer>(allocate_buffer(options_, slot.device, bytes));
+  auto buffer = std::make_shared<Buffer>(allocate_buffer(options_.before_allocate, device, bytes));
+  Queue& queue = queue_for(device);
   const std::size_t source_element = dtype_size(parameter.dtype);
   const std::size_t target_element = dtype_size(dtype);
   std::uint64_t written = 0;
@@ -132,7 +148,7 @@ DeviceWeight WeightLoader::upload(DeviceSlot& slot, const ParameterInfo& paramet
       throw Error(StatusCode::internal,
                   fmt::format("weight source gave parameter '{}' in pieces that do not fit it", parameter.name));
     if (dtype == parameter.dtype) {
-      slot.queue.write(*buffer, written, piece);
+      queue.write(*buffer, written, piece);
       written += piece.size();
       return;
     }
@@ -143,7 +159,7 @@ DeviceWeight WeightLoader::upload(DeviceSlot& slot, const ParameterInfo& paramet
       for (std::size_t i = 0; i < count; ++i)
         store_float(load_float(piece.data() + (start + i) * source_element, parameter.dtype), dtype,
                     converted.data() + i * target_element);
-      slot.queue.write(*buffer, written, converted);
+      queue.write(*buffer, written, converted);
       written += converted.size();
     }
   });
@@ -153,7 +169,7 @@ DeviceWeight WeightLoader::upload(DeviceSlot& slot, const ParameterInfo& paramet
   return DeviceWeight{std::move(buffer), 0, dtype, parameter.shape, false};
 }
 
-// The session's constructor releases everything loaded when this throws.
+// The model's constructor releases everything loaded when this throws.
 void WeightLoader::check_cancelled(const ParameterInfo& parameter) const {
   if (options_.cancel.cancelled())
     throw Error(StatusCode::cancelled,
