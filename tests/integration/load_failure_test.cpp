@@ -6,6 +6,7 @@
 #include <strata/cancel.hpp>
 #include <strata/checkpoint.hpp>
 #include <strata/error.hpp>
+#include <strata/loaded_model.hpp>
 #include <strata/model.hpp>
 #include <strata/runtime.hpp>
 #include <strata/session.hpp>
@@ -214,6 +215,54 @@ TEST(LoadFailureOnSim, TheSimulatedDeviceGetsEveryByteBack) {
     EXPECT_EQ(session.forward(prompt).size(), 256u);
   }
   EXPECT_EQ(sim->memory().free.value(), start);
+}
+
+// A LoadedModel's weights stay while its sessions come and go; a session that fails at any of
+// its allocations gives back all it took.
+TEST_F(LoadFailure, ASessionOfALoadedModelThatFailsAtAnyAllocationGivesBackAllItTook) {
+  const std::uint64_t start = free_memory();
+  {
+    const LoadedModel model(*runtime_, *checkpoint_, split_targets());
+    const std::uint64_t loaded = free_memory();
+    EXPECT_LT(loaded, start);
+    int allocations = 0;
+    {
+      SessionOptions counting = small();
+      counting.before_allocate = [&](const Device&, std::uint64_t) { ++allocations; };
+      const Session session(model, counting);
+      EXPECT_LT(free_memory(), loaded);  // its caches and buffers on the device
+    }
+    EXPECT_EQ(free_memory(), loaded);
+    ASSERT_GT(allocations, 10);  // caches and working buffers on two devices
+    for (int failing = 0; failing < allocations; ++failing) {
+      SCOPED_TRACE("failing allocation " + std::to_string(failing));
+      SessionOptions options = small();
+      int seen = 0;
+      options.before_allocate = [&](const Device& device, std::uint64_t bytes) {
+        if (seen++ == failing)
+          throw Error(StatusCode::out_of_memory, device.name() + ": injected failure of " + std::to_string(bytes));
+      };
+      EXPECT_THROW(Session(model, options), Error);
+      EXPECT_EQ(free_memory(), loaded);
+    }
+  }
+  EXPECT_EQ(free_memory(), start);
+}
+
+TEST_F(LoadFailure, ALoadedModelThatDoesNotFitNamesTheUnitAndReleasesEverything) {
+  const std::uint64_t start = free_memory();
+  // 25.2 MB of weights converted to f32 on a device of 24 MiB: the last layer does not fit.
+  const std::vector<std::string> targets(checkpoint_->graph().units.size(), "counted:0");
+  try {
+    const LoadedModel model(*runtime_, *checkpoint_, targets);
+    ADD_FAILURE() << "loaded more than the device holds";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), StatusCode::out_of_memory);
+    const std::string message = error.what();
+    EXPECT_NE(message.find("loading unit 'model.layers."), std::string::npos) << message;
+    EXPECT_NE(message.find("counted:0"), std::string::npos) << message;
+  }
+  EXPECT_EQ(free_memory(), start);
 }
 
 }  // namespace

@@ -15,23 +15,6 @@ namespace {
 
 constexpr std::int64_t layers = 4;
 
-// A plain Llama layer, as the reference layer is: the same ops, so the same count of them.
-ModelGraph llama_graph() {
-  ModelConfig config;
-  config.architecture = "LlamaForCausalLM";
-  config.model_type = "llama";
-  config.vocab_size = 1024;
-  config.hidden_size = 512;
-  config.intermediate_size = 1408;
-  config.num_hidden_layers = layers;
-  config.num_attention_heads = 8;
-  config.num_key_value_heads = 4;
-  config.head_dim = 64;
-  config.max_position_embeddings = 512;
-  config.dtype = DType::f16;
-  return build_model_graph(config);
-}
-
 // A measured GPU: every figure the cost model reads, and the reference layer (by tokens) as given.
 DeviceInfo measured_gpu(std::map<std::int64_t, double> layer_seconds) {
   DeviceInfo info = testing::gpu("opencl:0", 16 * testing::GiB);
@@ -57,7 +40,7 @@ PlanReport report_on(const DeviceInfo& device) {
   options.workload.context_length = 256;
   options.workload.max_batch_tokens = 64;
   options.workload.prompt_tokens = 64;  // one piece of 64 tokens
-  return plan(llama_graph(), {device}, device.name, options).report;
+  return plan(testing::small_llama(layers, 1024), {device}, device.name, options).report;
 }
 
 double prefill_seconds(const PlanReport& report) { return 64.0 / report.prefill_tokens_per_second; }
@@ -77,7 +60,7 @@ TEST(LayerCorrection, BeyondTheLargestPieceTheErrorPerTokenStays) {
   options.workload.context_length = 512;
   options.workload.max_batch_tokens = 256;
   options.workload.prompt_tokens = 256;  // one piece, twice the largest measured
-  const ModelGraph graph = llama_graph();
+  const ModelGraph graph = testing::small_llama(layers, 1024);
   auto prefill = [&](std::map<std::int64_t, double> layer) {
     const DeviceInfo device = measured_gpu(std::move(layer));
     return 256.0 / plan(graph, {device}, device.name, options).report.prefill_tokens_per_second;
@@ -96,7 +79,7 @@ TEST(LayerCorrection, AFastReferenceLayerMakesLayersFasterThanTheirOpsTimedAlone
 
 TEST(LayerCorrection, NeverPredictsALayerFasterThanItsWeightsStream) {
   // A reference layer measured at next to no time: each layer still reads its weights.
-  const ModelGraph graph = llama_graph();
+  const ModelGraph graph = testing::small_llama(layers, 1024);
   const PlanReport report = report_on(measured_gpu({{1, 1e-12}, {32, 1e-12}, {128, 1e-12}}));
   double layer_bytes = 0;
   for (const Unit& unit : graph.units)

@@ -1,7 +1,8 @@
-// A one-row matrix product's time from the three small products calibration times: a fixed cost,
-// and the larger of its rows' and cached bytes' work and its bytes streamed at the device's
-// bandwidth. The two overlap: a device that pays per row (a software device) does not pay it
-// again on weights that stream from memory.
+// A one-row matrix product's time: a fixed cost, then the larger of its work in the caches (per
+// row and per byte, from the three small products calibration times) and its weights streamed
+// (the bytes at the bandwidth, each row what narrow rows showed beyond their bytes). The two
+// overlap: a device that pays per row (a software device) does not pay it again on weights that
+// stream from memory. The model: testing::small_llama, rows of 512 f16 weights (1 KiB).
 #include "planning_fixtures.hpp"
 
 #include <strata/model.hpp>
@@ -17,23 +18,6 @@ namespace {
 constexpr double fixed = 5e-6;
 constexpr double cached_byte = 0.1e-9;  // 10 GB/s from the caches
 constexpr double streamed_bandwidth = 1e9;
-
-// Hidden 512, f16: each product's rows cost at most 512 x 0.5 µs, its bytes stream in 1 µs a row.
-ModelGraph llama_graph(std::int64_t vocab) {
-  ModelConfig config;
-  config.architecture = "LlamaForCausalLM";
-  config.model_type = "llama";
-  config.vocab_size = vocab;
-  config.hidden_size = 512;
-  config.intermediate_size = 1408;
-  config.num_hidden_layers = 2;
-  config.num_attention_heads = 8;
-  config.num_key_value_heads = 4;
-  config.head_dim = 64;
-  config.max_position_embeddings = 512;
-  config.dtype = DType::f16;
-  return build_model_graph(config);
-}
 
 // The three small f16 products of a device that pays `per_row` for each output row.
 DeviceInfo measured_device(double per_row) {
@@ -64,7 +48,7 @@ double decode_seconds(const ModelGraph& graph, const DeviceInfo& device) {
 
 TEST(MatvecCost, RowsCostNothingMoreWhereTheBytesStreamSlower) {
   // 0.5 µs a row against 1 µs to stream a 512-wide f16 row: the streaming sets the time.
-  const ModelGraph graph = llama_graph(32000);
+  const ModelGraph graph = testing::small_llama(2, 32000);
   const double without_row_costs = decode_seconds(graph, measured_device(0.0));
   const double with_row_costs = decode_seconds(graph, measured_device(0.5e-6));
   ASSERT_TRUE(std::isfinite(without_row_costs));
@@ -73,7 +57,7 @@ TEST(MatvecCost, RowsCostNothingMoreWhereTheBytesStreamSlower) {
 
 TEST(MatvecCost, RowsSetTheTimeWhereTheyCostMoreThanStreaming) {
   // 4 µs a row: every product of the model costs its rows, the 32000-row head among them.
-  const ModelGraph graph = llama_graph(32000);
+  const ModelGraph graph = testing::small_llama(2, 32000);
   const double streaming = decode_seconds(graph, measured_device(0.0));
   const double rows = decode_seconds(graph, measured_device(4e-6));
   EXPECT_GT(rows - streaming, 32000 * (4e-6 - 1e-6) * 0.99);
@@ -88,7 +72,7 @@ TEST(MatvecCost, StreamedRowsCostWhatNarrowRowsShowedBeyondTheirBytes) {
     info.measured->narrow_matvec_bandwidth[DType::f16] = narrow_bandwidth;
     return info;
   };
-  const ModelGraph graph = llama_graph(32000);
+  const ModelGraph graph = testing::small_llama(2, 32000);
   const double same = decode_seconds(graph, device(streamed_bandwidth));
   const double narrow_slower = decode_seconds(graph, device(streamed_bandwidth / 2));
   EXPECT_NEAR(same, decode_seconds(graph, measured_device(0.0)), 1e-9) << "equal speeds: no cost per row";

@@ -1,10 +1,28 @@
 #include "planning_fixtures.hpp"
 
+#include <strata/model.hpp>
+
 #include <fmt/format.h>
 
 #include <algorithm>
 
 namespace strata::testing {
+
+ModelGraph small_llama(std::int64_t layers, std::int64_t vocab) {
+  ModelConfig config;
+  config.architecture = "LlamaForCausalLM";
+  config.model_type = "llama";
+  config.vocab_size = vocab;
+  config.hidden_size = 512;
+  config.intermediate_size = 1408;
+  config.num_hidden_layers = layers;
+  config.num_attention_heads = 8;
+  config.num_key_value_heads = 4;
+  config.head_dim = 64;
+  config.max_position_embeddings = 512;
+  config.dtype = DType::f16;
+  return build_model_graph(config);
+}
 
 ModelGraph chain_graph(const std::vector<UnitSpec>& specs, bool llama_names) {
   ModelGraph graph;

@@ -29,6 +29,10 @@ struct UnitSpec {
 // custom units "block.0" .. ; each unit one f32 parameter "<unit>.weight" of the given size.
 ModelGraph chain_graph(const std::vector<UnitSpec>& specs, bool llama_names = true);
 
+// A plain Llama of `layers` layers, hidden 512 (8 heads, 4 KV heads of 64), intermediate 1408,
+// f16: the reference layer's ops, at a size whose figures are easy to follow.
+ModelGraph small_llama(std::int64_t layers, std::int64_t vocab);
+
 DeviceInfo gpu(const std::string& name, std::uint64_t memory, double flops = 10e12, double bandwidth = 300e9,
                double host_link = 16e9, const std::string& pci = "");
 DeviceInfo cpu(std::uint64_t memory, double flops = 200e9, double bandwidth = 20e9);
