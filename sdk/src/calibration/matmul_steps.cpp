@@ -129,9 +129,14 @@ MatvecFigures measure_matvec(const StepContext& context, DType weight_dtype) {
       static_cast<double>(rows * context.sizes.matvec_columns) * static_cast<double>(dtype_size(weight_dtype));
   const std::int64_t row_length = context.sizes.matvec_columns;
   figures.bandwidth = matvec_bandwidth(context, weight_dtype, rows, row_length);
-  // The same bytes in shorter rows: what a row costs beyond its bytes.
+  // The same bytes in shorter rows: what a row costs beyond its bytes. A device that refuses four
+  // times the rows (a dispatch limit) still has its other figures; this one stays absent.
   constexpr std::int64_t narrow = DeviceMeasurements::narrow_columns;
-  figures.narrow_bandwidth = matvec_bandwidth(context, weight_dtype, rows * row_length / narrow, narrow);
+  try {
+    figures.narrow_bandwidth = matvec_bandwidth(context, weight_dtype, rows * row_length / narrow, narrow);
+  } catch (const StepRefused&) {
+    figures.narrow_bandwidth = 0;
+  }
   // How caches serve smaller models: the same product on fewer f32 weights.
   if (weight_dtype == DType::f32)
     for (const std::uint64_t bytes : {4ull << 20, 32ull << 20, 256ull << 20})

@@ -58,7 +58,7 @@ std::vector<Step> plan_steps(const DeviceInfo& device, DeviceMeasurements& m) {
     steps.push_back({fmt::format("matvec {}", to_string(dtype)), [&m, dtype](const detail::StepContext& context) {
                        const detail::MatvecFigures matvec = detail::measure_matvec(context, dtype);
                        m.matvec_bandwidth[dtype] = matvec.bandwidth;
-                       m.narrow_matvec_bandwidth[dtype] = matvec.narrow_bandwidth;
+                       if (matvec.narrow_bandwidth > 0) m.narrow_matvec_bandwidth[dtype] = matvec.narrow_bandwidth;
                        m.matvec_weight_bytes = matvec.weight_bytes;
                        m.small_matvec_seconds[dtype] = matvec.small_seconds;
                        m.tall_matvec_seconds[dtype] = matvec.tall_seconds;

@@ -47,7 +47,7 @@ struct StepRefused : std::runtime_error {
 // the seconds of the small and the tall one (DeviceMeasurements' shapes).
 struct MatvecFigures {
   double bandwidth = 0;
-  double narrow_bandwidth = 0;  // the same bytes in rows of DeviceMeasurements::narrow_columns
+  double narrow_bandwidth = 0;  // the same bytes in rows of DeviceMeasurements::narrow_columns; 0: refused
   double weight_bytes = 0;      // of the large one
   double small_seconds = 0;
   double tall_seconds = 0;
