@@ -136,12 +136,18 @@ struct Best {
   std::size_t plans = 0;
 };
 
-// Every stage plan: each way to cut the units into runs, each way to give the runs distinct devices.
+// The planners keep the model on one device when that device alone is predicted within this of
+// the best plan over several (docs/planner-guide.md).
+constexpr double split_margin = 0.05;
+
+// Every stage plan: each way to cut the units into runs, each way to give the runs distinct
+// devices; the best of them, or the best single device where it is within split_margin.
 Best brute_force(const Case& c) {
   const Costs costs = costs_of(c);
   const std::size_t units = c.graph.units.size();
   const std::size_t devices = c.devices.size();
   std::vector<Score> feasible;
+  std::vector<Score> single_device;  // the feasible plans of one run
   for (std::uint32_t cuts = 0; cuts < (1u << (units - 1)); ++cuts) {
     std::vector<std::size_t> starts{0};
     for (std::size_t gap = 0; gap + 1 < units; ++gap)
@@ -160,7 +166,10 @@ Best brute_force(const Case& c) {
         const std::size_t end = s + 1 < starts.size() ? starts[s + 1] : units;
         for (std::size_t u = starts[s]; u < end; ++u) assignment[u] = chosen[s];
       }
-      if (fits(c, assignment) && one_host_device(c, assignment)) feasible.push_back(score(c, costs, assignment));
+      if (fits(c, assignment) && one_host_device(c, assignment)) {
+        feasible.push_back(score(c, costs, assignment));
+        if (starts.size() == 1) single_device.push_back(feasible.back());
+      }
     } while (std::next_permutation(order.begin(), order.end()));
   }
   Best best;
@@ -172,6 +181,21 @@ Best brute_force(const Case& c) {
   for (const Score& s : feasible)
     if (s.cycle <= best.cycle * (1 + 1e-9))
       best.latency_at_best_cycle = std::min(best.latency_at_best_cycle, s.latency);
+  // The best single device, by the objective then by latency, replaces a split within the margin.
+  double single_latency = std::numeric_limits<double>::infinity();
+  double single_cycle = std::numeric_limits<double>::infinity();
+  double single_latency_at_cycle = std::numeric_limits<double>::infinity();
+  for (const Score& s : single_device) {
+    single_latency = std::min(single_latency, s.latency);
+    single_cycle = std::min(single_cycle, s.cycle);
+  }
+  for (const Score& s : single_device)
+    if (s.cycle <= single_cycle * (1 + 1e-9)) single_latency_at_cycle = std::min(single_latency_at_cycle, s.latency);
+  if (single_latency <= best.latency * (1 + split_margin)) best.latency = single_latency;
+  if (single_cycle <= best.cycle * (1 + split_margin)) {
+    best.cycle = single_cycle;
+    best.latency_at_best_cycle = single_latency_at_cycle;
+  }
   return best;
 }
 
