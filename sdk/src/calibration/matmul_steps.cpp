@@ -28,11 +28,16 @@ struct MatmulCase {
   Op op;
 };
 
-void require_support(const Device& device, std::int64_t rows, std::int64_t n, std::int64_t k, DType weight_dtype) {
+// Whether `device` takes the MATMUL of make_case's shapes (asked before anything is allocated).
+bool supports_matmul(const Device& device, std::int64_t rows, std::int64_t n, std::int64_t k, DType weight_dtype) {
   const TensorView x{nullptr, 0, DType::f32, Shape{rows, k}};
   const TensorView weights{nullptr, 0, weight_dtype, Shape{n, k}};
   const TensorView out{nullptr, 0, DType::f32, Shape{rows, n}};
-  if (!device.supports(ops::matmul(x, weights, std::nullopt, out)))
+  return device.supports(ops::matmul(x, weights, std::nullopt, out));
+}
+
+void require_support(const Device& device, std::int64_t rows, std::int64_t n, std::int64_t k, DType weight_dtype) {
+  if (!supports_matmul(device, rows, n, k, weight_dtype))
     throw StepRefused(
         fmt::format("it does not support a {}x{} f32 by {}x{} {} matmul", rows, k, n, k, to_string(weight_dtype)));
 }
@@ -68,10 +73,7 @@ std::int64_t saturating_matmul_dim(const StepContext& context, DType weight_dtyp
   const std::int64_t rows = context.sizes.matmul_rows;
   std::int64_t dim = context.sizes.matmul_dim;
   for (; dim < largest; dim *= 2) {
-    const TensorView x{nullptr, 0, DType::f32, Shape{rows, 2 * dim}};
-    const TensorView weights{nullptr, 0, weight_dtype, Shape{2 * dim, 2 * dim}};
-    const TensorView out{nullptr, 0, DType::f32, Shape{rows, 2 * dim}};
-    if (!context.device.supports(ops::matmul(x, weights, std::nullopt, out))) break;
+    if (!supports_matmul(context.device, rows, 2 * dim, 2 * dim, weight_dtype)) break;
     const MatmulCase probe = make_case(context, rows, dim, dim, weight_dtype);
     const DrainOnExit drain(context.queue);
     context.queue.submit(probe.op);  // first use
@@ -104,10 +106,7 @@ std::int64_t matvec_rows(const StepContext& context, DType weight_dtype, std::ui
   const std::int64_t k = context.sizes.matvec_columns;
   for (; bytes >= (16ull << 20); bytes /= 2) {
     const auto n = static_cast<std::int64_t>(bytes / (dtype_size(weight_dtype) * static_cast<std::uint64_t>(k)));
-    const TensorView x{nullptr, 0, DType::f32, Shape{1, k}};
-    const TensorView weights{nullptr, 0, weight_dtype, Shape{n, k}};
-    const TensorView out{nullptr, 0, DType::f32, Shape{1, n}};
-    if (context.device.supports(ops::matmul(x, weights, std::nullopt, out))) return n;
+    if (supports_matmul(context.device, 1, n, k, weight_dtype)) return n;
   }
   return 0;
 }
