@@ -1,6 +1,7 @@
 // A load that fails halfway releases everything it allocated: failures injected at every
 // allocation in turn, a device that runs out of memory, and a weight source that breaks in the
 // middle, and a load cancelled from another thread all leave the device's memory where it started.
+#include "allocation_hooks.hpp"
 #include "golden.hpp"
 
 #include <strata/cancel.hpp>
@@ -43,6 +44,13 @@ class LoadFailure : public testing::Test {
     for (std::size_t i = 0; i < targets.size(); i += 2) targets[i] = "counted:0";
     return targets;
   }
+  // The load ran out of the counting device's memory at a decoder layer, and says so.
+  static void expect_no_room_for_a_layer(const Error& error) {
+    EXPECT_EQ(error.code(), StatusCode::out_of_memory);
+    const std::string message = error.what();
+    EXPECT_NE(message.find("loading unit 'model.layers."), std::string::npos) << message;
+    EXPECT_NE(message.find("counted:0"), std::string::npos) << message;
+  }
   static SessionOptions small() {
     SessionOptions options;
     options.context_length = 128;
@@ -58,7 +66,7 @@ TEST_F(LoadFailure, EveryAllocationThatFailsLeavesNothingBehind) {
   const std::uint64_t start = free_memory();
   SessionOptions counting = small();
   int allocations = 0;
-  counting.before_allocate = [&](const Device&, std::uint64_t) { ++allocations; };
+  counting.before_allocate = test::counting_allocations(allocations);
   {
     Session session(*runtime_, *checkpoint_, split_targets(), counting);
     EXPECT_LT(free_memory(), start);  // the load really took memory on the device
@@ -70,10 +78,7 @@ TEST_F(LoadFailure, EveryAllocationThatFailsLeavesNothingBehind) {
     SCOPED_TRACE("failing allocation " + std::to_string(failing));
     SessionOptions options = small();
     int seen = 0;
-    options.before_allocate = [&](const Device& device, std::uint64_t bytes) {
-      if (seen++ == failing)
-        throw Error(StatusCode::out_of_memory, device.name() + ": injected failure of " + std::to_string(bytes));
-    };
+    options.before_allocate = test::failing_allocation(failing, seen);
     try {
       Session session(*runtime_, *checkpoint_, split_targets(), options);
       ADD_FAILURE() << "the load survived an injected failure";
@@ -94,10 +99,7 @@ TEST_F(LoadFailure, ADeviceOutOfMemoryNamesTheUnitAndReleasesTheRest) {
     Session session(*runtime_, *checkpoint_, targets, options);
     ADD_FAILURE() << "loaded more than the device holds";
   } catch (const Error& error) {
-    EXPECT_EQ(error.code(), StatusCode::out_of_memory);
-    const std::string message = error.what();
-    EXPECT_NE(message.find("loading unit 'model.layers."), std::string::npos) << message;
-    EXPECT_NE(message.find("counted:0"), std::string::npos) << message;
+    expect_no_room_for_a_layer(error);
   }
   EXPECT_EQ(free_memory(), start);
 }
@@ -228,7 +230,7 @@ TEST_F(LoadFailure, ASessionOfALoadedModelThatFailsAtAnyAllocationGivesBackAllIt
     int allocations = 0;
     {
       SessionOptions counting = small();
-      counting.before_allocate = [&](const Device&, std::uint64_t) { ++allocations; };
+      counting.before_allocate = test::counting_allocations(allocations);
       const Session session(model, counting);
       EXPECT_LT(free_memory(), loaded);  // its caches and buffers on the device
     }
@@ -238,10 +240,7 @@ TEST_F(LoadFailure, ASessionOfALoadedModelThatFailsAtAnyAllocationGivesBackAllIt
       SCOPED_TRACE("failing allocation " + std::to_string(failing));
       SessionOptions options = small();
       int seen = 0;
-      options.before_allocate = [&](const Device& device, std::uint64_t bytes) {
-        if (seen++ == failing)
-          throw Error(StatusCode::out_of_memory, device.name() + ": injected failure of " + std::to_string(bytes));
-      };
+      options.before_allocate = test::failing_allocation(failing, seen);
       EXPECT_THROW(Session(model, options), Error);
       EXPECT_EQ(free_memory(), loaded);
     }
@@ -257,10 +256,7 @@ TEST_F(LoadFailure, ALoadedModelThatDoesNotFitNamesTheUnitAndReleasesEverything)
     const LoadedModel model(*runtime_, *checkpoint_, targets);
     ADD_FAILURE() << "loaded more than the device holds";
   } catch (const Error& error) {
-    EXPECT_EQ(error.code(), StatusCode::out_of_memory);
-    const std::string message = error.what();
-    EXPECT_NE(message.find("loading unit 'model.layers."), std::string::npos) << message;
-    EXPECT_NE(message.find("counted:0"), std::string::npos) << message;
+    expect_no_room_for_a_layer(error);
   }
   EXPECT_EQ(free_memory(), start);
 }

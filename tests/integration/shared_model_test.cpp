@@ -2,6 +2,7 @@
 // standalone session generates, each costs only its KV caches and working buffers, they outlive
 // the model's handle, one that fails to allocate leaves the model as it was, and one alone meets
 // the demo model's golden outputs. Run under ThreadSanitizer too (`make test-tsan`).
+#include "allocation_hooks.hpp"
 #include "golden.hpp"
 #include "placements.hpp"
 
@@ -162,10 +163,7 @@ TEST_F(SharedModel, ASessionThatFailsToAllocateLeavesTheModelServing) {
   const std::uint64_t weights = sum_of(model.placement(), &TargetPlacement::weight_bytes);
   SessionOptions failing = small();
   int allocations = 0;
-  failing.before_allocate = [&](const Device& device, std::uint64_t bytes) {
-    if (++allocations == 3)
-      throw Error(StatusCode::out_of_memory, device.name() + ": injected failure of " + std::to_string(bytes));
-  };
+  failing.before_allocate = test::failing_allocation(2, allocations);  // the third
   try {
     Session session(model, failing);
     ADD_FAILURE() << "the session survived an injected failure";
