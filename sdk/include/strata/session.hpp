@@ -1,6 +1,8 @@
-// One sequence through a loaded model: a KV cache per decoder layer on that layer's device,
-// working buffers and one queue per device. forward() runs tokens through the units in order and
-// moves the activations between devices. Sessions made from one LoadedModel share its weights.
+// Sequences through a loaded model: KV caches per decoder layer on that layer's device (one per
+// sequence the session holds), working buffers and one queue per device. forward() runs tokens of
+// one sequence through the units in order and moves the activations between devices; decode()
+// runs the next token of several sequences in one step. Sessions made from one LoadedModel share
+// its weights.
 #pragma once
 
 #include <strata/export.hpp>
@@ -37,7 +39,8 @@ struct STRATA_API CustomUnitContext {
   const std::map<std::string, TensorView, std::less<>>& weights;  // by parameter name
   TensorView input;
   TensorView output;
-  std::int64_t n_past = 0;  // tokens before this batch
+  std::int64_t n_past = 0;    // tokens of this sequence before these rows
+  std::int64_t sequence = 0;  // which of the session's sequences the rows belong to
 };
 using CustomUnitFunction = std::function<void(const CustomUnitContext&)>;
 
@@ -47,6 +50,10 @@ struct STRATA_API SessionOptions {
   // Longest batch one step runs; longer prompts are run in pieces of this size, so the
   // activation memory is fixed when the session is made.
   std::int64_t max_batch_tokens = 128;
+  // Sequences the session holds at once, each with its own KV caches of context_length tokens:
+  // the memory one more sequence costs is its caches. forward(sequence, ...) runs one of them;
+  // decode() runs the next token of several in one step, so a weight read serves them all.
+  std::int64_t sequences = 1;
   // F32 or F16; nullopt: the model's own width (ModelConfig::default_kv_dtype()). A device that
   // does not store the dtype keeps its layers' caches in F32.
   std::optional<DType> kv_dtype;
@@ -66,7 +73,7 @@ struct STRATA_API SessionOptions {
   BeforeAllocate before_allocate;
 };
 
-// One sequence: use a session from one thread at a time. Sessions made from one LoadedModel may
+// Use a session from one thread at a time. Sessions made from one LoadedModel may
 // run on different threads at once.
 class STRATA_API Session {
  public:
@@ -103,10 +110,29 @@ class STRATA_API Session {
   // discarded then), and Error(cancelled) when SessionOptions::cancel is set (checked between
   // units); the position stays as it was when it throws.
   std::vector<float> forward(std::span<const std::int32_t> tokens, Logits which = Logits::last);
+  // The same for sequence `sequence` (0 .. sequences() - 1); forward(tokens) runs sequence 0.
+  std::vector<float> forward(std::int64_t sequence, std::span<const std::int32_t> tokens, Logits which = Logits::last);
 
-  // Forgets the cache from `position` on (0: start over).
+  struct SequenceToken {
+    std::int64_t sequence = 0;
+    std::int32_t token = 0;
+  };
+  // Batched decode: the next token of each listed sequence, each at its own position, in one
+  // step for up to max_batch_tokens of them (every matrix product reads its weights once for
+  // all). Returns their logits, [next.size(), vocab] row-major, in the order given: the same
+  // logits forward(sequence, {token}) gives each. Throws as forward() does, and
+  // Error(invalid_argument) for a sequence listed twice or out of range (checked before anything
+  // runs); when it throws, every sequence keeps its position.
+  std::vector<float> decode(std::span<const SequenceToken> next);
+
+  // Forgets sequence 0's cache from `position` on (0: start over).
   void reset(std::int64_t position = 0);
+  // The same for sequence `sequence`.
+  void reset_sequence(std::int64_t sequence, std::int64_t position = 0);
+  // Tokens in sequence 0's caches.
   std::int64_t position() const;
+  std::int64_t position_of(std::int64_t sequence) const;
+  std::int64_t sequences() const;
   std::int64_t context_length() const;
 
   const ModelGraph& graph() const;

@@ -39,7 +39,9 @@ std::map<std::int64_t, double> measure_layer_seconds(const StepContext& context)
   for (const ParameterInfo& parameter : layer.parameters)
     weights[parameter.name] = tensors.make(weight_storage_dtype(info, parameter.dtype), parameter.shape);
   const Shape cache{reference_layer_context, config.num_key_value_heads, config.head_dim};
-  const UnitTensors own{&weights, tensors.make(kv_dtype, cache), tensors.make(kv_dtype, cache)};
+  const TensorView key_cache = tensors.make(kv_dtype, cache);
+  const TensorView value_cache = tensors.make(kv_dtype, cache);
+  const UnitTensors own{&weights, std::span(&key_cache, 1), std::span(&value_cache, 1)};
   auto rows = [&](std::int64_t width) { return tensors.make(DType::f32, {capacity, width}); };
   StepBuffers buffers;
   buffers.hidden = rows(config.hidden_size);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <optional>
@@ -109,9 +110,16 @@ std::vector<Op> decoder_layer_ops(const ModelConfig& config, const Unit& unit, c
   const auto rotary = static_cast<int>(config.rotary_dimensions());
   const std::int64_t layer = layer_index(unit);
   const bool sliding = config.is_sliding_layer(layer);
+  const std::vector<SequenceRows> sequences = step_sequences(step);
+  if (tensors.key_caches.empty() || tensors.value_caches.size() != tensors.key_caches.size())
+    throw Error(StatusCode::internal, fmt::format("unit '{}' runs without its KV caches", unit.name));
+  for (const SequenceRows& sequence : sequences)
+    if (sequence.sequence < 0 || static_cast<std::size_t>(sequence.sequence) >= tensors.key_caches.size())
+      throw Error(StatusCode::internal,
+                  fmt::format("unit '{}' has no KV cache for sequence {}", unit.name, sequence.sequence));
   // A window no narrower than the cache changes nothing: leave it off, so that devices of plugins
   // before ABI 1.2 run such layers too.
-  const std::int64_t context = tensors.key_cache.shape[0];
+  const std::int64_t context = tensors.key_caches.front().shape[0];
   const std::int64_t window = sliding && *config.sliding_window < context ? *config.sliding_window : 0;
 
   const TensorView x = rows(b.hidden, 0, {t, hidden});
@@ -120,23 +128,27 @@ std::vector<Op> decoder_layer_ops(const ModelConfig& config, const Unit& unit, c
   const TensorView positions{b.positions.buffer, b.positions.offset, DType::i32, {t}};
   const TensorView q_flat = rows(b.query, 0, {t, heads * head_dim});
   const TensorView q = rows(b.query, 0, {t, heads, head_dim});
-  const TensorView attended = rows(b.attended, 0, {t, heads, head_dim});
   const TensorView attended_flat = rows(b.attended, 0, {t, heads * head_dim});
   const TensorView gate = rows(b.gate, 0, {t, inner});
   const TensorView up = rows(b.up, 0, {t, inner});
 
-  // This step's keys and values land in the cache rows n_past .. n_past + T - 1: straight from
-  // the projection when the cache is F32, through an F32 staging buffer when it is 16-bit.
-  const DType kv_dtype = tensors.key_cache.dtype;
+  // Rows n_past .. n_past + count - 1 of a sequence's cache.
+  const DType kv_dtype = tensors.key_caches.front().dtype;
   const std::uint64_t cache_row = static_cast<std::uint64_t>(kv_heads * head_dim) * dtype_size(kv_dtype);
-  const std::uint64_t first_row = static_cast<std::uint64_t>(step.n_past) * cache_row;
-  const TensorView key_rows_cache{tensors.key_cache.buffer, tensors.key_cache.offset + first_row, kv_dtype,
-                                  Shape{t, kv_heads, head_dim}};
-  const TensorView value_rows_cache{tensors.value_cache.buffer, tensors.value_cache.offset + first_row, kv_dtype,
-                                    Shape{t, kv_heads, head_dim}};
-  const bool staged = kv_dtype != DType::f32;
-  const TensorView key_rows = staged ? rows(b.key_f32, 0, {t, kv_heads, head_dim}) : key_rows_cache;
-  const TensorView value_rows = staged ? rows(b.value_f32, 0, {t, kv_heads, head_dim}) : value_rows_cache;
+  auto cache_rows = [&](const TensorView& cache, const SequenceRows& sequence) {
+    return TensorView{cache.buffer, cache.offset + static_cast<std::uint64_t>(sequence.n_past) * cache_row, kv_dtype,
+                      Shape{sequence.tokens, kv_heads, head_dim}};
+  };
+  // This step's keys and values land in each sequence's cache rows n_past .. n_past + T - 1:
+  // straight from the projection when one sequence runs and the cache is F32, else through the
+  // F32 staging buffers (a 16-bit cache, or rows bound for several caches).
+  const SequenceRows& first = sequences.front();
+  const bool staged = kv_dtype != DType::f32 || sequences.size() > 1;
+  const TensorView key_rows = staged ? rows(b.key_f32, 0, {t, kv_heads, head_dim})
+                                     : cache_rows(tensors.key_caches[static_cast<std::size_t>(first.sequence)], first);
+  const TensorView value_rows = staged
+                                    ? rows(b.value_f32, 0, {t, kv_heads, head_dim})
+                                    : cache_rows(tensors.value_caches[static_cast<std::size_t>(first.sequence)], first);
   const TensorView key_flat{key_rows.buffer, key_rows.offset, DType::f32, Shape{t, kv_heads * head_dim}};
   const TensorView value_flat{value_rows.buffer, value_rows.offset, DType::f32, Shape{t, kv_heads * head_dim}};
 
@@ -150,6 +162,7 @@ std::vector<Op> decoder_layer_ops(const ModelConfig& config, const Unit& unit, c
     work.push_back(ops::rms_norm(q, *w.q_norm, q, eps, offset));
     work.push_back(ops::rms_norm(key_rows, *w.k_norm, key_rows, eps, offset));
   }
+  // Each row's position comes from `positions`: the rows of several sequences rotate in one op.
   if (config.rope_needs_table()) {
     const std::int64_t half = rotary / 2;
     const TensorView frequencies = rows(b.rope_frequencies, sliding ? 1 : 0, {half});
@@ -159,14 +172,24 @@ std::vector<Op> decoder_layer_ops(const ModelConfig& config, const Unit& unit, c
     work.push_back(ops::rope(q, positions, q, theta, rotary));
     work.push_back(ops::rope(key_rows, positions, key_rows, theta, rotary));
   }
-  if (staged) {
-    work.push_back(ops::copy(key_rows, key_rows_cache));
-    work.push_back(ops::copy(value_rows, value_rows_cache));
-  }
   const double scaled_by = config.query_pre_attn_scalar.value_or(static_cast<double>(head_dim));
   const auto scale = static_cast<float>(1.0 / std::sqrt(scaled_by));
-  work.push_back(ops::attention(q, tensors.key_cache, tensors.value_cache, attended, step.n_past, scale, true, window,
-                                static_cast<float>(config.attn_logit_softcapping)));
+  std::int64_t row = 0;
+  for (const SequenceRows& sequence : sequences) {
+    const auto index = static_cast<std::size_t>(sequence.sequence);
+    const TensorView& key_cache = tensors.key_caches[index];
+    const TensorView& value_cache = tensors.value_caches[index];
+    if (staged) {
+      work.push_back(
+          ops::copy(rows(b.key_f32, row, {sequence.tokens, kv_heads, head_dim}), cache_rows(key_cache, sequence)));
+      work.push_back(
+          ops::copy(rows(b.value_f32, row, {sequence.tokens, kv_heads, head_dim}), cache_rows(value_cache, sequence)));
+    }
+    work.push_back(ops::attention(rows(b.query, row, {sequence.tokens, heads, head_dim}), key_cache, value_cache,
+                                  rows(b.attended, row, {sequence.tokens, heads, head_dim}), sequence.n_past, scale,
+                                  true, window, static_cast<float>(config.attn_logit_softcapping)));
+    row += sequence.tokens;
+  }
   work.push_back(ops::matmul(attended_flat, w.o, w.o_bias, out));
   // Llama's post_attention_layernorm is the MLP's input norm; Gemma's normalizes the attention's
   // output, and pre_/post_feedforward_layernorm wrap the MLP.
@@ -202,6 +225,11 @@ TensorView shaped(DType dtype, std::int64_t capacity, std::int64_t width) {
 }
 
 }  // namespace
+
+std::vector<SequenceRows> step_sequences(const Step& step) {
+  if (step.sequences.empty()) return {SequenceRows{0, step.tokens, step.n_past}};
+  return {step.sequences.begin(), step.sequences.end()};
+}
 
 bool has_known_ops(const ModelConfig& config, const Unit& unit) {
   if (unit.kind == UnitKind::custom) return false;
@@ -266,8 +294,11 @@ std::vector<Op> describe_unit_ops(const ModelConfig& config, const Unit& unit, c
   for (const ParameterInfo& parameter : unit.parameters)
     weights[parameter.name] = TensorView{nullptr, 0, weight_storage_dtype(device, parameter.dtype), parameter.shape};
   kv_dtype = kv_storage_dtype(device, kv_dtype);
-  const Shape cache{context, config.num_key_value_heads, config.head_dim};
-  const UnitTensors tensors{&weights, {nullptr, 0, kv_dtype, cache}, {nullptr, 0, kv_dtype, cache}};
+  const Shape shape{context, config.num_key_value_heads, config.head_dim};
+  std::int64_t sequences = 1;
+  for (const SequenceRows& sequence : step.sequences) sequences = std::max(sequences, sequence.sequence + 1);
+  const std::vector<TensorView> caches(static_cast<std::size_t>(sequences), TensorView{nullptr, 0, kv_dtype, shape});
+  const UnitTensors tensors{&weights, caches, caches};
   const std::int64_t t = step.tokens;
   const std::int64_t q_width = config.num_attention_heads * config.head_dim;
   const std::int64_t kv_width = config.num_key_value_heads * config.head_dim;
@@ -314,10 +345,17 @@ std::string describe_op(const Op& op) {
 
 std::optional<std::string> first_refused_op(const ModelConfig& config, const Unit& unit, const DeviceInfo& device,
                                             DType kv_dtype, std::int64_t context, std::int64_t capacity,
-                                            const std::function<bool(const Op&)>& supports) {
+                                            const std::function<bool(const Op&)>& supports, std::int64_t sequences) {
   const Step prompt_piece{capacity, 0, capacity};
   const Step last_token{1, context - 1, 1};
-  for (const Step& step : {prompt_piece, last_token})
+  std::vector<Step> steps{prompt_piece, last_token};
+  // One token of each of several sequences: the copies into their caches and attention per
+  // sequence are ops the one-sequence steps may not ask for.
+  const std::int64_t together = std::min(sequences, capacity);
+  std::vector<SequenceRows> batched;
+  for (std::int64_t s = 0; s < together && together > 1; ++s) batched.push_back({s, 1, context - 1});
+  if (!batched.empty()) steps.push_back(Step{together, 0, together, batched});
+  for (const Step& step : steps)
     for (const Op& op : describe_unit_ops(config, unit, device, kv_dtype, context, step))
       if (!supports(op)) return describe_op(op);
   return std::nullopt;

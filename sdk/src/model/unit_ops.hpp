@@ -10,16 +10,32 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 namespace strata::detail {
 
+// One sequence's rows of a step that runs several (batched decode): `tokens` consecutive rows, at
+// positions n_past .. n_past + tokens - 1 of that sequence's KV cache.
+struct SequenceRows {
+  std::int64_t sequence = 0;
+  std::int64_t tokens = 0;
+  std::int64_t n_past = 0;
+};
+
 struct Step {
   std::int64_t tokens = 0;  // T
   std::int64_t n_past = 0;  // tokens already in the caches
   std::int64_t rows = 0;    // rows the final norm and lm_head compute: the last `rows` of T
+  // The sequences the T rows belong to, in row order. Empty: all of them are sequence 0's, at
+  // n_past. The matrix products run once over all T rows (a weight read serves every sequence);
+  // each sequence's keys, values and attention use its own cache.
+  std::span<const SequenceRows> sequences{};
 };
+
+// The sequences of `step`, with the one-sequence form spelled out.
+std::vector<SequenceRows> step_sequences(const Step& step);
 
 // The working tensors a device keeps for steps, each viewed whole: [capacity, width] (ids and
 // positions [capacity]). A view's buffer is null when the ops are only described.
@@ -47,8 +63,10 @@ std::vector<float> rope_table_rows(const ModelConfig& config);
 // A unit's own tensors on its device.
 struct UnitTensors {
   const std::map<std::string, TensorView, std::less<>>* weights = nullptr;  // by parameter name
-  TensorView key_cache;                                                     // [context, kv_heads, head_dim]
-  TensorView value_cache;
+  // Each sequence's KV cache, [context, kv_heads, head_dim], by sequence number (one for a
+  // session of one sequence; none for units without a cache).
+  std::span<const TensorView> key_caches{};
+  std::span<const TensorView> value_caches{};
 };
 
 // Whether the ops of `unit` are known: not a custom unit (its executor's work), and every
@@ -79,10 +97,12 @@ std::vector<Op> describe_unit_ops(const ModelConfig& config, const Unit& unit, c
 std::string describe_op(const Op& op);
 
 // The first op of `unit` that `supports` refuses, described, at the steps a device must run: a
-// prompt piece of `capacity` tokens with all its logits, and one token at the end of a `context`
-// long cache. nullopt when every op runs (a custom unit's work is its executor's).
+// prompt piece of `capacity` tokens with all its logits, one token at the end of a `context`
+// long cache, and, for more than one sequence, a batched decode step of one token from each of
+// min(sequences, capacity) of them. nullopt when every op runs (a custom unit's work is its
+// executor's).
 std::optional<std::string> first_refused_op(const ModelConfig& config, const Unit& unit, const DeviceInfo& device,
                                             DType kv_dtype, std::int64_t context, std::int64_t capacity,
-                                            const std::function<bool(const Op&)>& supports);
+                                            const std::function<bool(const Op&)>& supports, std::int64_t sequences = 1);
 
 }  // namespace strata::detail

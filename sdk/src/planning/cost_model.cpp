@@ -148,7 +148,8 @@ CostModel::Parts CostModel::op_parts(const std::vector<Op>& ops, std::uint32_t d
         const double kv_bytes = 2.0 * attended * elements(keys, 1) *
                                 static_cast<double>(dtype_size(static_cast<DType>(keys.dtype))) * batch;
         const double flops = 4.0 * elements(q) * attended * batch;
-        parts.fixed += figures.attention_cost(static_cast<double>(q.shape[0]));
+        // Each sequence of a batch attends over its own cache: one op per sequence.
+        parts.fixed += figures.attention_cost(static_cast<double>(q.shape[0])) * batch;
         parts.add(flops / figures.flops(DType::f32, static_cast<double>(q.shape[0])),
                   kv_bytes / figures.bandwidth(static_cast<DType>(keys.dtype)));
         break;

@@ -197,9 +197,9 @@ std::unique_ptr<PlanProblem> build_problem(const ModelGraph& graph, const std::v
       for (std::uint32_t u = 0; u < unit_count; ++u) {
         // A hand-built graph without the Llama layout: its ops are not known, so not asked.
         if (!has_known_ops(graph.config, graph.units[u])) continue;
-        const std::optional<std::string> refused =
-            first_refused_op(graph.config, graph.units[u], device.info, kv_dtype, workload.context_length, capacity,
-                             [&](const Op& op) { return supports(device.queue, op); });
+        const std::optional<std::string> refused = first_refused_op(
+            graph.config, graph.units[u], device.info, kv_dtype, workload.context_length, capacity,
+            [&](const Op& op) { return supports(device.queue, op); }, workload.batch_size);
         if (refused) problem->refusals[static_cast<std::size_t>(u) * device_count + d] = *refused;
       }
     }

@@ -1,5 +1,6 @@
-// Session: one sequence through a loaded model's units, in order, moving the residual stream
-// between devices where consecutive units live apart.
+// Session: sequences through a loaded model's units, in order, moving the residual stream between
+// devices where consecutive units live apart; one sequence's tokens per forward(), the next token
+// of several sequences per decode() step.
 #include "session_checks.hpp"
 #include "session_state.hpp"
 #include "unit_runner.hpp"
@@ -37,6 +38,7 @@ DeviceSlot& slot_for(Session::State& state, const Device& device) {
     if (slot->device == device) return *slot;
   auto slot = std::make_unique<DeviceSlot>(device);
   slot->capacity = state.batch;
+  slot->sequences = static_cast<std::int64_t>(state.positions.size());
   slot->kv_dtype = detail::kv_storage_dtype(device.info(), state.kv_dtype);
   state.slots.push_back(std::move(slot));
   return *state.slots.back();
@@ -62,7 +64,8 @@ void add_units(Session::State& state) {
     if (unit.kind == UnitKind::custom) added.custom = state.options.custom_units.find(unit.name)->second;
     if (unit.kind != UnitKind::decoder_layer) continue;
     try {
-      detail::allocate_kv_cache(added, model.graph.config, state.context, state.options.before_allocate);
+      detail::allocate_kv_caches(added, model.graph.config, state.context,
+                                 static_cast<std::int64_t>(state.positions.size()), state.options.before_allocate);
     } catch (const Error& error) {
       throw Error(error.code(), fmt::format("allocating the KV cache of unit '{}' on {}: {}", unit.name, loaded.target,
                                             error.what()));
@@ -94,6 +97,7 @@ Session::Session(const LoadedModel& model, SessionOptions options) : state_(std:
   const detail::SessionSizes sizes = detail::session_sizes(graph, state.options);
   state.context = sizes.context;
   state.batch = sizes.batch;
+  state.positions.assign(static_cast<std::size_t>(sizes.sequences), 0);
   state.kv_dtype = sizes.kv_dtype;
   std::vector<Device> devices;
   for (const detail::LoadedUnit& unit : state.model->units) devices.push_back(unit.device->device);
@@ -154,21 +158,28 @@ bool output_finite(const Session::State& state, const UnitState& unit, std::int6
 // read as zeros, never SIGBUS, and the step's result is thrown away).
 void check_mapped_files(const Session::State& state) { state.model->mapped_files.check(); }
 
-// Runs one step of at most `batch` tokens; writes `rows` rows of logits to `logits` (none when
-// rows is 0: a prompt piece whose logits nobody asked for stops after the last layer).
-void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::int64_t n_past, std::int64_t rows,
-              float* logits, UnitChecks& checks) {
+// One step's rows: their tokens and positions, and the sequences they belong to.
+struct StepRows {
+  std::span<const std::int32_t> tokens;
+  std::vector<std::int32_t> positions;  // of each row in its sequence
+  std::vector<detail::SequenceRows> sequences;
+};
+
+// Runs one step of at most `batch` tokens; writes the logits of the last `rows` rows to `logits`
+// (none when rows is 0: a prompt piece whose logits nobody asked for stops after the last layer).
+void run_step(Session::State& state, const StepRows& step_rows, std::int64_t rows, float* logits, UnitChecks& checks) {
   const ModelConfig& config = state.graph().config;
-  const auto count = static_cast<std::int64_t>(tokens.size());
+  const auto count = static_cast<std::int64_t>(step_rows.tokens.size());
+  const std::int64_t n_past = step_rows.sequences.front().n_past;
   DeviceSlot* current = state.units.front().slot;
-  current->queue.write(current->ids.buffer(), 0, std::as_bytes(tokens));
-  std::vector<std::int32_t> positions(tokens.size());
-  std::iota(positions.begin(), positions.end(), static_cast<std::int32_t>(n_past));
+  current->queue.write(current->ids.buffer(), 0, std::as_bytes(step_rows.tokens));
   for (auto& slot : state.slots)
-    if (slot->positions.buffer()) slot->queue.write(slot->positions.buffer(), 0, std::as_bytes(std::span(positions)));
+    if (slot->positions.buffer())
+      slot->queue.write(slot->positions.buffer(), 0, std::as_bytes(std::span(step_rows.positions)));
 
   std::vector<std::byte> staging;
   const std::uint64_t hidden_bytes = static_cast<std::uint64_t>(count * config.hidden_size) * sizeof(float);
+  const detail::Step step{count, n_past, rows, step_rows.sequences};
   for (UnitState& unit : state.units) {
     const UnitKind kind = unit.unit().kind;
     if (rows == 0 && (kind == UnitKind::final_norm || kind == UnitKind::lm_head)) break;
@@ -181,7 +192,7 @@ void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::
     }
     if (state.options.cancel.cancelled())
       throw Error(StatusCode::cancelled, fmt::format("forward at position {} was cancelled", n_past));
-    detail::run_unit(config, unit, detail::Step{count, n_past, rows});
+    detail::run_unit(config, unit, step);
     if (checks.on && kind != UnitKind::embedding && !output_finite(state, unit, count, rows)) {
       checks.first_bad = fmt::format("{} on {}", unit.unit().name, unit.slot->device.name());
       return;
@@ -192,20 +203,59 @@ void run_step(Session::State& state, std::span<const std::int32_t> tokens, std::
                         std::as_writable_bytes(std::span(logits, static_cast<std::size_t>(rows * config.vocab_size))));
 }
 
+// Runs a step and checks its logits: a cheap check per step; only logits found not finite pay for
+// the search. The re-run writes the same KV entries again, so the session stays as it was.
+void run_checked_step(Session::State& state, const StepRows& step_rows, std::int64_t rows, float* logits) {
+  const ModelConfig& config = state.graph().config;
+  const std::int64_t position = step_rows.positions.front();
+  UnitChecks checks;
+  check_mapped_files(state);
+  run_step(state, step_rows, rows, logits, checks);
+  check_mapped_files(state);
+  if (all_finite(std::span<const float>(logits, static_cast<std::size_t>(rows * config.vocab_size)))) return;
+  checks.on = true;
+  run_step(state, step_rows, rows, logits, checks);
+  throw Error(StatusCode::internal,
+              checks.first_bad.empty()
+                  ? fmt::format("forward: the logits at position {} are not finite (NaN or Inf), yet a re-run that "
+                                "checked every unit's output found them all finite: a device computes differently "
+                                "from one run to the next; run strata-cts on each device",
+                                position)
+                  : fmt::format("forward: the output of {} is not finite (NaN or Inf) at position {}: the first unit "
+                                "to go wrong; run strata-cts on that device, or place the unit elsewhere",
+                                checks.first_bad, position));
+}
+
+void check_sequence(const Session::State& state, std::string_view what, std::int64_t sequence) {
+  const auto count = static_cast<std::int64_t>(state.positions.size());
+  if (sequence < 0 || sequence >= count)
+    invalid(fmt::format("{}: sequence {} is outside 0..{} (SessionOptions::sequences is {})", what, sequence, count - 1,
+                        count));
+}
+
+void check_token(const ModelConfig& config, std::string_view what, std::int32_t token, std::size_t index) {
+  if (token < 0 || token >= config.vocab_size)
+    invalid(fmt::format("{}: token {} at index {} is outside the vocabulary of {} tokens", what, token, index,
+                        config.vocab_size));
+}
+
 }  // namespace
 
 std::vector<float> Session::forward(std::span<const std::int32_t> tokens, Logits which) {
+  return forward(0, tokens, which);
+}
+
+std::vector<float> Session::forward(std::int64_t sequence, std::span<const std::int32_t> tokens, Logits which) {
   State& state = *state_;
   const ModelConfig& config = state.graph().config;
+  check_sequence(state, "forward", sequence);
+  std::int64_t& position = state.positions[static_cast<std::size_t>(sequence)];
   const auto count = static_cast<std::int64_t>(tokens.size());
   if (count == 0) invalid("forward: no tokens given");
-  if (state.position + count > state.context)
+  if (position + count > state.context)
     invalid(fmt::format("forward: the context holds {} tokens; {} are in use and {} more do not fit", state.context,
-                        state.position, count));
-  for (std::size_t i = 0; i < tokens.size(); ++i)
-    if (tokens[i] < 0 || tokens[i] >= config.vocab_size)
-      invalid(fmt::format("forward: token {} at index {} is outside the vocabulary of {} tokens", tokens[i], i,
-                          config.vocab_size));
+                        position, count));
+  for (std::size_t i = 0; i < tokens.size(); ++i) check_token(config, "forward", tokens[i], i);
 
   std::vector<float> logits(static_cast<std::size_t>((which == Logits::all ? count : 1) * config.vocab_size));
   for (std::int64_t start = 0; start < count; start += state.batch) {
@@ -213,39 +263,73 @@ std::vector<float> Session::forward(std::span<const std::int32_t> tokens, Logits
     const bool last_piece = start + piece == count;
     const std::int64_t rows = which == Logits::all ? piece : (last_piece ? 1 : 0);
     float* out = logits.data() + (which == Logits::all ? start * config.vocab_size : 0);
-    const std::span<const std::int32_t> piece_tokens =
-        tokens.subspan(static_cast<std::size_t>(start), static_cast<std::size_t>(piece));
-    UnitChecks checks;
-    check_mapped_files(state);
-    run_step(state, piece_tokens, state.position + start, rows, out, checks);
-    check_mapped_files(state);
-    // A cheap check per step; only logits found not finite pay for the search. The re-run writes
-    // the same KV entries again, so the session stays as it was.
-    if (!all_finite(std::span<const float>(out, static_cast<std::size_t>(rows * config.vocab_size)))) {
-      checks.on = true;
-      run_step(state, piece_tokens, state.position + start, rows, out, checks);
-      throw Error(StatusCode::internal,
-                  checks.first_bad.empty()
-                      ? fmt::format("forward: the logits at position {} are not finite (NaN or Inf), yet a re-run "
-                                    "that checked every unit's output found them all finite: a device computes "
-                                    "differently from one run to the next; run strata-cts on each device",
-                                    state.position + start)
-                      : fmt::format("forward: the output of {} is not finite (NaN or Inf) at position {}: the first "
-                                    "unit to go wrong; run strata-cts on that device, or place the unit elsewhere",
-                                    checks.first_bad, state.position + start));
-    }
+    StepRows step;
+    step.tokens = tokens.subspan(static_cast<std::size_t>(start), static_cast<std::size_t>(piece));
+    step.positions.resize(static_cast<std::size_t>(piece));
+    std::iota(step.positions.begin(), step.positions.end(), static_cast<std::int32_t>(position + start));
+    step.sequences = {{sequence, piece, position + start}};
+    run_checked_step(state, step, rows, out);
   }
-  state.position += count;
+  position += count;
   return logits;
 }
 
-void Session::reset(std::int64_t position) {
-  if (position < 0 || position > state_->position)
-    invalid(fmt::format("reset: position {} is outside 0..{}", position, state_->position));
-  state_->position = position;
+std::vector<float> Session::decode(std::span<const SequenceToken> next) {
+  State& state = *state_;
+  const ModelConfig& config = state.graph().config;
+  if (next.empty()) invalid("decode: no sequences given");
+  std::vector<bool> listed(state.positions.size());
+  for (std::size_t i = 0; i < next.size(); ++i) {
+    const SequenceToken& entry = next[i];
+    check_sequence(state, "decode", entry.sequence);
+    const auto index = static_cast<std::size_t>(entry.sequence);
+    if (listed[index]) invalid(fmt::format("decode: sequence {} is listed twice; give each at most once", index));
+    listed[index] = true;
+    if (state.positions[index] + 1 > state.context)
+      invalid(fmt::format("decode: sequence {} holds {} tokens, the whole context; reset it to go on", index,
+                          state.positions[index]));
+    check_token(config, "decode", entry.token, i);
+  }
+
+  const auto count = static_cast<std::int64_t>(next.size());
+  std::vector<float> logits(static_cast<std::size_t>(count * config.vocab_size));
+  std::vector<std::int32_t> tokens(next.size());
+  for (std::size_t i = 0; i < next.size(); ++i) tokens[i] = next[i].token;
+  for (std::int64_t start = 0; start < count; start += state.batch) {
+    const std::int64_t piece = std::min(state.batch, count - start);
+    StepRows step;
+    step.tokens = std::span(tokens).subspan(static_cast<std::size_t>(start), static_cast<std::size_t>(piece));
+    for (const SequenceToken& entry : next.subspan(static_cast<std::size_t>(start), static_cast<std::size_t>(piece))) {
+      const std::int64_t position = state.positions[static_cast<std::size_t>(entry.sequence)];
+      step.positions.push_back(static_cast<std::int32_t>(position));
+      step.sequences.push_back({entry.sequence, 1, position});
+    }
+    run_checked_step(state, step, piece, logits.data() + start * config.vocab_size);
+  }
+  // Every step ran: only now do the sequences move on (a failed step leaves cache rows past each
+  // position, which the next step overwrites).
+  for (const SequenceToken& entry : next) ++state.positions[static_cast<std::size_t>(entry.sequence)];
+  return logits;
 }
 
-std::int64_t Session::position() const { return state_->position; }
+void Session::reset(std::int64_t position) { reset_sequence(0, position); }
+
+void Session::reset_sequence(std::int64_t sequence, std::int64_t position) {
+  check_sequence(*state_, "reset", sequence);
+  std::int64_t& current = state_->positions[static_cast<std::size_t>(sequence)];
+  if (position < 0 || position > current)
+    invalid(fmt::format("reset: position {} is outside 0..{}", position, current));
+  current = position;
+}
+
+std::int64_t Session::position() const { return state_->positions.front(); }
+
+std::int64_t Session::position_of(std::int64_t sequence) const {
+  check_sequence(*state_, "position_of", sequence);
+  return state_->positions[static_cast<std::size_t>(sequence)];
+}
+
+std::int64_t Session::sequences() const { return static_cast<std::int64_t>(state_->positions.size()); }
 std::int64_t Session::context_length() const { return state_->context; }
 const ModelGraph& Session::graph() const { return state_->graph(); }
 const std::vector<std::string>& Session::targets() const { return state_->model->targets; }
@@ -255,10 +339,11 @@ const CancelToken& Session::cancel_token() const { return state_->options.cancel
 std::vector<TargetPlacement> Session::placement() const {
   std::vector<TargetPlacement> placements = detail::weight_placement(*state_->model);
   for (const UnitState& unit : state_->units) {
-    if (!unit.key_cache.buffer()) continue;
+    if (unit.key_caches.empty()) continue;
     const auto it = std::find_if(placements.begin(), placements.end(),
                                  [&](const TargetPlacement& p) { return p.target == unit.loaded->target; });
-    it->kv_bytes += unit.key_cache.bytes() + unit.value_cache.bytes();
+    for (const Tensor& cache : unit.key_caches) it->kv_bytes += cache.bytes();
+    for (const Tensor& cache : unit.value_caches) it->kv_bytes += cache.bytes();
   }
   return placements;
 }

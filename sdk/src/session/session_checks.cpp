@@ -32,6 +32,7 @@ SessionSizes session_sizes(const ModelGraph& graph, const SessionOptions& option
                         limit));
   if (options.max_batch_tokens <= 0)
     invalid(fmt::format("session: max_batch_tokens must be positive, got {}", options.max_batch_tokens));
+  if (options.sequences <= 0) invalid(fmt::format("session: sequences must be positive, got {}", options.sequences));
   const DType kv_dtype = options.kv_dtype.value_or(graph.config.default_kv_dtype());
   if (kv_dtype != DType::f32 && kv_dtype != DType::f16)
     invalid(fmt::format("session: the KV cache is f32 or f16, not {}", to_string(kv_dtype)));
@@ -39,7 +40,7 @@ SessionSizes session_sizes(const ModelGraph& graph, const SessionOptions& option
     if (unit.kind == UnitKind::custom && !options.custom_units.contains(unit.name))
       invalid(fmt::format("session: custom unit '{}' has no executor in SessionOptions::custom_units", unit.name));
   const std::int64_t context = options.context_length > 0 ? options.context_length : limit;
-  return {context, std::min(options.max_batch_tokens, context), kv_dtype};
+  return {context, std::min(options.max_batch_tokens, context), options.sequences, kv_dtype};
 }
 
 void check_devices_run_their_units(const ModelGraph& graph, const std::vector<std::string>& targets,
@@ -47,8 +48,9 @@ void check_devices_run_their_units(const ModelGraph& graph, const std::vector<st
   for (std::size_t index = 0; index < graph.units.size(); ++index) {
     const Unit& unit = graph.units[index];
     const Device& device = devices[index];
-    const auto refused = first_refused_op(graph.config, unit, device.info(), sizes.kv_dtype, sizes.context, sizes.batch,
-                                          [&](const Op& op) { return device.supports(op); });
+    const auto refused = first_refused_op(
+        graph.config, unit, device.info(), sizes.kv_dtype, sizes.context, sizes.batch,
+        [&](const Op& op) { return device.supports(op); }, sizes.sequences);
     if (refused)
       throw Error(StatusCode::unsupported,
                   fmt::format("session: {} cannot run on {}: the device does not support {}; place it on another "

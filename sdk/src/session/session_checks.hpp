@@ -16,6 +16,7 @@ namespace strata::detail {
 struct SessionSizes {
   std::int64_t context = 0;     // tokens each KV cache holds
   std::int64_t batch = 0;       // tokens one step runs at most
+  std::int64_t sequences = 1;   // sequences the session holds, each with its own caches
   DType kv_dtype = DType::f32;  // as asked, or the model's default
 };
 

@@ -15,7 +15,8 @@ namespace strata::detail {
 struct DeviceSlot {
   Device device;
   Queue queue;
-  std::int64_t capacity = 0;  // tokens one step may run (the session's batch size)
+  std::int64_t capacity = 0;   // tokens one step may run (the session's batch size)
+  std::int64_t sequences = 1;  // sequences the session holds
   DType kv_dtype = DType::f32;
   // Working buffers, allocated only where a unit on this device needs them.
   Tensor hidden;            // [capacity, hidden]: the residual stream, updated in place
@@ -25,8 +26,8 @@ struct DeviceSlot {
   Tensor attended;          // [capacity, heads * head_dim]
   Tensor gate;              // [capacity, intermediate]
   Tensor up;                // [capacity, intermediate]
-  Tensor key_f32;           // [capacity, kv_heads * head_dim], only with an F16 cache
-  Tensor value_f32;         // [capacity, kv_heads * head_dim], only with an F16 cache
+  Tensor key_f32;           // [capacity, kv_heads * head_dim], with an F16 cache or several sequences
+  Tensor value_f32;         // [capacity, kv_heads * head_dim], with an F16 cache or several sequences
   Tensor ids;               // [capacity] I32
   Tensor positions;         // [capacity] I32
   Tensor logits;            // [capacity, vocab]
@@ -38,8 +39,8 @@ struct DeviceSlot {
 struct UnitState {
   const LoadedUnit* loaded = nullptr;  // the unit and its weights, in the model
   DeviceSlot* slot = nullptr;
-  Tensor key_cache;  // [context, kv_heads, head_dim]
-  Tensor value_cache;
+  std::vector<Tensor> key_caches;  // [context, kv_heads, head_dim] per sequence
+  std::vector<Tensor> value_caches;
   CustomUnitFunction custom;
 
   const Unit& unit() const { return *loaded->unit; }
@@ -55,8 +56,8 @@ struct Session::State {
   SessionOptions options;
   std::int64_t context = 0;
   std::int64_t batch = 0;
-  std::int64_t position = 0;
-  DType kv_dtype = DType::f32;  // as asked, or the model's default
+  std::vector<std::int64_t> positions;  // per sequence: tokens in its caches
+  DType kv_dtype = DType::f32;          // as asked, or the model's default
   // Destroyed in reverse: units, then slots; ~State drains every queue first, so no buffer is
   // freed under work still queued.
   std::vector<std::unique_ptr<detail::DeviceSlot>> slots;

@@ -56,7 +56,8 @@ void prepare_slot(DeviceSlot& slot, const ModelConfig& config, const std::vector
     slot.gate = make(DType::f32, {b, config.intermediate_size});
     slot.up = make(DType::f32, {b, config.intermediate_size});
     slot.positions = make(DType::i32, {b});
-    if (slot.kv_dtype != DType::f32) {
+    // Keys and values are staged in F32 on their way to a 16-bit cache, or to several caches.
+    if (slot.kv_dtype != DType::f32 || slot.sequences > 1) {
       slot.key_f32 = make(DType::f32, {b, kv_width});
       slot.value_f32 = make(DType::f32, {b, kv_width});
     }
@@ -70,27 +71,40 @@ void prepare_slot(DeviceSlot& slot, const ModelConfig& config, const std::vector
   if (head) slot.logits = make(DType::f32, {b, config.vocab_size});
 }
 
-void allocate_kv_cache(UnitState& unit, const ModelConfig& config, std::int64_t context,
-                       const BeforeAllocate& before_allocate) {
+void allocate_kv_caches(UnitState& unit, const ModelConfig& config, std::int64_t context, std::int64_t sequences,
+                        const BeforeAllocate& before_allocate) {
   const Shape shape{context, config.num_key_value_heads, config.head_dim};
-  unit.key_cache = allocate_tensor(before_allocate, unit.slot->device, unit.slot->kv_dtype, shape);
-  unit.value_cache = allocate_tensor(before_allocate, unit.slot->device, unit.slot->kv_dtype, shape);
+  for (std::int64_t s = 0; s < sequences; ++s) {
+    unit.key_caches.push_back(allocate_tensor(before_allocate, unit.slot->device, unit.slot->kv_dtype, shape));
+    unit.value_caches.push_back(allocate_tensor(before_allocate, unit.slot->device, unit.slot->kv_dtype, shape));
+  }
 }
 
 void run_unit(const ModelConfig& config, UnitState& unit, const Step& step) {
   DeviceSlot& slot = *unit.slot;
   const LoadedUnit& loaded = *unit.loaded;
   if (loaded.unit->kind != UnitKind::custom) {
-    const UnitTensors tensors{&loaded.weights, view_of(unit.key_cache), view_of(unit.value_cache)};
+    std::vector<TensorView> keys, values;
+    for (const Tensor& cache : unit.key_caches) keys.push_back(cache.view());
+    for (const Tensor& cache : unit.value_caches) values.push_back(cache.view());
+    const UnitTensors tensors{&loaded.weights, keys, values};
     slot.queue.submit(unit_step_ops(config, *loaded.unit, tensors, step_buffers(slot), step));
     return;
   }
+  // A custom unit sees one sequence at a time: its rows, and the tokens before them.
   const std::int64_t hidden = config.hidden_size;
-  const TensorView in{&slot.hidden.buffer(), 0, DType::f32, {step.tokens, hidden}};
-  const TensorView out{&slot.scratch.buffer(), 0, DType::f32, {step.tokens, hidden}};
-  unit.custom(CustomUnitContext{*loaded.unit, slot.device, slot.queue, loaded.weights, in, out, step.n_past});
+  const std::uint64_t row_bytes = static_cast<std::uint64_t>(hidden) * f32_size;
+  std::int64_t row = 0;
+  for (const SequenceRows& sequence : step_sequences(step)) {
+    const std::uint64_t offset = static_cast<std::uint64_t>(row) * row_bytes;
+    const TensorView in{&slot.hidden.buffer(), offset, DType::f32, {sequence.tokens, hidden}};
+    const TensorView out{&slot.scratch.buffer(), offset, DType::f32, {sequence.tokens, hidden}};
+    unit.custom(CustomUnitContext{*loaded.unit, slot.device, slot.queue, loaded.weights, in, out, sequence.n_past,
+                                  sequence.sequence});
+    row += sequence.tokens;
+  }
   slot.queue.copy(slot.scratch.buffer(), 0, slot.hidden.buffer(), 0,
-                  static_cast<std::uint64_t>(step.tokens * hidden) * f32_size);
+                  static_cast<std::uint64_t>(step.tokens) * row_bytes);
 }
 
 }  // namespace strata::detail

@@ -11,9 +11,9 @@ namespace strata::detail {
 void prepare_slot(DeviceSlot& slot, const ModelConfig& config, const std::vector<UnitState>& units,
                   const BeforeAllocate& before_allocate);
 
-// Allocates a decoder layer's KV cache on its device.
-void allocate_kv_cache(UnitState& unit, const ModelConfig& config, std::int64_t context,
-                       const BeforeAllocate& before_allocate);
+// Allocates a decoder layer's KV caches on its device, one of `context` tokens per sequence.
+void allocate_kv_caches(UnitState& unit, const ModelConfig& config, std::int64_t context, std::int64_t sequences,
+                        const BeforeAllocate& before_allocate);
 
 // Submits the unit's work; reads slot.hidden (slot.ids for the embedding) and writes slot.hidden
 // (slot.logits for the lm_head).
