@@ -17,7 +17,7 @@
  *    nothing, and threads never see each other's messages. A failed call leaves its outputs
  *    untouched.
  *  - Memory. The caller's allocator never crosses the boundary. Objects are opaque handles made
- *    by strata_*_create/open and released by the matching strata_*_destroy (NULL is accepted
+ *    by strata_*_create/open/load and released by the matching strata_*_destroy (NULL is accepted
  *    and ignored). A string or array a function returns is owned by the handle it came from and
  *    valid until that handle is destroyed, unless the function says otherwise. Results the
  *    caller keeps (text, tokens, logits) are copied into the caller's buffers: pass NULL to learn
@@ -34,13 +34,14 @@
  *    (less than yours when the library is older than your header).
  *  - Booleans are int32_t: 0 is false, anything else true. Sizes are size_t, byte counts
  *    uint64_t, token ids int32_t.
- *  - Threads. Runtimes, checkpoints and plans may be used from several threads at once, except
- *    strata_runtime_calibrate and strata_runtime_load_plugin, which must not run beside other
- *    calls on the same runtime. A session is used by one thread at a time; different sessions may
- *    run on different threads. A callback given to a call runs during it, on its thread; the log
- *    callback runs on whichever thread logs.
- *  - Lifetimes. A session keeps what it needs alive: the runtime, the checkpoint and the plan it
- *    was made from may be destroyed once strata_session_create returns.
+ *  - Threads. Runtimes, checkpoints, plans and loaded models may be used from several threads at
+ *    once, except strata_runtime_calibrate and strata_runtime_load_plugin, which must not run
+ *    beside other calls on the same runtime. A session is used by one thread at a time; different
+ *    sessions may run on different threads, those made from one model too. A callback given to a
+ *    call runs during it, on its thread; the log callback runs on whichever thread logs.
+ *  - Lifetimes. A session or a loaded model keeps what it needs alive: the runtime, the checkpoint
+ *    and the plan it was made from may be destroyed once it is made, and a session made from a
+ *    model keeps the model's weights, so the model handle may be destroyed before it.
  */
 #ifndef STRATA_STRATA_H_
 #define STRATA_STRATA_H_
@@ -58,7 +59,7 @@ extern "C" {
 #endif
 
 #define STRATA_C_API_MAJOR 1
-#define STRATA_C_API_MINOR 1
+#define STRATA_C_API_MINOR 2
 #define STRATA_C_API_VERSION STRATA_MAKE_VERSION(STRATA_C_API_MAJOR, STRATA_C_API_MINOR)
 
 /* The C API version of the library loaded at run time (STRATA_MAKE_VERSION packed): a program
@@ -324,6 +325,7 @@ typedef struct strata_session_options {
   strata_load_progress_fn on_progress; /* may be NULL */
   void* user_data;
   strata_cancel_token* cancel; /* 1.1: cancels the load and the session's work; may be NULL */
+  int64_t sequences;           /* 1.2: sequences the session holds, each with its own KV caches; 0 or unset: 1 */
 } strata_session_options;
 
 STRATA_API void strata_session_options_init(strata_session_options* options, size_t struct_size);
@@ -335,10 +337,10 @@ STRATA_API strata_status_code strata_session_create(const strata_runtime* runtim
                                                     strata_session** out_session);
 STRATA_API void strata_session_destroy(strata_session* session);
 
-/* Tokens the session holds, and how many it can hold. */
+/* Tokens the session holds (in sequence 0), and how many each sequence can hold. */
 STRATA_API int64_t strata_session_position(const strata_session* session);
 STRATA_API int64_t strata_session_context_length(const strata_session* session);
-/* Forgets the cache from `position` on (0: start over). */
+/* Forgets sequence 0's cache from `position` on (0: start over). */
 STRATA_API strata_status_code strata_session_reset(strata_session* session, int64_t position);
 
 typedef struct strata_target_placement {
@@ -361,12 +363,60 @@ STRATA_API strata_status_code strata_session_placement(const strata_session* ses
 typedef int32_t strata_logits;
 enum { STRATA_LOGITS_LAST = 0, STRATA_LOGITS_ALL = 1 };
 
-/* Runs `tokens` after what the session holds and copies the logits out: the last token's
+/* Runs `tokens` after what sequence 0 holds and copies the logits out: the last token's
  * ([vocab]) or every token's ([token_count, vocab], row-major). With out_logits NULL it runs
  * nothing and sets *out_count to the floats needed. */
 STRATA_API strata_status_code strata_session_forward(strata_session* session, const int32_t* tokens, size_t token_count,
                                                      strata_logits which, float* out_logits, size_t capacity,
                                                      size_t* out_count);
+
+/* ---- One model, many sequences (C API 1.2) ------------------------------------------- */
+
+/* Weights loaded once, where a plan says. Sessions made from a model share its weights and
+ * allocate only their own KV caches and working buffers. A model never changes once loaded:
+ * sessions may be made from it, and run, on several threads at once. */
+typedef struct strata_model strata_model;
+
+/* Loads the checkpoint's weights as strata_session_create does, with no session. Of `options`
+ * (may be NULL), on_progress, user_data and cancel apply to the load; the other fields are the
+ * sessions' and are ignored here. A failed load releases everything it allocated. */
+STRATA_API strata_status_code strata_model_load(const strata_runtime* runtime, const strata_checkpoint* checkpoint,
+                                                const strata_plan* plan, const strata_session_options* options,
+                                                strata_model** out_model);
+/* The weights are freed once the model and every session made from it are destroyed. */
+STRATA_API void strata_model_destroy(strata_model* model);
+/* A session over the model's weights: it loads nothing (on_progress is never called) and
+ * allocates its own KV caches and buffers; `cancel` stops its forward passes. The session keeps
+ * the weights alive: the model may be destroyed first. `options` may be NULL. */
+STRATA_API strata_status_code strata_session_create_from_model(const strata_model* model,
+                                                               const strata_session_options* options,
+                                                               strata_session** out_session);
+
+/* A session holds strata_session_options.sequences sequences, numbered from 0, each with its own
+ * KV caches and position. strata_session_forward, strata_session_position, strata_session_reset
+ * and strata_generate act on sequence 0; the functions below on any. A sequence outside
+ * 0 .. strata_session_sequences() - 1 is INVALID_ARGUMENT. */
+STRATA_API int64_t strata_session_sequences(const strata_session* session);
+STRATA_API strata_status_code strata_session_sequence_position(const strata_session* session, int64_t sequence,
+                                                               int64_t* out_position);
+/* Forgets the sequence's cache from `position` on (0: start over, for a new request). */
+STRATA_API strata_status_code strata_session_reset_sequence(strata_session* session, int64_t sequence,
+                                                            int64_t position);
+/* strata_session_forward for sequence `sequence`. */
+STRATA_API strata_status_code strata_session_forward_sequence(strata_session* session, int64_t sequence,
+                                                              const int32_t* tokens, size_t token_count,
+                                                              strata_logits which, float* out_logits, size_t capacity,
+                                                              size_t* out_count);
+/* Batched decode: runs tokens[i] after what sequence sequences[i] holds, for each i below
+ * `count`, in one step (each weight read serves them all), and copies out their logits,
+ * [count, vocab] row-major in the order given: row i is what strata_session_forward_sequence
+ * would give sequences[i] alone. List each sequence at most once; any subset, in any order.
+ * With out_logits NULL it runs nothing and sets *out_count to the floats needed (count * vocab).
+ * A sequence listed twice or out of range, a full cache or a token outside the vocabulary is
+ * refused before anything runs; whenever it fails, every sequence keeps its position. */
+STRATA_API strata_status_code strata_session_decode(strata_session* session, const int64_t* sequences,
+                                                    const int32_t* tokens, size_t count, float* out_logits,
+                                                    size_t capacity, size_t* out_count);
 
 /* ---- Generation ---------------------------------------------------------------------- */
 
@@ -455,7 +505,7 @@ STRATA_API strata_status_code strata_text_to_byte_tokens(const char* text, size_
 STRATA_API strata_status_code strata_byte_tokens_to_text(const int32_t* tokens, size_t count, char* out_text,
                                                          size_t capacity, size_t* out_length);
 
-/* ---- Frozen layout (1.0) ------------------------------------------------------------- */
+/* ---- Frozen layout (1.0, and the fields later versions appended) --------------------- */
 #if UINTPTR_MAX == 0xffffffffffffffffu
 STRATA_STATIC_ASSERT(sizeof(strata_runtime_options) == 32, "C API 1.0 size; grow only at the end");
 STRATA_STATIC_ASSERT(offsetof(strata_runtime_options, calibration_cache_dir) == 24, "C API 1.0 layout");
@@ -474,6 +524,8 @@ STRATA_STATIC_ASSERT(offsetof(strata_plan_options, kv_dtype) == 80, "C API 1.0 l
 STRATA_STATIC_ASSERT(sizeof(strata_load_progress) == 56, "C API 1.0 size; grow only at the end");
 STRATA_STATIC_ASSERT(offsetof(strata_load_progress, parameter) == 40, "C API 1.0 layout");
 STRATA_STATIC_ASSERT(offsetof(strata_session_options, cancel) == 40, "C API 1.1 layout: 1.0 ended at 40");
+STRATA_STATIC_ASSERT(offsetof(strata_session_options, sequences) == 48, "C API 1.2 layout: 1.1 ended at 48");
+STRATA_STATIC_ASSERT(sizeof(strata_session_options) == 56, "C API 1.2 size; grow only at the end");
 STRATA_STATIC_ASSERT(offsetof(strata_session_options, on_progress) == 24, "C API 1.0 layout");
 STRATA_STATIC_ASSERT(sizeof(strata_target_placement) == 64, "C API 1.0 size; grow only at the end");
 STRATA_STATIC_ASSERT(offsetof(strata_target_placement, weight_bytes) == 40, "C API 1.0 layout");

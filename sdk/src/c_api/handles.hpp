@@ -5,6 +5,7 @@
 #include <strata/strata.h>
 #include <strata/cancel.hpp>
 #include <strata/checkpoint.hpp>
+#include <strata/loaded_model.hpp>
 #include <strata/planner.hpp>
 #include <strata/runtime.hpp>
 #include <strata/session.hpp>
@@ -41,6 +42,10 @@ struct strata_plan {
 
 struct strata_cancel_token {
   strata::CancelToken token;  // shared with every session made with it
+};
+
+struct strata_model {
+  strata::LoadedModel model;  // a handle to the weights; each session made from it holds them too
 };
 
 struct strata_session {
