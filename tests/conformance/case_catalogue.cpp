@@ -266,14 +266,17 @@ void add_matmul(Catalogue& c, CaseSet set) {
     bool bias;
   };
   // 20x264x72: K a multiple of 8 but not of 32 and M, N off every tile size: the shape the
-  // backends' matrix-unit paths take, with all their edges.
-  std::vector<Matmul> shapes = {{1, 1, 1, false},    {1, 64, 64, false},  {7, 33, 65, false}, {3, 129, 17, true},
-                                {16, 257, 31, true}, {1, 1023, 3, false}, {2, 5, 1031, true}, {20, 264, 72, true}};
+  // backends' matrix-unit paths take, with all their edges. 5x264x37: a batched decode step
+  // (a few rows of x, K in whole 16-byte groups), which matrix-vector kernels take.
+  std::vector<Matmul> shapes = {{1, 1, 1, false},   {1, 64, 64, false},  {7, 33, 65, false},
+                                {3, 129, 17, true}, {16, 257, 31, true}, {1, 1023, 3, false},
+                                {2, 5, 1031, true}, {20, 264, 72, true}, {5, 264, 37, true}};
   if (set == CaseSet::full) {
     shapes.push_back({64, 4096, 1031, false});
     shapes.push_back({1, 4096, 4096, true});
     shapes.push_back({33, 2048, 5632, false});
     shapes.push_back({128, 127, 129, true});
+    shapes.push_back({8, 2048, 1031, false});
   }
   for (const DType w : float_dtypes) {
     for (const Matmul& s : shapes) {

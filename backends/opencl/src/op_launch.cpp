@@ -245,13 +245,16 @@ void launch_matmul(Queue& queue, const strata_op& op) {
   const Arg xx = arg(x), ww = arg(w), b = arg(bias), out = arg(op.output);
   const KernelConfig& config = queue.device().config();
   const std::size_t dtype = static_cast<std::size_t>(w.dtype);
-  if (m == 1 || !config.gemm_usable) {
+  // Few rows (decode, batched decode) stream the weights once per gemv_m rows of x; the tiled
+  // kernel would pad them to a whole tile of rows.
+  if (m <= gemv_max_rows || !config.gemm_usable) {
     cl::Kernel& k = queue.kernels().gemv[dtype];
     const cl_int vec = (k_dim % 8 == 0 && ww.offset % 8 == 0 && xx.offset % 4 == 0) ? 1 : 0;
     set_args(k, xx.memory, xx.offset, ww.memory, ww.offset, b.memory, b.offset, cl_int{bias.dtype},
-             cl_int{has_bias ? 1 : 0}, out.memory, out.offset, k_dim, n, vec);
+             cl_int{has_bias ? 1 : 0}, out.memory, out.offset, k_dim, n, vec, m);
     const std::size_t groups = (n + config.gemv_rows - 1) / config.gemv_rows;
-    queue.cl_queue().enqueueNDRangeKernel(k, cl::NullRange, cl::NDRange(groups * config.gemv_wg, m),
+    const std::size_t x_groups = (m + config.gemv_m - 1) / config.gemv_m;
+    queue.cl_queue().enqueueNDRangeKernel(k, cl::NullRange, cl::NDRange(groups * config.gemv_wg, x_groups),
                                           cl::NDRange(config.gemv_wg, 1));
     return;
   }

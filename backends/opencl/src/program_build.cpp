@@ -43,8 +43,8 @@ std::string build_log(const cl::Program& program, const cl::Device& device) {
 }  // namespace
 
 std::string KernelConfig::build_options() const {
-  return fmt::format("-cl-std=CL1.2 -DROW_WG={} -DATT_WG={} -DGEMV_WG={} -DGEMV_ROWS={} -DGEMM_WPT={}", row_wg, att_wg,
-                     gemv_wg, gemv_rows, gemm_wpt);
+  return fmt::format("-cl-std=CL1.2 -DROW_WG={} -DATT_WG={} -DGEMV_WG={} -DGEMV_ROWS={} -DGEMV_M={} -DGEMM_WPT={}",
+                     row_wg, att_wg, gemv_wg, gemv_rows, gemv_m, gemm_wpt);
 }
 
 KernelConfig choose_kernel_config(const DeviceDescription& description) {
@@ -54,6 +54,7 @@ KernelConfig choose_kernel_config(const DeviceDescription& description) {
   config.att_wg = power_of_two_at_most(limit, 64);
   config.gemv_wg = power_of_two_at_most(limit, tuning("STRATA_OPENCL_GEMV_WG", 128, {32, 64, 128, 256, 512}));
   config.gemv_rows = tuning("STRATA_OPENCL_GEMV_ROWS", 2, {1, 2, 4, 8});
+  config.gemv_m = tuning("STRATA_OPENCL_GEMV_M", 4, {1, 2, 4, 8});
   config.gemm_wpt = tuning("STRATA_OPENCL_GEMM_WPT", 4, {2, 4, 8});
   config.gemm_usable = limit >= 256;
   return config;

@@ -25,6 +25,12 @@ enum class Shader : std::uint32_t {
   matvec_f16_sg,
   matvec_bf16,
   matvec_bf16_sg,
+  matvec_rows_f32,  // 2 to 8 rows of x: a batched decode step
+  matvec_rows_f32_sg,
+  matvec_rows_f16,
+  matvec_rows_f16_sg,
+  matvec_rows_bf16,
+  matvec_rows_bf16_sg,
   matmul_f32,
   matmul_f16,
   matmul_bf16,
