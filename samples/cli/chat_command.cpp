@@ -62,14 +62,6 @@ ChatTemplate chat_template(const std::filesystem::path& model_dir) {
   return std::move(*found);
 }
 
-// With no EOS id in the model's configs, the template's eos_token marks the end of a reply.
-void add_template_eos(GenerateOptions& generation, const ChatTemplate& chat, const Tokenizer& tokenizer) {
-  if (!generation.stop_tokens.empty()) return;
-  const auto eos = chat.variables().find("eos_token");
-  if (eos == chat.variables().end()) return;
-  if (const std::optional<std::int32_t> id = tokenizer.token_to_id(eos->second)) generation.stop_tokens.push_back(*id);
-}
-
 void chat(const ChatOptions& options, const GlobalOptions& global) {
   const std::filesystem::path model_dir =
       options.model.empty() ? default_model_dir() : std::filesystem::path(options.model);

@@ -13,5 +13,6 @@ void add_chat_command(CLI::App& app, const GlobalOptions& global);
 void add_devices_command(CLI::App& app, const GlobalOptions& global);
 void add_plan_command(CLI::App& app, const GlobalOptions& global);
 void add_run_command(CLI::App& app, const GlobalOptions& global);
+void add_serve_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace strata::cli

@@ -1,4 +1,4 @@
-// The placement and generation settings of `strata run` and `strata chat`.
+// The placement and generation settings of `strata run`, `strata chat` and `strata serve`.
 #include "generation_setup.hpp"
 
 #include "exit_status.hpp"
@@ -79,9 +79,9 @@ std::optional<DType> kv_dtype_option(const std::string& text) {
 
 // --device-map: a planner strategy, a device name, or a Hugging Face device_map JSON file. The plan
 // is made on the runtime's devices, with their measured figures and their own answers to which
-// ops they run, for the workload this run is: one sequence, this prompt, this context.
+// ops they run, for the workload this run is: its sequences, this prompt, this context.
 PlanResult plan_placement(const PlacementOptions& options, const ModelGraph& graph, Runtime& runtime,
-                          std::int64_t context, std::int64_t prompt_tokens, bool quiet) {
+                          std::int64_t context, std::int64_t prompt_tokens, bool quiet, std::int64_t sequences) {
   const bool one_device = runtime.find_device(options.device_map).has_value();
   calibrate_unmeasured(runtime, quiet,
                        one_device ? std::vector<std::string>{options.device_map} : std::vector<std::string>{});
@@ -91,6 +91,7 @@ PlanResult plan_placement(const PlacementOptions& options, const ModelGraph& gra
   PlanOptions plan_options;
   plan_options.workload.context_length = context;
   plan_options.workload.prompt_tokens = prompt_tokens;
+  plan_options.workload.batch_size = sequences;
   plan_options.workload.kv_dtype = kv_dtype_option(options.kv_dtype);
   if (!options.max_memory.empty()) plan_options.max_memory = parse_max_memory(options.max_memory);
   if (options.device_map.ends_with(".json"))
@@ -164,6 +165,13 @@ GenerateOptions generation_options(const SamplingFlags& flags, const std::option
   if (given("--repetition-penalty")) sampling.repetition_penalty = flags.repetition_penalty;
   sampling.seed = flags.seed;
   return options;
+}
+
+void add_template_eos(GenerateOptions& generation, const ChatTemplate& chat, const Tokenizer& tokenizer) {
+  if (!generation.stop_tokens.empty()) return;
+  const auto eos = chat.variables().find("eos_token");
+  if (eos == chat.variables().end()) return;
+  if (const std::optional<std::int32_t> id = tokenizer.token_to_id(eos->second)) generation.stop_tokens.push_back(*id);
 }
 
 }  // namespace strata::cli

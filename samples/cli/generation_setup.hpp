@@ -1,14 +1,16 @@
-// What `strata run` and `strata chat` share: where the model is placed and loaded (device map,
-// memory budgets, KV cache, progress), and how it generates (sampling flags over the defaults of
-// the model's generation_config.json).
+// What `strata run`, `strata chat` and `strata serve` share: where the model is placed and loaded
+// (device map, memory budgets, KV cache, progress), and how it generates (sampling flags over the
+// defaults of the model's generation_config.json).
 #pragma once
 
+#include <strata/chat_template.hpp>
 #include <strata/generate.hpp>
 #include <strata/generation_config.hpp>
 #include <strata/model_graph.hpp>
 #include <strata/planner.hpp>
 #include <strata/runtime.hpp>
 #include <strata/session.hpp>
+#include <strata/tokenizer.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -35,10 +37,11 @@ std::filesystem::path default_model_dir();
 // --kv-dtype: f32, f16, or "" for the model's own width.
 std::optional<DType> kv_dtype_option(const std::string& text);
 
-// A plan on the runtime's devices for one sequence of `prompt_tokens` in a `context`; measures
-// first the devices it may use that were never measured on this machine.
+// A plan on the runtime's devices for `sequences` sequences (each with KV caches of `context`
+// tokens, decoded together) and prompts of `prompt_tokens`; measures first the devices it may
+// use that were never measured on this machine.
 PlanResult plan_placement(const PlacementOptions& options, const ModelGraph& graph, Runtime& runtime,
-                          std::int64_t context, std::int64_t prompt_tokens, bool quiet);
+                          std::int64_t context, std::int64_t prompt_tokens, bool quiet, std::int64_t sequences = 1);
 
 // A bar redrawn in place on a terminal; a line per quarter otherwise (logs, pipes, CI).
 class LoadReporter {
@@ -76,5 +79,8 @@ void add_sampling_flags(CLI::App& command, SamplingFlags& flags);
 // every flag given on the command line over them.
 GenerateOptions generation_options(const SamplingFlags& flags, const std::optional<GenerationConfig>& generation_config,
                                    const ModelConfig& model_config);
+
+// With no EOS id in the model's configs, the chat template's eos_token ends a reply.
+void add_template_eos(GenerateOptions& generation, const ChatTemplate& chat, const Tokenizer& tokenizer);
 
 }  // namespace strata::cli

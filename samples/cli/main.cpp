@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add_calibrate_command(app, global);
   add_run_command(app, global);
   add_chat_command(app, global);
+  add_serve_command(app, global);
   add_tokenize_command(app);
   try {
     app.parse(argc, argv);
