@@ -5,7 +5,9 @@
 #include <strata/model.hpp>
 #include <strata/runtime.hpp>
 
+#include <span>
 #include <string>
+#include <vector>
 
 namespace strata::bench {
 
@@ -22,5 +24,17 @@ struct DecodeResult {
 DecodeResult measure_decode(const Runtime& runtime, const std::string& model, const ModelGraph& graph,
                             const WeightSource& weights, const std::string& device, std::int64_t prompt_tokens,
                             std::int64_t decode_tokens);
+
+// Batched decode: `sequences` sequences, each prefilled with a prompt of its own, decoded together
+// one token each per step (Session::decode).
+struct BatchedResult {
+  std::int64_t sequences = 0;
+  double tokens_per_second = 0;  // all sequences together, median step
+};
+
+std::vector<BatchedResult> measure_batched_decode(const Runtime& runtime, const ModelGraph& graph,
+                                                  const WeightSource& weights, const std::string& device,
+                                                  std::span<const std::int64_t> sequence_counts,
+                                                  std::int64_t prompt_tokens, std::int64_t decode_tokens);
 
 }  // namespace strata::bench

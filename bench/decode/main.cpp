@@ -1,8 +1,10 @@
 // Decode tokens/s through the SDK's Session, on the demo checkpoint and on a larger Llama shape
 // with random weights made by the SDK, next to the limit memory bandwidth sets: tokens/s can
-// never exceed (bandwidth / bytes of weights read per token). One command:
-//   strata_decode_bench [--device cpu] [--layers 4] [--dtype f16] [--tokens 64] [--quick]
-// prints a Markdown table for docs/benchmarks.md.
+// never exceed (bandwidth / bytes of weights read per token); then batched decode (the next token
+// of several sequences per step) against one sequence, side by side. One command:
+//   strata_decode_bench [--device cpu] [--layers 4] [--dtype f16] [--tokens 64]
+//                       [--sequences 1,4,16] [--quick]
+// prints Markdown tables for docs/benchmarks.md.
 #include "copy_bandwidth.hpp"
 #include "decode_run.hpp"
 
@@ -11,10 +13,13 @@
 #include <strata/runtime.hpp>
 
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -26,36 +31,37 @@ struct Options {
   std::string dtype = "f16";
   std::int64_t tokens = 64;
   std::int64_t prompt = 32;
+  std::vector<std::int64_t> sequences{1, 2, 4, 8, 16};
   bool quick = false;
 };
 
+// The command line, through CLI11 as every strata command; exits (as CLI11 does) on --help or a
+// malformed option. One sequence is always measured, first, as batched decode's baseline.
 Options parse(int argc, char** argv) {
   Options options;
-  for (int i = 1; i < argc; ++i) {
-    const std::string arg = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) throw std::runtime_error(arg + " needs a value");
-      return argv[++i];
-    };
-    if (arg == "--device")
-      options.device = value();
-    else if (arg == "--model")
-      options.model_dir = value();
-    else if (arg == "--layers")
-      options.layers = std::stoll(value());
-    else if (arg == "--dtype")
-      options.dtype = value();
-    else if (arg == "--tokens")
-      options.tokens = std::stoll(value());
-    else if (arg == "--prompt")
-      options.prompt = std::stoll(value());
-    else if (arg == "--quick")
-      options.quick = true;
-    else
-      throw std::runtime_error("unknown option " + arg +
-                               " (options: --device NAME --model DIR --layers N --dtype f16|bf16|f32 --tokens N "
-                               "--prompt N --quick)");
+  CLI::App app{"strata_decode_bench: decode through the Session against the memory-bandwidth limit"};
+  app.add_option("--device", options.device, "the device to run on")->capture_default_str();
+  app.add_option("--model", options.model_dir, "the checkpoint folder")->capture_default_str();
+  app.add_option("--layers", options.layers, "decoder layers of the 1.1B shape")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
+  app.add_option("--dtype", options.dtype, "the 1.1B shape's weights: f16, bf16 or f32")->capture_default_str();
+  app.add_option("--tokens", options.tokens, "tokens decoded")->check(CLI::Range(2, 100000))->capture_default_str();
+  app.add_option("--prompt", options.prompt, "prompt tokens prefilled")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  app.add_option("--sequences", options.sequences, "sequences decoded together, one count per measurement")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  app.add_flag("--quick", options.quick, "1 layer, 16 tokens, 1 and 4 sequences: a smoke run");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    std::exit(app.exit(error));
   }
+  std::erase(options.sequences, 1);
+  options.sequences.insert(options.sequences.begin(), 1);
   return options;
 }
 
@@ -86,6 +92,7 @@ int main(int argc, char** argv) {
     if (options.quick) {
       options.layers = 1;
       options.tokens = 16;
+      options.sequences = {1, 4};
     }
     const auto dtype = strata::parse_dtype(options.dtype);
     if (!dtype || *dtype == strata::DType::i32) throw std::runtime_error("--dtype is f16, bf16 or f32");
@@ -101,9 +108,15 @@ int main(int argc, char** argv) {
                                                     options.tokens));
 
     const strata::ModelGraph large = strata::build_model_graph(llama_1b_shape(options.layers, *dtype));
-    results.push_back(strata::bench::measure_decode(
-        runtime, fmt::format("Llama 1.1B shape, {} of 16 layers ({}, random)", options.layers, options.dtype), large,
-        strata::RandomWeights(1), options.device, options.prompt, options.tokens));
+    const std::string large_name =
+        fmt::format("Llama 1.1B shape, {} of 16 layers ({}, random)", options.layers, options.dtype);
+    results.push_back(strata::bench::measure_decode(runtime, large_name, large, strata::RandomWeights(1),
+                                                    options.device, options.prompt, options.tokens));
+    const auto demo_batched =
+        strata::bench::measure_batched_decode(runtime, demo.graph(), strata::CheckpointWeights(demo), options.device,
+                                              options.sequences, options.prompt, options.tokens);
+    const auto large_batched = strata::bench::measure_batched_decode(
+        runtime, large, strata::RandomWeights(1), options.device, options.sequences, options.prompt, options.tokens);
 
     fmt::print("Host memory bandwidth ({} threads, memcpy of {} MiB): {:.1f} GB/s copy (read + write)\n",
                bandwidth.threads, options.quick ? 64 : 512, bandwidth.bytes_per_second / 1e9);
@@ -131,6 +144,19 @@ int main(int argc, char** argv) {
     fmt::print(
         "\nThe limit is the memory bandwidth of the device that runs the model (read + write, as STREAM counts "
         "it) divided by the weight bytes one token reads.\n");
+
+    fmt::print("\nBatched decode (Session::decode: the next token of every sequence in one step), on {}:\n\n",
+               options.device);
+    fmt::print(
+        "| model | sequences | decode tokens/s, all sequences (median step) | per sequence | x one sequence |\n");
+    fmt::print("|---|---|---|---|---|\n");
+    const std::pair<const std::string*, const std::vector<strata::bench::BatchedResult>*> tables[] = {
+        {&results[0].model, &demo_batched}, {&large_name, &large_batched}};
+    for (const auto& [name, batched] : tables)
+      for (const auto& result : *batched)
+        fmt::print("| {} | {} | {:.1f} | {:.1f} | {:.2f}x |\n", *name, result.sequences, result.tokens_per_second,
+                   result.tokens_per_second / static_cast<double>(result.sequences),
+                   result.tokens_per_second / batched->front().tokens_per_second);
     return 0;
   } catch (const std::exception& error) {
     fmt::print(stderr, "strata_decode_bench: {}\n", error.what());

@@ -3,7 +3,10 @@
 // placement measured as `strata run` runs it (prefill, then decode) beside what its plan
 // predicted, and where the latency plan - what `make run` runs - ranks among them.
 //
-//   strata-bench-placement [--random 0.2b|1.1b|none] [--devices cpu,opencl:0] [--json FILE]
+//   strata-bench-placement [--random 0.2b|1.1b|none] [--devices cpu,opencl:0] [--batch N] [--json FILE]
+//
+// With --batch N the workload is N sequences decoded together (Session::decode), planned with
+// Workload::batch_size = N and measured as every sequence's tokens per second together.
 //
 // Devices never measured are measured first (and cached), as `strata run` does. Results are
 // Markdown tables for docs/benchmarks.md.
@@ -80,6 +83,7 @@ bench::ModelResult run_model(const std::string& title, const ModelGraph& graph, 
                              const Runtime& runtime, const Options& options) {
   Workload workload;
   workload.prompt_tokens = options.shape.prompt_tokens;
+  workload.batch_size = options.shape.sequences;
   workload.context_length = options.shape.prompt_tokens + options.shape.decode_tokens + 1;
   bench::ModelResult result;
   result.model = title;
@@ -106,13 +110,16 @@ int main(int argc, char** argv) {
   app.add_option("--prompt", options.shape.prompt_tokens, "prompt tokens prefilled")->capture_default_str();
   app.add_option("--tokens", options.shape.decode_tokens, "tokens decoded")->capture_default_str();
   app.add_option("--repeats", options.shape.repeats, "prefills timed (the median counts)")->capture_default_str();
+  app.add_option("--batch", options.shape.sequences, "sequences decoded together")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
   app.add_option("--json", options.json, "also write the results as JSON to this file");
   app.add_flag("--quick", options.quick, "the demo model, a few tokens, no warm-up: a smoke test, not a measurement");
   CLI11_PARSE(app, argc, argv);
   try {
     if (options.quick) {
       options.random = "none";
-      options.shape = {8, 4, 1, 0.0};
+      options.shape = {8, 4, 1, 0.0, options.shape.sequences};
     }
     Runtime runtime;
     CalibrationOptions calibration;
@@ -127,7 +134,8 @@ int main(int argc, char** argv) {
     for (const Device& device : runtime.devices())
       fmt::print("- {}: {} ({}, {})\n", device.name(), device.info().description, device.info().driver,
                  to_string(device.info().sharing));
-    fmt::print("workload: one sequence, a {}-token prompt, {} tokens decoded\n", options.shape.prompt_tokens,
+    fmt::print("workload: {} sequence{} decoded together, a {}-token prompt each, {} tokens decoded\n",
+               options.shape.sequences, options.shape.sequences == 1 ? "" : "s", options.shape.prompt_tokens,
                options.shape.decode_tokens);
 
     nlohmann::json results = nlohmann::json::array();

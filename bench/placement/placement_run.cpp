@@ -27,6 +27,8 @@ Measured measure_placement(const Runtime& runtime, const ModelGraph& graph, cons
   try {
     SessionOptions options;
     options.context_length = shape.prompt_tokens + shape.decode_tokens + 1;
+    options.sequences = shape.sequences;
+    options.max_batch_tokens = std::max<std::int64_t>(options.max_batch_tokens, shape.sequences);
     Session session(runtime, graph, weights, targets, options);
     std::vector<std::int32_t> prompt(static_cast<std::size_t>(shape.prompt_tokens));
     for (std::size_t i = 0; i < prompt.size(); ++i)
@@ -39,25 +41,31 @@ Measured measure_placement(const Runtime& runtime, const ModelGraph& graph, cons
     while (Clock::now() < warm_until && session.position() < session.context_length())
       session.forward(std::span(prompt).first(1));
 
+    // Every sequence's prompt, one after the other (a prompt fills steps of its own).
     std::vector<double> prefills;
-    std::vector<float> logits;
+    std::vector<Session::SequenceToken> next;
     for (int repeat = 0; repeat < std::max(shape.repeats, 1); ++repeat) {
-      session.reset();
+      next.clear();
       const auto start = Clock::now();
-      logits = session.forward(prompt);
-      prefills.push_back(static_cast<double>(shape.prompt_tokens) / seconds_since(start));
+      for (std::int64_t s = 0; s < shape.sequences; ++s) {
+        session.reset_sequence(s);
+        const std::vector<float> logits = session.forward(s, prompt);
+        next.push_back({s, Sampler({}).next(logits)});
+      }
+      prefills.push_back(static_cast<double>(shape.prompt_tokens * shape.sequences) / seconds_since(start));
     }
     measured.prefill_tokens_per_second = median(prefills);
 
-    Sampler greedy({});
+    const auto vocab = static_cast<std::size_t>(graph.config.vocab_size);
     std::vector<double> steps;
     for (std::int64_t i = 0; i < shape.decode_tokens; ++i) {
-      const std::int32_t token = greedy.next(logits);
       const auto start = Clock::now();
-      logits = session.forward(std::span(&token, 1));
+      const std::vector<float> logits = session.decode(next);
       steps.push_back(seconds_since(start));
+      for (std::size_t s = 0; s < next.size(); ++s)
+        next[s].token = Sampler({}).next(std::span(logits).subspan(s * vocab, vocab));
     }
-    measured.decode_tokens_per_second = 1.0 / median(steps);
+    measured.decode_tokens_per_second = static_cast<double>(shape.sequences) / median(steps);
   } catch (const Error& error) {
     measured.error = error.what();
   }

@@ -1,5 +1,6 @@
 // One placement measured as `strata run` runs it: the model loaded on its targets, warmed up, a
-// prompt prefilled, then tokens decoded one by one.
+// prompt prefilled, then tokens decoded one by one; with a batch, as many sequences prefilled one
+// after the other, then decoded together (Session::decode), one token of each per step.
 #pragma once
 
 #include <strata/model.hpp>
@@ -11,8 +12,8 @@
 namespace strata::bench {
 
 struct Measured {
-  double prefill_tokens_per_second = 0;  // median of the repeats
-  double decode_tokens_per_second = 0;   // the median step
+  double prefill_tokens_per_second = 0;  // median of the repeats, every sequence's prompt
+  double decode_tokens_per_second = 0;   // every sequence together, the median step
   std::string error;                     // the run failed: why
 };
 
@@ -21,6 +22,7 @@ struct RunShape {
   std::int64_t decode_tokens = 32;
   int repeats = 3;
   double warm_up_seconds = 1.5;
+  std::int64_t sequences = 1;  // the workload's batch size
 };
 
 Measured measure_placement(const Runtime& runtime, const ModelGraph& graph, const WeightSource& weights,

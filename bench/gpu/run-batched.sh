@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Batched decode on a GPU machine: strata_decode_bench on each GPU device and on the CPU, one
+# sequence against 2 to 32 decoded together, over an installed tree.
+#   bench/gpu/run-batched.sh PREFIX OUTDIR
+# With the packed tree of shared GPU.md: bash .gpu/env.sh bench/gpu/run-batched.sh .gpu/root/gpu-install "$OUT"
+set -uo pipefail
+prefix=$(cd "$1" && pwd)
+out=$2
+mkdir -p "$out"
+bin=$prefix/bin
+model=$(cd "$(dirname "$0")/../.." && pwd)/samples/models/tiny-llama-pystdlib
+log() { echo "== $*"; }
+
+log "machine"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv 2>&1 | tee "$out/machine.txt"
+"$bin/strata" devices --json > "$out/devices.json"
+devices=$(python3 -c '
+import json, sys
+for d in json.load(open(sys.argv[1]))["devices"]:
+    if d["kind"] in ("gpu", "cpu"): print(d["name"])' "$out/devices.json")
+for device in $devices; do
+  tag=${device/:/}
+  layers=16
+  [[ $device == cpu ]] && layers=4  # the host decodes the whole shape too slowly for the time box
+  log "strata_decode_bench --device $device --layers $layers --sequences 1,2,4,8,16,32"
+  timeout 400 "$bin/strata_decode_bench" --device "$device" --layers "$layers" --dtype f16 --tokens 32 \
+    --sequences 1,2,4,8,16,32 --model "$model" 2>&1 | tee "$out/batched-$tag.txt"
+done
