@@ -82,31 +82,36 @@ strata_tensor rows_of(const strata_tensor& whole, std::uint32_t first, std::uint
   return part;
 }
 
-// 2 to matvec_rows_limit rows of x: one dispatch of matvec_rows.comp per matvec_max_x_rows rows.
-// Every dispatch binds its own rows (a dispatch consumes the queue's bindings).
-void encode_matvec_rows(Queue& queue, const strata_op& op) {
-  const strata_tensor& x = op.inputs[0];
+// Binds x (or some of its rows), the weights, the bias if any and the output (the same rows), and
+// gives the offsets as the matrix-vector shaders take them. A dispatch consumes the queue's
+// bindings, so every dispatch binds anew.
+MatvecParams bind_operands(Queue& queue, const strata_op& op, const strata_tensor& x, const strata_tensor& out) {
   const strata_tensor& w = op.inputs[1];
-  const auto m = static_cast<std::uint32_t>(x.shape[0]);
-  const auto k = static_cast<std::uint32_t>(x.shape[1]);
-  const auto n = static_cast<std::uint32_t>(w.shape[0]);
-  const Shader shader = matvec_shader(w.dtype, queue.device().subgroups(), true);
+  MatvecParams params{};
+  params.k = static_cast<std::uint32_t>(x.shape[1]);
+  params.n = static_cast<std::uint32_t>(w.shape[0]);
+  params.x_off = queue.bind(0, x, false);
+  params.w_off = queue.bind(1, w, false);
+  if (op.n_inputs == 3) {
+    params.b_off = queue.bind(2, op.inputs[2], false);
+    params.b_dtype = static_cast<std::uint32_t>(op.inputs[2].dtype);
+    params.has_bias = 1;
+  }
+  params.out_off = queue.bind(output_binding, out, true);
+  params.vectorized = vectorized(w.dtype, params.k, params.x_off, params.w_off);
+  return params;
+}
+
+// 2 to matvec_rows_limit rows of x: one dispatch of matvec_rows.comp per matvec_max_x_rows rows.
+void encode_matvec_rows(Queue& queue, const strata_op& op) {
+  const auto m = static_cast<std::uint32_t>(op.inputs[0].shape[0]);
+  const auto n = static_cast<std::uint32_t>(op.inputs[1].shape[0]);
+  const Shader shader = matvec_shader(op.inputs[1].dtype, queue.device().subgroups(), true);
   for (std::uint32_t first = 0; first < m; first += matvec_max_x_rows) {
     const std::uint32_t count = std::min(matvec_max_x_rows, m - first);
-    MatvecRowsParams params{};
-    params.one.k = k;
-    params.one.n = n;
-    params.one.x_off = queue.bind(0, rows_of(x, first, count), false);
-    params.one.w_off = queue.bind(1, w, false);
-    if (op.n_inputs == 3) {
-      params.one.b_off = queue.bind(2, op.inputs[2], false);
-      params.one.b_dtype = static_cast<std::uint32_t>(op.inputs[2].dtype);
-      params.one.has_bias = 1;
-    }
-    params.one.out_off = queue.bind(output_binding, rows_of(op.output, first, count), true);
-    params.one.vectorized = vectorized(w.dtype, k, params.one.x_off, params.one.w_off);
-    params.m = count;
-    queue.dispatch(shader, params, (n + matvec_rows - 1) / matvec_rows);
+    const MatvecParams rows =
+        bind_operands(queue, op, rows_of(op.inputs[0], first, count), rows_of(op.output, first, count));
+    queue.dispatch(shader, MatvecRowsParams{rows, count}, (n + matvec_rows - 1) / matvec_rows);
   }
 }
 
@@ -122,27 +127,14 @@ void encode_matmul(Queue& queue, const strata_op& op) {
     encode_matvec_rows(queue, op);
     return;
   }
-  const std::uint32_t x_off = queue.bind(0, x, false);
-  const std::uint32_t w_off = queue.bind(1, w, false);
-  std::uint32_t b_off = 0;
-  std::uint32_t b_dtype = 0;
-  std::uint32_t has_bias = 0;
-  if (op.n_inputs == 3) {
-    b_off = queue.bind(2, op.inputs[2], false);
-    b_dtype = static_cast<std::uint32_t>(op.inputs[2].dtype);
-    has_bias = 1;
-  }
-  const std::uint32_t out_off = queue.bind(output_binding, op.output, true);
-
+  const MatvecParams bound = bind_operands(queue, op, x, op.output);
   if (m == 1) {
-    MatvecParams params{k, n, x_off, w_off, b_off, out_off, has_bias, b_dtype, 0};
-    params.vectorized = vectorized(w.dtype, k, x_off, w_off);
-    queue.dispatch(matvec_shader(w.dtype, queue.device().subgroups(), false), params,
+    queue.dispatch(matvec_shader(w.dtype, queue.device().subgroups(), false), bound,
                    (n + matvec_rows - 1) / matvec_rows);
     return;
   }
-  MatmulParams params{m, n, k, x_off, w_off, b_off, out_off, has_bias, b_dtype};
-  if (coopmat_fits(queue, w.dtype, k, x_off, w_off)) {
+  MatmulParams params{m, n, k, bound.x_off, bound.w_off, bound.b_off, bound.out_off, bound.has_bias, bound.b_dtype};
+  if (coopmat_fits(queue, w.dtype, k, bound.x_off, bound.w_off)) {
     const Shader shader = w.dtype == STRATA_DTYPE_F16 ? Shader::matmul_coopmat_f16 : Shader::matmul_coopmat_bf16;
     queue.dispatch_grid(shader, params, (n + coopmat_tile_n - 1) / coopmat_tile_n,
                         (m + coopmat_tile_m - 1) / coopmat_tile_m);
