@@ -21,14 +21,14 @@ std::optional<std::filesystem::path> cache_dir(const std::optional<std::filesyst
                                                         ? safe_io::open_named_cache_folder(*explicit_dir, create, why)
                                                         : safe_io::open_cache_folder(cache_folder_name, create, why);
   if (folder) {
-    if (!why.empty()) logger().warn("calibration cache: {}", why);
+    if (!why.empty()) log_warning("calibration cache: {}", why);
     return folder->path;
   }
   if (why.empty()) {
-    logger().debug("calibration cache: {} does not exist yet",
-                   explicit_dir ? explicit_dir->string() : std::string("the cache folder"));
+    log_debug("calibration cache: {} does not exist yet",
+              explicit_dir ? explicit_dir->string() : std::string("the cache folder"));
   } else {
-    logger().warn("calibration cache not used: {}", why);
+    log_warning("calibration cache not used: {}", why);
   }
   return std::nullopt;
 }

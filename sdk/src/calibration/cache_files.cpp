@@ -26,7 +26,7 @@ std::optional<DeviceMeasurements> read_cached_measurements(const DeviceInfo& dev
   std::string why;
   const std::optional<safe_io::PrivateDir> folder = safe_io::open_private_dir(dir, why);
   if (!folder) {
-    if (!why.empty()) detail::logger().warn("calibration cache not used: {}", why);
+    if (!why.empty()) detail::log_warning("calibration cache not used: {}", why);
     return std::nullopt;
   }
   const std::string name = detail::cache_entry_file_name(device);
@@ -37,11 +37,11 @@ std::optional<DeviceMeasurements> read_cached_measurements(const DeviceInfo& dev
   if (!why.empty()) {
     // An upgrade leaves outdated entries behind: expected, so not worth a warning. A damaged or
     // untrusted entry is.
-    const auto level = outdated ? spdlog::level::info : spdlog::level::warn;
-    detail::logger().log(level,
-                         "{}: calibration cache entry {} ignored (the device is measured again when a plan needs it, "
-                         "or by `strata calibrate`): it {}",
-                         device.name, (dir / name).string(), why);
+    const LogLevel level = outdated ? LogLevel::info : LogLevel::warning;
+    detail::log_at(level,
+                   "{}: calibration cache entry {} ignored (the device is measured again when a plan needs it, "
+                   "or by `strata calibrate`): it {}",
+                   device.name, (dir / name).string(), why);
   }
   return measurements;
 }
@@ -54,7 +54,7 @@ void write_cached_measurements(const DeviceInfo& device, const DeviceMeasurement
   const std::string entry_name = detail::cache_entry_file_name(device);
   if (!safe_io::write_private_file(*folder, entry_name, detail::encode_cache_entry(device, measurements), why))
     detail::fail_write(dir, why);
-  detail::logger().debug("{}: measurements cached in {}", device.name, (dir / entry_name).string());
+  detail::log_debug("{}: measurements cached in {}", device.name, (dir / entry_name).string());
 }
 
 }  // namespace strata

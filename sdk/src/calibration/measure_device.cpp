@@ -40,8 +40,8 @@ std::vector<DType> weight_dtypes(const DeviceInfo& device) {
     if (device.stores(dtype))
       dtypes.push_back(dtype);
     else
-      detail::logger().debug("{}: matvec and matmul {} not measured: the device does not store {}", device.name,
-                             to_string(dtype), to_string(dtype));
+      detail::log_debug("{}: matvec and matmul {} not measured: the device does not store {}", device.name,
+                        to_string(dtype), to_string(dtype));
   }
   return dtypes;
 }
@@ -91,14 +91,14 @@ void run_step(const Step& step, const detail::StepContext& context) {
   try {
     step.run(context);
   } catch (const detail::StepRefused& refused) {
-    detail::logger().debug("{}: {} not measured: {}", device, step.name, refused.what());
+    detail::log_debug("{}: {} not measured: {}", device, step.name, refused.what());
   } catch (const Error& error) {
     // Memory the device cannot give is a refusal too: the figure stays absent.
     if (error.code() != StatusCode::out_of_memory)
       throw Error(error.code(), fmt::format("measuring {} failed at step '{}': {} (the device accepted the work but "
                                             "could not do it: check its driver, or leave it out with --device)",
                                             device, step.name, error.what()));
-    detail::logger().debug("{}: {} not measured: {}", device, step.name, error.what());
+    detail::log_debug("{}: {} not measured: {}", device, step.name, error.what());
   }
 }
 
@@ -118,7 +118,7 @@ DeviceMeasurements measure_device(const Device& device, const CalibrationOptions
   }
   queue.finish();
   measurements.seconds_taken = std::chrono::duration<double>(Clock::now() - start).count();
-  detail::logger().info("{}: measured in {:.2f} s", device.name(), measurements.seconds_taken);
+  detail::log_info("{}: measured in {:.2f} s", device.name(), measurements.seconds_taken);
   return measurements;
 }
 

@@ -79,7 +79,7 @@ std::map<std::string, double> measure_op_kind_seconds(const StepContext& context
     const Op op = kind.make(tensors);
     context.queue.finish();
     if (!context.device.supports(op)) {
-      logger().debug("{}: {} not measured: the device does not support it", context.device.name(), kind.name);
+      log_debug("{}: {} not measured: the device does not support it", context.device.name(), kind.name);
       continue;
     }
     const std::vector<Op> batch(ops_per_submit, op);

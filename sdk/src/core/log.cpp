@@ -99,10 +99,6 @@ LogLevel starting_level(std::string& complaint) {
   return LogLevel::warning;
 }
 
-}  // namespace
-
-namespace detail {
-
 spdlog::logger& logger() {
   static const std::shared_ptr<spdlog::logger> instance = [] {
     auto made = std::make_shared<spdlog::logger>("strata", switchable_sink());
@@ -114,6 +110,14 @@ spdlog::logger& logger() {
   }();
   return *instance;
 }
+
+}  // namespace
+
+namespace detail {
+
+bool log_enabled(LogLevel level) { return logger().should_log(to_spdlog(level)); }
+
+void log_message(LogLevel level, std::string_view message) { logger().log(to_spdlog(level), "{}", message); }
 
 }  // namespace detail
 
@@ -145,12 +149,12 @@ std::optional<LogLevel> parse_log_level(std::string_view text) {
   return std::nullopt;
 }
 
-void set_log_level(LogLevel level) { detail::logger().set_level(to_spdlog(level)); }
+void set_log_level(LogLevel level) { logger().set_level(to_spdlog(level)); }
 
-LogLevel log_level() { return from_spdlog(detail::logger().level()); }
+LogLevel log_level() { return from_spdlog(logger().level()); }
 
 void set_log_sink(LogSink sink) {
-  detail::logger();  // the level from the environment is read first, whichever call comes first
+  logger();  // the level from the environment is read first, whichever call comes first
   switchable_sink()->set_sink(std::move(sink));
 }
 

@@ -154,8 +154,8 @@ void check_every_tensor_used(const Checkpoint::State& state, const CheckpointOpt
     names += fmt::format("{}'{}'", i ? ", " : "", printable(unused[i]));
   if (unused.size() > shown) names += fmt::format(" and {} more", unused.size() - shown);
   if (options.allow_unused_tensors) {
-    detail::logger().warn("{}: {} tensors that the model config.json describes does not use are left unread: {}",
-                          state.directory.string(), unused.size(), names);
+    detail::log_warning("{}: {} tensors that the model config.json describes does not use are left unread: {}",
+                        state.directory.string(), unused.size(), names);
     return;
   }
   const Checkpoint::Entry& first = state.tensors.find(unused.front())->second;

@@ -52,7 +52,7 @@ std::shared_ptr<BackendPlugin> BackendPlugin::load(const std::filesystem::path& 
   } catch (const std::exception& error) {
     report.loaded = false;
     report.reason = error.what();
-    logger().info("skipping plugin {}: {}", path.string(), report.reason);
+    log_info("skipping plugin {}: {}", path.string(), report.reason);
     return nullptr;
   }
 }

@@ -26,16 +26,16 @@ void log_from_plugin(strata_log_level level, const char* message) {
   try {
     switch (level) {
       case STRATA_LOG_DEBUG:
-        logger().debug("{}", message);
+        log_debug("{}", message);
         break;
       case STRATA_LOG_INFO:
-        logger().info("{}", message);
+        log_info("{}", message);
         break;
       case STRATA_LOG_WARNING:
-        logger().warn("{}", message);
+        log_warning("{}", message);
         break;
       default:
-        logger().error("{}", message);
+        log_error("{}", message);
         break;
     }
   } catch (...) {

@@ -36,7 +36,7 @@ void warn_once(const std::string& key, const std::string& message) {
     const std::lock_guard lock(mutex);
     if (!warned.insert(key).second) return;
   }
-  logger().warn("{}", message);
+  log_warning("{}", message);
 }
 
 // A plugin built for ABI 1.0 never writes the fields 1.1 appended, and bit 5 of its caps meant

@@ -52,7 +52,7 @@ struct RuntimeState {
         report.loaded = false;
         report.device_count = 0;
         report.reason = failure.what();
-        logger().info("skipping plugin {}: {}", path.string(), report.reason);
+        log_info("skipping plugin {}: {}", path.string(), report.reason);
       }
     }
     plugins.push_back(std::move(report));
@@ -149,7 +149,7 @@ void Runtime::calibrate(const CalibrationOptions& options, const std::vector<std
   for (const Device& device : chosen) {
     DeviceInfo& info = device.state()->info;
     if (info.caps.exact_speeds) {
-      detail::logger().debug("{}: not measured: its plugin reports exact speeds", info.name);
+      detail::log_debug("{}: not measured: its plugin reports exact speeds", info.name);
       continue;
     }
     // Figures cached since this Runtime started (or in another cache folder) count as measured.
@@ -160,7 +160,7 @@ void Runtime::calibrate(const CalibrationOptions& options, const std::vector<std
     try {
       write_cached_measurements(info, *info.measured, *cache);
     } catch (const Error& error) {
-      detail::logger().warn("{}: measured, but not cached: {}", info.name, error.what());
+      detail::log_warning("{}: measured, but not cached: {}", info.name, error.what());
     }
   }
 }

@@ -126,7 +126,7 @@ std::optional<DeviceWeight> WeightLoader::map(DeviceWeights& device, const Param
 
 void WeightLoader::note_disk_copy(const ParameterInfo& parameter, const std::string& reason) {
   if (!disk_copy_reasons_.insert(reason).second) return;
-  logger().warn(
+  log_warning(
       "\"disk\": '{}' (and any other weight for the same reason) is copied into host memory rather than read "
       "from the file as it runs: {}",
       parameter.name, reason);
