@@ -16,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <span>
 #include <string>
@@ -67,6 +68,8 @@ std::vector<std::vector<std::vector<float>>> alone(const LoadedModel& model) {
 class BatchedDecode : public testing::TestWithParam<std::string> {
  protected:
   static void SetUpTestSuite() {
+    // Two simulated GPUs for the "sim" and "all" placements, unless the caller describes its own.
+    ::setenv("STRATA_SIM_DEVICES", R"({"devices": [{"name": "simulated GPU", "memory_gib": 1, "count": 2}]})", 0);
     runtime_ = std::make_unique<Runtime>();
     checkpoint_ = std::make_unique<Checkpoint>(Checkpoint::open(test::sample_model("tiny-llama-pystdlib")));
   }
@@ -80,14 +83,14 @@ class BatchedDecode : public testing::TestWithParam<std::string> {
 std::unique_ptr<Runtime> BatchedDecode::runtime_;
 std::unique_ptr<Checkpoint> BatchedDecode::checkpoint_;
 
-TEST_P(BatchedDecode, EverySequenceGetsTheLogitsItGetsAlone) {
-  const auto placement = test::make_placement(GetParam(), checkpoint_->graph(), *runtime_);
-  if (!placement) GTEST_SKIP() << "this machine has no device for placement " << GetParam();
-  const LoadedModel model(*runtime_, checkpoint_->graph(), CheckpointWeights(*checkpoint_), *placement);
-  const std::int64_t vocab = checkpoint_->graph().config.vocab_size;
+// Three sequences decoded together for `steps` steps, each compared with what it gets alone;
+// with micro_batches > 1 a split placement runs them as pipelined micro-batches.
+void expect_each_sequence_gets_its_logits_alone(const LoadedModel& model, std::int64_t micro_batches) {
+  const std::int64_t vocab = model.graph().config.vocab_size;
   const auto expected = alone(model);
-
-  Session batched(model, options_for(3));
+  SessionOptions options = options_for(3);
+  options.micro_batches = micro_batches;
+  Session batched(model, options);
   ASSERT_EQ(batched.sequences(), 3);
   std::vector<std::int32_t> next;
   for (std::size_t s = 0; s < prompts.size(); ++s) {
@@ -105,7 +108,7 @@ TEST_P(BatchedDecode, EverySequenceGetsTheLogitsItGetsAlone) {
       const std::span<const float> got = row(logits, i, vocab);
       const std::vector<float>& want = expected[s][static_cast<std::size_t>(step)];
       EXPECT_LE(test::max_abs_difference(std::vector<float>(got.begin(), got.end()), want.data(), want.size()), 2e-3f)
-          << "sequence " << s << " at step " << step;
+          << "sequence " << s << " at step " << step << ", " << micro_batches << " micro-batches";
       EXPECT_EQ(argmax(got), argmax(want)) << "sequence " << s << " at step " << step;
       next[s] = argmax(got);
     }
@@ -114,7 +117,25 @@ TEST_P(BatchedDecode, EverySequenceGetsTheLogitsItGetsAlone) {
     EXPECT_EQ(batched.position_of(static_cast<std::int64_t>(s)), static_cast<std::int64_t>(prompts[s].size()) + steps);
 }
 
-INSTANTIATE_TEST_SUITE_P(Placements, BatchedDecode, testing::Values("cpu", "cpu_disk", "opencl", "vulkan", "all"),
+TEST_P(BatchedDecode, EverySequenceGetsTheLogitsItGetsAlone) {
+  const auto placement = test::make_placement(GetParam(), checkpoint_->graph(), *runtime_);
+  if (!placement) GTEST_SKIP() << "this machine has no device for placement " << GetParam();
+  const LoadedModel model(*runtime_, checkpoint_->graph(), CheckpointWeights(*checkpoint_), *placement);
+  expect_each_sequence_gets_its_logits_alone(model, 1);
+}
+
+// Pipelined: two micro-batches (of 2 and 1 sequences) and three (one each); on one device, as
+// on placements with a device in two places, the steps run one after another.
+TEST_P(BatchedDecode, PipelinedMicroBatchesGiveEverySequenceTheLogitsItGetsAlone) {
+  const auto placement = test::make_placement(GetParam(), checkpoint_->graph(), *runtime_);
+  if (!placement) GTEST_SKIP() << "this machine has no device for placement " << GetParam();
+  const LoadedModel model(*runtime_, checkpoint_->graph(), CheckpointWeights(*checkpoint_), *placement);
+  expect_each_sequence_gets_its_logits_alone(model, 2);
+  expect_each_sequence_gets_its_logits_alone(model, 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Placements, BatchedDecode,
+                         testing::Values("cpu", "cpu_disk", "opencl", "vulkan", "sim", "all"),
                          [](const testing::TestParamInfo<std::string>& param) { return param.param; });
 
 class BatchedDecodeOnCpu : public testing::Test {
@@ -204,6 +225,9 @@ TEST_F(BatchedDecodeOnCpu, BadRequestsAreRefusedAndMoveNoSequence) {
 
   SessionOptions none = options_for(0);
   EXPECT_THROW(Session(*model_, none), Error);
+  SessionOptions no_micro_batches = options_for(2);
+  no_micro_batches.micro_batches = 0;
+  EXPECT_THROW(Session(*model_, no_micro_batches), Error);
 }
 
 TEST_F(BatchedDecodeOnCpu, EachSequenceResetsAndRunsAlone) {

@@ -54,6 +54,12 @@ struct STRATA_API SessionOptions {
   // the memory one more sequence costs is its caches. forward(sequence, ...) runs one of them;
   // decode() runs the next token of several in one step, so a weight read serves them all.
   std::int64_t sequences = 1;
+  // Pipelined micro-batches: decode() shares its sequences out over this many steps that flow
+  // through a split model's devices at once; while one device runs micro-batch i, the next runs
+  // i - 1, each device driven by a thread of its own. Every sequence gets the logits it gets
+  // unpipelined. 1: one step after another. Pipelining needs each device to hold one run of
+  // consecutive units; with other placements decode() runs the steps one after another.
+  std::int64_t micro_batches = 1;
   // F32 or F16; nullopt: the model's own width (ModelConfig::default_kv_dtype()). A device that
   // does not store the dtype keeps its layers' caches in F32.
   std::optional<DType> kv_dtype;

@@ -3,6 +3,7 @@
 // of several sequences per decode() step.
 #include "session_checks.hpp"
 #include "session_state.hpp"
+#include "steps.hpp"
 #include "unit_runner.hpp"
 
 #include <strata/error.hpp>
@@ -11,7 +12,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cmath>
 #include <numeric>
 
 namespace strata {
@@ -103,6 +103,7 @@ Session::Session(const LoadedModel& model, SessionOptions options) : state_(std:
   for (const detail::LoadedUnit& unit : state.model->units) devices.push_back(unit.device->device);
   detail::check_devices_run_their_units(graph, state.model->targets, devices, sizes);
   add_units(state);
+  state.stages = detail::stages_of(state.units);
   for (auto& slot : state.slots) {
     try {
       detail::prepare_slot(*slot, graph.config, state.units, state.options.before_allocate);
@@ -133,98 +134,7 @@ Session::~Session() = default;
 
 namespace {
 
-bool all_finite(std::span<const float> values) {
-  return std::all_of(values.begin(), values.end(), [](float v) { return std::isfinite(v); });
-}
-
-// With checks on, run_step reads each unit's output back and stops at the first that is not
-// finite, naming it: the search that follows logits found not finite (see Session::forward).
-struct UnitChecks {
-  bool on = false;
-  std::string first_bad;  // "model.layers.3 on vulkan:0", once found
-};
-
-bool output_finite(const Session::State& state, const UnitState& unit, std::int64_t count, std::int64_t rows) {
-  const ModelConfig& config = state.graph().config;
-  const bool head = unit.unit().kind == UnitKind::lm_head;
-  std::vector<float> values(static_cast<std::size_t>(head ? rows * config.vocab_size : count * config.hidden_size));
-  unit.slot->queue.read(head ? unit.slot->logits.buffer() : unit.slot->hidden.buffer(), 0,
-                        std::as_writable_bytes(std::span(values)));
-  return all_finite(values);
-}
-
-// "disk" units compute on the checkpoint's mappings: a file changed under them fails the step,
-// naming the file, before it runs and once it has run (pages lost to a truncation in between
-// read as zeros, never SIGBUS, and the step's result is thrown away).
-void check_mapped_files(const Session::State& state) { state.model->mapped_files.check(); }
-
-// One step's rows: their tokens and positions, and the sequences they belong to.
-struct StepRows {
-  std::span<const std::int32_t> tokens;
-  std::vector<std::int32_t> positions;  // of each row in its sequence
-  std::vector<detail::SequenceRows> sequences;
-};
-
-// Runs one step of at most `batch` tokens; writes the logits of the last `rows` rows to `logits`
-// (none when rows is 0: a prompt piece whose logits nobody asked for stops after the last layer).
-void run_step(Session::State& state, const StepRows& step_rows, std::int64_t rows, float* logits, UnitChecks& checks) {
-  const ModelConfig& config = state.graph().config;
-  const auto count = static_cast<std::int64_t>(step_rows.tokens.size());
-  const std::int64_t n_past = step_rows.sequences.front().n_past;
-  DeviceSlot* current = state.units.front().slot;
-  current->queue.write(current->ids.buffer(), 0, std::as_bytes(step_rows.tokens));
-  for (auto& slot : state.slots)
-    if (slot->positions.buffer())
-      slot->queue.write(slot->positions.buffer(), 0, std::as_bytes(std::span(step_rows.positions)));
-
-  std::vector<std::byte> staging;
-  const std::uint64_t hidden_bytes = static_cast<std::uint64_t>(count * config.hidden_size) * sizeof(float);
-  const detail::Step step{count, n_past, rows, step_rows.sequences};
-  for (UnitState& unit : state.units) {
-    const UnitKind kind = unit.unit().kind;
-    if (rows == 0 && (kind == UnitKind::final_norm || kind == UnitKind::lm_head)) break;
-    if (unit.slot != current) {
-      // Host staging between devices: read waits for the producer, write orders the consumer.
-      staging.resize(hidden_bytes);
-      current->queue.read(current->hidden.buffer(), 0, staging);
-      unit.slot->queue.write(unit.slot->hidden.buffer(), 0, staging);
-      current = unit.slot;
-    }
-    if (state.options.cancel.cancelled())
-      throw Error(StatusCode::cancelled, fmt::format("forward at position {} was cancelled", n_past));
-    detail::run_unit(config, unit, step);
-    if (checks.on && kind != UnitKind::embedding && !output_finite(state, unit, count, rows)) {
-      checks.first_bad = fmt::format("{} on {}", unit.unit().name, unit.slot->device.name());
-      return;
-    }
-  }
-  if (rows > 0)
-    current->queue.read(current->logits.buffer(), 0,
-                        std::as_writable_bytes(std::span(logits, static_cast<std::size_t>(rows * config.vocab_size))));
-}
-
-// Runs a step and checks its logits: a cheap check per step; only logits found not finite pay for
-// the search. The re-run writes the same KV entries again, so the session stays as it was.
-void run_checked_step(Session::State& state, const StepRows& step_rows, std::int64_t rows, float* logits) {
-  const ModelConfig& config = state.graph().config;
-  const std::int64_t position = step_rows.positions.front();
-  UnitChecks checks;
-  check_mapped_files(state);
-  run_step(state, step_rows, rows, logits, checks);
-  check_mapped_files(state);
-  if (all_finite(std::span<const float>(logits, static_cast<std::size_t>(rows * config.vocab_size)))) return;
-  checks.on = true;
-  run_step(state, step_rows, rows, logits, checks);
-  throw Error(StatusCode::internal,
-              checks.first_bad.empty()
-                  ? fmt::format("forward: the logits at position {} are not finite (NaN or Inf), yet a re-run that "
-                                "checked every unit's output found them all finite: a device computes differently "
-                                "from one run to the next; run strata-cts on each device",
-                                position)
-                  : fmt::format("forward: the output of {} is not finite (NaN or Inf) at position {}: the first unit "
-                                "to go wrong; run strata-cts on that device, or place the unit elsewhere",
-                                checks.first_bad, position));
-}
+using detail::StepRows;
 
 void check_sequence(const Session::State& state, std::string_view what, std::int64_t sequence) {
   const auto count = static_cast<std::int64_t>(state.positions.size());
@@ -268,7 +178,7 @@ std::vector<float> Session::forward(std::int64_t sequence, std::span<const std::
     step.positions.resize(static_cast<std::size_t>(piece));
     std::iota(step.positions.begin(), step.positions.end(), static_cast<std::int32_t>(position + start));
     step.sequences = {{sequence, piece, position + start}};
-    run_checked_step(state, step, rows, out);
+    detail::run_checked_step(state, step, rows, out);
   }
   position += count;
   return logits;
@@ -295,16 +205,31 @@ std::vector<float> Session::decode(std::span<const SequenceToken> next) {
   std::vector<float> logits(static_cast<std::size_t>(count * config.vocab_size));
   std::vector<std::int32_t> tokens(next.size());
   for (std::size_t i = 0; i < next.size(); ++i) tokens[i] = next[i].token;
-  for (std::int64_t start = 0; start < count; start += state.batch) {
-    const std::int64_t piece = std::min(state.batch, count - start);
-    StepRows step;
+  // Steps of at most the session's batch; pipelined, the sequences are shared out over at least
+  // micro_batches of them.
+  const bool pipelined = detail::can_pipeline(state) && count > 1;
+  const std::int64_t parts = pipelined ? std::min(count, state.options.micro_batches) : 1;
+  const std::int64_t piece_size = std::min(state.batch, (count + parts - 1) / parts);
+  std::vector<StepRows> steps;
+  for (std::int64_t start = 0; start < count; start += piece_size) {
+    const std::int64_t piece = std::min(piece_size, count - start);
+    StepRows& step = steps.emplace_back();
     step.tokens = std::span(tokens).subspan(static_cast<std::size_t>(start), static_cast<std::size_t>(piece));
     for (const SequenceToken& entry : next.subspan(static_cast<std::size_t>(start), static_cast<std::size_t>(piece))) {
       const std::int64_t position = state.positions[static_cast<std::size_t>(entry.sequence)];
       step.positions.push_back(static_cast<std::int32_t>(position));
       step.sequences.push_back({entry.sequence, 1, position});
     }
-    run_checked_step(state, step, piece, logits.data() + start * config.vocab_size);
+  }
+  if (pipelined && steps.size() > 1) {
+    detail::run_pipelined_decode(state, steps, logits.data());
+  } else {
+    float* out = logits.data();
+    for (const StepRows& step : steps) {
+      const auto piece = static_cast<std::int64_t>(step.tokens.size());
+      detail::run_checked_step(state, step, piece, out);
+      out += piece * config.vocab_size;
+    }
   }
   // Every step ran: only now do the sequences move on (a failed step leaves cache rows past each
   // position, which the next step overwrites).

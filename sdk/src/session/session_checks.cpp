@@ -33,6 +33,8 @@ SessionSizes session_sizes(const ModelGraph& graph, const SessionOptions& option
   if (options.max_batch_tokens <= 0)
     invalid(fmt::format("session: max_batch_tokens must be positive, got {}", options.max_batch_tokens));
   if (options.sequences <= 0) invalid(fmt::format("session: sequences must be positive, got {}", options.sequences));
+  if (options.micro_batches <= 0)
+    invalid(fmt::format("session: micro_batches must be positive (1: no pipelining), got {}", options.micro_batches));
   const DType kv_dtype = options.kv_dtype.value_or(graph.config.default_kv_dtype());
   if (kv_dtype != DType::f32 && kv_dtype != DType::f16)
     invalid(fmt::format("session: the KV cache is f32 or f16, not {}", to_string(kv_dtype)));

@@ -46,6 +46,13 @@ struct UnitState {
   const Unit& unit() const { return *loaded->unit; }
 };
 
+// A run of consecutive units on one device: units [first_unit, end_unit) of the session.
+struct Stage {
+  DeviceSlot* slot = nullptr;
+  std::size_t first_unit = 0;
+  std::size_t end_unit = 0;
+};
+
 }  // namespace strata::detail
 
 namespace strata {
@@ -62,6 +69,7 @@ struct Session::State {
   // freed under work still queued.
   std::vector<std::unique_ptr<detail::DeviceSlot>> slots;
   std::vector<detail::UnitState> units;
+  std::vector<detail::Stage> stages;  // the units, device by device
 
   const ModelGraph& graph() const { return model->graph; }
   ~State();
