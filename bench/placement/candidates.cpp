@@ -5,11 +5,78 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace strata::bench {
 
+namespace {
+
+// The explicit map `targets`, planned as a candidate called `name` (its predictions).
+void add_explicit(Candidates& result, const std::string& name, const ModelGraph& graph, const Runtime& runtime,
+                  const std::vector<std::string>& targets, const PlanOptions& options) {
+  Candidate candidate;
+  candidate.name = name;
+  try {
+    candidate.plan = plan_with_map(graph, runtime, DeviceMap::from_targets(graph, targets), options);
+    result.placements.push_back(candidate.plan->targets);
+    candidate.placement = result.placements.size() - 1;
+  } catch (const Error& error) {
+    candidate.why = error.what();
+  }
+  result.candidates.push_back(std::move(candidate));
+}
+
+std::vector<std::string> split_targets(const ModelGraph& graph, const std::vector<LayerSplit>& split) {
+  std::int64_t layers = 0;
+  for (const Unit& unit : graph.units) layers += unit.kind == UnitKind::decoder_layer ? 1 : 0;
+  std::int64_t given = 0;
+  for (const LayerSplit& part : split) given += part.layers;
+  if (given != layers)
+    throw std::runtime_error(fmt::format("--split places {} decoder layers; the model has {}", given, layers));
+  std::vector<std::string> targets;
+  std::size_t part = 0;
+  std::int64_t left = split.front().layers;
+  for (const Unit& unit : graph.units) {
+    if (unit.kind == UnitKind::decoder_layer) {
+      while (left == 0) left = split[++part].layers;
+      --left;
+      targets.push_back(split[part].device);
+    } else {
+      targets.push_back(targets.empty() ? split.front().device : split.back().device);
+    }
+  }
+  return targets;
+}
+
+}  // namespace
+
+std::vector<LayerSplit> parse_layer_split(const std::string& text) {
+  std::vector<LayerSplit> split;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = std::min(text.find(',', start), text.size());
+    const std::string part = text.substr(start, end - start);
+    const std::size_t equals = part.rfind('=');
+    std::int64_t layers = -1;
+    if (equals != std::string::npos && equals > 0) {
+      try {
+        layers = std::stoll(part.substr(equals + 1));
+      } catch (const std::exception&) {
+        layers = -1;
+      }
+    }
+    if (layers < 0)
+      throw std::runtime_error(fmt::format("--split: '{}' is not DEVICE=LAYERS (e.g. --split cpu=7,vulkan:0=9)", part));
+    split.push_back({part.substr(0, equals), layers});
+    start = end + 1;
+  }
+  return split;
+}
+
 Candidates plan_candidates(const ModelGraph& graph, const Runtime& runtime, const Workload& workload,
-                           const std::vector<std::string>& strategies, const std::vector<std::string>& devices) {
+                           const CandidateOptions& given) {
+  const std::vector<std::string>& strategies = given.strategies;
+  const std::vector<std::string>& devices = given.devices;
   Candidates result;
   std::vector<std::pair<std::string, bool>> names;
   for (const std::string& strategy : strategies) names.emplace_back(strategy, false);
@@ -51,19 +118,17 @@ Candidates plan_candidates(const ModelGraph& graph, const Runtime& runtime, cons
     result.candidates.push_back(std::move(candidate));
   }
   if (split_devices.size() > 1) {
-    Candidate split;
-    split.name = "even split";
     std::vector<std::string> targets;
     for (std::size_t u = 0; u < graph.units.size(); ++u)
       targets.push_back(split_devices[u * split_devices.size() / graph.units.size()]);
+    add_explicit(result, "even split", graph, runtime, targets, options);
+  }
+  if (!given.split.empty()) {
     try {
-      split.plan = plan_with_map(graph, runtime, DeviceMap::from_targets(graph, targets), options);
-      result.placements.push_back(split.plan->targets);
-      split.placement = result.placements.size() - 1;
-    } catch (const Error& error) {
-      split.why = error.what();
+      add_explicit(result, "split", graph, runtime, split_targets(graph, given.split), options);
+    } catch (const std::runtime_error& error) {  // a split for another model's layers
+      result.candidates.push_back(Candidate{"split", false, std::nullopt, error.what(), SIZE_MAX});
     }
-    result.candidates.push_back(std::move(split));
   }
   return result;
 }

@@ -24,12 +24,28 @@ struct Candidates {
   std::vector<std::vector<std::string>> placements;  // distinct targets, one per unit
 };
 
-// Plans `graph` on `runtime` with each strategy and each device in `devices` (every device when
-// empty) for `workload`, and one explicit map that splits the units evenly over those devices in
-// order ("even split": what a placement that ignores speed does), so that a split placement and
-// its transfers are measured and predicted too.
+// A split given on the command line: decoder layers per device, in order; the embedding goes with
+// the first device, the final norm and the lm_head with the last ("cpu=7,vulkan:0=9").
+struct LayerSplit {
+  std::string device;
+  std::int64_t layers = 0;
+};
+
+// Parses "cpu=7,vulkan:0=9"; throws std::runtime_error saying what is wrong.
+std::vector<LayerSplit> parse_layer_split(const std::string& text);
+
+struct CandidateOptions {
+  std::vector<std::string> strategies;
+  std::vector<std::string> devices;  // the single devices; empty: every device
+  std::vector<LayerSplit> split;     // empty: none
+};
+
+// Plans `graph` on `runtime` with each strategy and each single device for `workload`, one
+// explicit map that splits the units evenly over those devices in order ("even split": what a
+// placement that ignores speed does), so that a split placement and its transfers are measured and
+// predicted too, and the command line's split, when given.
 Candidates plan_candidates(const ModelGraph& graph, const Runtime& runtime, const Workload& workload,
-                           const std::vector<std::string>& strategies, const std::vector<std::string>& devices);
+                           const CandidateOptions& options);
 
 // "cpu: model.embed_tokens .. lm_head" as a short text.
 std::string placement_text(const std::vector<std::string>& targets);

@@ -3,10 +3,13 @@
 // placement measured as `strata run` runs it (prefill, then decode) beside what its plan
 // predicted, and where the latency plan - what `make run` runs - ranks among them.
 //
-//   strata-bench-placement [--random 0.2b|1.1b|none] [--devices cpu,opencl:0] [--batch N] [--json FILE]
+//   strata-bench-placement [--random 0.2b|1.1b|none] [--devices cpu,opencl:0] [--batch N]
+//                          [--micro-batches M] [--split cpu=7,vulkan:0=9] [--json FILE]
 //
 // With --batch N the workload is N sequences decoded together (Session::decode), planned with
-// Workload::batch_size = N and measured as every sequence's tokens per second together.
+// Workload::batch_size = N and measured as every sequence's tokens per second together. With
+// --micro-batches M, N x M sequences are decoded in M pipelined micro-batches of N
+// (SessionOptions::micro_batches), planned with Workload::micro_batches = M.
 //
 // Devices never measured are measured first (and cached), as `strata run` does. Results are
 // Markdown tables for docs/benchmarks.md.
@@ -33,6 +36,7 @@ struct Options {
   std::string model;
   std::string random = "0.2b";
   std::vector<std::string> devices;
+  std::vector<bench::LayerSplit> split;
   std::vector<std::string> strategies{"latency", "throughput", "balanced", "balanced_low_0", "sequential"};
   bench::RunShape shape;
   std::string json;
@@ -84,10 +88,12 @@ bench::ModelResult run_model(const std::string& title, const ModelGraph& graph, 
   Workload workload;
   workload.prompt_tokens = options.shape.prompt_tokens;
   workload.batch_size = options.shape.sequences;
+  workload.micro_batches = options.shape.micro_batches;
   workload.context_length = options.shape.prompt_tokens + options.shape.decode_tokens + 1;
   bench::ModelResult result;
   result.model = title;
-  result.candidates = bench::plan_candidates(graph, runtime, workload, options.strategies, options.devices);
+  result.candidates =
+      bench::plan_candidates(graph, runtime, workload, {options.strategies, options.devices, options.split});
   for (const auto& targets : result.candidates.placements) {
     fmt::print(stderr, "measuring {}\n", bench::placement_text(targets));
     result.measured.push_back(bench::measure_placement(runtime, graph, weights, targets, options.shape));
@@ -113,13 +119,22 @@ int main(int argc, char** argv) {
   app.add_option("--batch", options.shape.sequences, "sequences decoded together")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
+  app.add_option("--micro-batches", options.shape.micro_batches,
+                 "batches in flight through a split model's devices (pipelined; each of --batch sequences)")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  std::string split;
+  app.add_option("--split", split,
+                 "also this split: decoder layers per device in order, e.g. cpu=7,vulkan:0=9 (the embedding with "
+                 "the first, the head with the last)");
   app.add_option("--json", options.json, "also write the results as JSON to this file");
   app.add_flag("--quick", options.quick, "the demo model, a few tokens, no warm-up: a smoke test, not a measurement");
   CLI11_PARSE(app, argc, argv);
   try {
+    if (!split.empty()) options.split = bench::parse_layer_split(split);
     if (options.quick) {
       options.random = "none";
-      options.shape = {8, 4, 1, 0.0, options.shape.sequences};
+      options.shape = {8, 4, 1, 0.0, options.shape.sequences, options.shape.micro_batches};
     }
     Runtime runtime;
     CalibrationOptions calibration;
@@ -134,9 +149,12 @@ int main(int argc, char** argv) {
     for (const Device& device : runtime.devices())
       fmt::print("- {}: {} ({}, {})\n", device.name(), device.info().description, device.info().driver,
                  to_string(device.info().sharing));
-    fmt::print("workload: {} sequence{} decoded together, a {}-token prompt each, {} tokens decoded\n",
-               options.shape.sequences, options.shape.sequences == 1 ? "" : "s", options.shape.prompt_tokens,
-               options.shape.decode_tokens);
+    fmt::print(
+        "workload: {} sequence{} decoded together in {} micro-batch{}, a {}-token prompt each, {} tokens "
+        "decoded\n",
+        options.shape.sequences * options.shape.micro_batches,
+        options.shape.sequences * options.shape.micro_batches == 1 ? "" : "s", options.shape.micro_batches,
+        options.shape.micro_batches == 1 ? "" : "es", options.shape.prompt_tokens, options.shape.decode_tokens);
 
     nlohmann::json results = nlohmann::json::array();
     const Checkpoint demo =

@@ -27,7 +27,9 @@ Measured measure_placement(const Runtime& runtime, const ModelGraph& graph, cons
   try {
     SessionOptions options;
     options.context_length = shape.prompt_tokens + shape.decode_tokens + 1;
-    options.sequences = shape.sequences;
+    const std::int64_t sequences = shape.sequences * shape.micro_batches;
+    options.sequences = sequences;
+    options.micro_batches = shape.micro_batches;
     options.max_batch_tokens = std::max<std::int64_t>(options.max_batch_tokens, shape.sequences);
     Session session(runtime, graph, weights, targets, options);
     std::vector<std::int32_t> prompt(static_cast<std::size_t>(shape.prompt_tokens));
@@ -47,12 +49,12 @@ Measured measure_placement(const Runtime& runtime, const ModelGraph& graph, cons
     for (int repeat = 0; repeat < std::max(shape.repeats, 1); ++repeat) {
       next.clear();
       const auto start = Clock::now();
-      for (std::int64_t s = 0; s < shape.sequences; ++s) {
+      for (std::int64_t s = 0; s < sequences; ++s) {
         session.reset_sequence(s);
         const std::vector<float> logits = session.forward(s, prompt);
         next.push_back({s, Sampler({}).next(logits)});
       }
-      prefills.push_back(static_cast<double>(shape.prompt_tokens * shape.sequences) / seconds_since(start));
+      prefills.push_back(static_cast<double>(shape.prompt_tokens * sequences) / seconds_since(start));
     }
     measured.prefill_tokens_per_second = median(prefills);
 
@@ -65,7 +67,7 @@ Measured measure_placement(const Runtime& runtime, const ModelGraph& graph, cons
       for (std::size_t s = 0; s < next.size(); ++s)
         next[s].token = Sampler({}).next(std::span(logits).subspan(s * vocab, vocab));
     }
-    measured.decode_tokens_per_second = static_cast<double>(shape.sequences) / median(steps);
+    measured.decode_tokens_per_second = static_cast<double>(sequences) / median(steps);
   } catch (const Error& error) {
     measured.error = error.what();
   }

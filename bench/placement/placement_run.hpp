@@ -1,6 +1,7 @@
 // One placement measured as `strata run` runs it: the model loaded on its targets, warmed up, a
 // prompt prefilled, then tokens decoded one by one; with a batch, as many sequences prefilled one
-// after the other, then decoded together (Session::decode), one token of each per step.
+// after the other, then decoded together (Session::decode), one token of each per step; with
+// micro-batches, batch x micro-batches sequences decoded together, pipelined over the devices.
 #pragma once
 
 #include <strata/model.hpp>
@@ -22,7 +23,8 @@ struct RunShape {
   std::int64_t decode_tokens = 32;
   int repeats = 3;
   double warm_up_seconds = 1.5;
-  std::int64_t sequences = 1;  // the workload's batch size
+  std::int64_t sequences = 1;      // the workload's batch size
+  std::int64_t micro_batches = 1;  // batches in flight (SessionOptions::micro_batches)
 };
 
 Measured measure_placement(const Runtime& runtime, const ModelGraph& graph, const WeightSource& weights,

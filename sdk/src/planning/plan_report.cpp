@@ -38,6 +38,36 @@ double prefill_seconds(const PlanProblem& problem, const Assignment& assignment)
   return total;
 }
 
+// Whether a Session pipelines micro-batches over `assignment`: two or more runs of consecutive
+// units, each on a device of its own ("disk" units compute on the CPU, in its run).
+bool session_pipelines(const PlanProblem& problem, const Assignment& assignment) {
+  const PlanView view = problem.view();
+  const auto device_of = [&](std::uint32_t u) {
+    return view.is_disk(assignment[u]) ? std::string("cpu") : problem.device_names[assignment[u]];
+  };
+  std::vector<std::string> runs;
+  for (std::uint32_t u = 0; u < view.unit_count(); ++u)
+    if (runs.empty() || runs.back() != device_of(u)) runs.push_back(device_of(u));
+  std::vector<std::string> sorted = runs;
+  std::sort(sorted.begin(), sorted.end());
+  return runs.size() > 1 && std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
+}
+
+// Seconds of one decode step of `sequences` sequences through every unit, one after another,
+// with the transfers between devices: what a session runs when it does not pipeline.
+double decode_step_seconds(const PlanProblem& problem, const Assignment& assignment, std::int64_t sequences) {
+  const PlanView view = problem.view();
+  const StepShape step{1, problem.workload.context_length, 1, sequences};
+  double total = 0;
+  for (std::uint32_t u = 0; u < view.unit_count(); ++u) {
+    total += problem.costs->seconds(u, assignment[u], step);
+    if (u + 1 == view.unit_count() || assignment[u + 1] == assignment[u]) continue;
+    const double bytes = static_cast<double>(problem.graph->units[u].activation_bytes) * static_cast<double>(sequences);
+    total += view.latency(assignment[u], assignment[u + 1]) + bytes / view.bandwidth(assignment[u], assignment[u + 1]);
+  }
+  return total;
+}
+
 // "sample:0 does not run model.layers.0-7 (rope (...))": why a device was passed over.
 std::vector<std::string> refusal_notes(const PlanProblem& problem) {
   std::vector<std::string> notes;
@@ -112,7 +142,12 @@ PlanResult make_result(const PlanProblem& problem, const Assignment& assignment,
   else
     report.bottleneck = fmt::format("{}->{}", problem.device_names[evaluation.bottleneck_from],
                                     problem.device_names[evaluation.bottleneck_to]);
-  const double cycle = evaluation.cycle(problem.workload.micro_batches);
+  // Micro-batches in flight need a pipeline; where a session cannot pipeline (one device, or a
+  // device in two places) it decodes every sequence in one batched step instead.
+  const double cycle =
+      problem.workload.micro_batches > 1 && !session_pipelines(problem, assignment)
+          ? decode_step_seconds(problem, assignment, problem.workload.batch_size * problem.workload.micro_batches)
+          : evaluation.cycle(problem.workload.micro_batches);
   report.tokens_per_second = cycle > 0 ? batch * micro_batches / cycle : 0;
   report.pipelined_tokens_per_second = evaluation.bottleneck > 0 ? batch / evaluation.bottleneck : 0;
   const double prefill = prefill_seconds(problem, assignment);

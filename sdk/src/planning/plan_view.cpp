@@ -132,20 +132,29 @@ Evaluation evaluate(const PlanView& view, const Assignment& assignment) {
       result.latency += move;
     }
   }
+  // Disk units compute on the cores of their memory device (the CPU): a pipeline cannot run them
+  // beside that device's own units, so their time is that device's too.
+  std::vector<double> busy = result.device_seconds;
+  for (std::uint32_t d = 0; d < devices; ++d) {
+    const std::uint32_t host = view.memory_device(d);
+    if (!view.is_disk(d) || host == d || host >= devices) continue;
+    busy[host] += busy[d];
+    busy[d] = 0;
+  }
   // A piece of hardware's time is its views' together; the busiest view names it.
   std::map<std::uint32_t, std::pair<double, std::uint32_t>> hardware_seconds;  // id -> (seconds, busiest view)
   for (std::uint32_t d = 0; d < devices; ++d) {
     const std::uint32_t hardware = view.hardware(d);
     if (hardware == STRATA_PLAN_NONE) {
-      if (result.device_seconds[d] > result.bottleneck) {
-        result.bottleneck = result.device_seconds[d];
+      if (busy[d] > result.bottleneck) {
+        result.bottleneck = busy[d];
         result.bottleneck_from = result.bottleneck_to = d;
       }
       continue;
     }
     auto& [seconds, busiest] = hardware_seconds.try_emplace(hardware, 0.0, d).first->second;
-    seconds += result.device_seconds[d];
-    if (result.device_seconds[d] > result.device_seconds[busiest]) busiest = d;
+    seconds += busy[d];
+    if (busy[d] > busy[busiest]) busiest = d;
   }
   for (const auto& [hardware, time] : hardware_seconds) {
     if (time.first <= result.bottleneck) continue;
