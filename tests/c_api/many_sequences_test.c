@@ -1,6 +1,6 @@
-/* C API 1.2 from C: a model loaded once and shared by the sessions made from it, and a session of
- * several sequences whose next tokens run in one batched step (strata_session_decode), each row
- * what the sequence would get alone. On the demo model, on the CPU. */
+/* C API 1.2 and 1.3 from C: a model loaded once and shared by the sessions made from it, and a
+ * session of several sequences whose next tokens run in one batched step (strata_session_decode),
+ * each row what the sequence would get alone, in micro-batches too. On the demo model, on the CPU. */
 #include <strata/strata.h>
 
 #include "check.h"
@@ -473,17 +473,19 @@ static older_session_options older_options(size_t size) {
   return older;
 }
 
-static void a_1_1_sized_session_options_still_works(void) {
+static void older_sized_session_options_still_work(void) {
   demo opened = open_demo();
   strata_model* model = load_model(&opened);
   strata_session* current = session_from(model, 1);
   float expected[vocab];
   forward_text(current, 0, prompts[0], expected);
 
-  const size_t sizes[] = {offsetof(strata_session_options, sequences), offsetof(strata_session_options, cancel)};
+  const size_t sizes[] = {offsetof(strata_session_options, micro_batches), offsetof(strata_session_options, sequences),
+                          offsetof(strata_session_options, cancel)};
   for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; ++i) {
     const older_session_options older = older_options(sizes[i]);
-    /* The bytes past struct_size are not read: the sessions hold the default, one sequence. */
+    /* The bytes past struct_size are not read: the sessions hold the default, one sequence (a 1.2
+     * struct's own sequence count is init's default, 1). */
     strata_session* from_model = NULL;
     CHECK_OK(strata_session_create_from_model(model, &older.options, &from_model));
     strata_session* loaded = NULL;
@@ -507,6 +509,45 @@ static void a_1_1_sized_session_options_still_works(void) {
   close_demo(&opened);
 }
 
+/* 1.3: micro_batches reaches the session. Negative is refused, naming the field; 0 is the default;
+ * with 2 the sequences get the logits they get with 1 (the demo plan keeps every unit on the CPU,
+ * so the steps run one after another; tests/integration has the pipelined placements). */
+static void micro_batches_reach_the_session(void) {
+  demo opened = open_demo();
+  strata_model* model = load_model(&opened);
+  strata_session_options options = options_with(sequence_count);
+  CHECK(options.micro_batches == 1);
+  options.micro_batches = -1;
+  strata_session* refused = NULL;
+  CHECK(strata_session_create_from_model(model, &options, &refused) == STRATA_STATUS_INVALID_ARGUMENT);
+  CHECK(refused == NULL);
+  CHECK(strstr(strata_last_error_message(), "micro_batches") != NULL);
+
+  float logits[2][sequence_count * vocab];
+  const int64_t micro_batches[2] = {1, 2};
+  for (int run = 0; run < 2; ++run) {
+    options.micro_batches = micro_batches[run];
+    strata_session* session = NULL;
+    CHECK_OK(strata_session_create_from_model(model, &options, &session));
+    int64_t sequences[sequence_count];
+    int32_t next[sequence_count];
+    for (int64_t s = 0; s < sequence_count; ++s) {
+      float first[vocab];
+      forward_text(session, s, prompts[s], first);
+      sequences[s] = s;
+      next[s] = argmax(first);
+    }
+    size_t count = 0;
+    CHECK_OK(
+        strata_session_decode(session, sequences, next, sequence_count, logits[run], sequence_count * vocab, &count));
+    CHECK(count == (size_t)sequence_count * vocab);
+    strata_session_destroy(session);
+  }
+  check_close(logits[1], logits[0], 1e-5f, "two micro-batches");
+  strata_model_destroy(model);
+  close_demo(&opened);
+}
+
 int main(int argc, char** argv) {
   static const test_case cases[] = {
       {"sessions_made_from_one_model_match_a_session_that_loads",
@@ -516,7 +557,8 @@ int main(int argc, char** argv) {
       {"decode_gives_each_sequence_the_logits_it_would_get_alone",
        decode_gives_each_sequence_the_logits_it_would_get_alone},
       {"bad_input_is_refused_and_moves_no_sequence", bad_input_is_refused_and_moves_no_sequence},
-      {"a_1_1_sized_session_options_still_works", a_1_1_sized_session_options_still_works},
+      {"older_sized_session_options_still_work", older_sized_session_options_still_work},
+      {"micro_batches_reach_the_session", micro_batches_reach_the_session},
   };
   return run_cases(cases, sizeof cases / sizeof cases[0], argc, argv);
 }

@@ -59,7 +59,7 @@ extern "C" {
 #endif
 
 #define STRATA_C_API_MAJOR 1
-#define STRATA_C_API_MINOR 2
+#define STRATA_C_API_MINOR 3
 #define STRATA_C_API_VERSION STRATA_MAKE_VERSION(STRATA_C_API_MAJOR, STRATA_C_API_MINOR)
 
 /* The C API version of the library loaded at run time (STRATA_MAKE_VERSION packed): a program
@@ -326,6 +326,10 @@ typedef struct strata_session_options {
   void* user_data;
   strata_cancel_token* cancel; /* 1.1: cancels the load and the session's work; may be NULL */
   int64_t sequences;           /* 1.2: sequences the session holds, each with its own KV caches; 0 or unset: 1 */
+  /* 1.3: strata_session_decode shares its sequences out over this many steps that flow through a
+   * split model's devices at once (pipelined micro-batches; SessionOptions::micro_batches of the
+   * C++ API); 0 or unset: 1, one step after another. */
+  int64_t micro_batches;
 } strata_session_options;
 
 STRATA_API void strata_session_options_init(strata_session_options* options, size_t struct_size);
@@ -525,7 +529,8 @@ STRATA_STATIC_ASSERT(sizeof(strata_load_progress) == 56, "C API 1.0 size; grow o
 STRATA_STATIC_ASSERT(offsetof(strata_load_progress, parameter) == 40, "C API 1.0 layout");
 STRATA_STATIC_ASSERT(offsetof(strata_session_options, cancel) == 40, "C API 1.1 layout: 1.0 ended at 40");
 STRATA_STATIC_ASSERT(offsetof(strata_session_options, sequences) == 48, "C API 1.2 layout: 1.1 ended at 48");
-STRATA_STATIC_ASSERT(sizeof(strata_session_options) == 56, "C API 1.2 size; grow only at the end");
+STRATA_STATIC_ASSERT(offsetof(strata_session_options, micro_batches) == 56, "C API 1.3 layout: 1.2 ended at 56");
+STRATA_STATIC_ASSERT(sizeof(strata_session_options) == 64, "C API 1.3 size; grow only at the end");
 STRATA_STATIC_ASSERT(offsetof(strata_session_options, on_progress) == 24, "C API 1.0 layout");
 STRATA_STATIC_ASSERT(sizeof(strata_target_placement) == 64, "C API 1.0 size; grow only at the end");
 STRATA_STATIC_ASSERT(offsetof(strata_target_placement, weight_bytes) == 40, "C API 1.0 layout");

@@ -40,6 +40,7 @@ strata_session_options default_session_options() {
   options.context_length = defaults.context_length;
   options.max_batch_tokens = defaults.max_batch_tokens;
   options.sequences = defaults.sequences;
+  options.micro_batches = defaults.micro_batches;
   return options;
 }
 
@@ -67,6 +68,7 @@ SessionOptions to_cpp(const strata_session_options& given) {
   options.context_length = given.context_length;
   options.max_batch_tokens = given.max_batch_tokens;
   options.sequences = given.sequences == 0 ? 1 : given.sequences;  // 0: a caller that left it unset
+  options.micro_batches = given.micro_batches == 0 ? 1 : given.micro_batches;
   options.kv_dtype = kv_cache_dtype(given.kv_dtype);
   if (given.on_progress != nullptr)
     options.on_progress = [given](const LoadProgress& progress) { report_progress(given, progress); };
