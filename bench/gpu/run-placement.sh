@@ -2,11 +2,13 @@
 # The placement measurements of docs/benchmarks.md on a GPU machine, over an installed tree:
 # every device measured, `make run`'s command, and strata-bench-placement on the demo model and
 # the 1.1B Llama shape.
-#   bench/gpu/run-placement.sh PREFIX OUTDIR
+#   bench/gpu/run-placement.sh PREFIX OUTDIR [BATCH]
+# With BATCH the benchmark plans and measures BATCH sequences decoded together (--batch).
 # With the packed tree of shared GPU.md: bash .gpu/env.sh bench/gpu/run-placement.sh .gpu/root/gpu-install "$OUT"
 set -uo pipefail
 prefix=$(cd "$1" && pwd)
 out=$2
+batch=${3:-1}
 mkdir -p "$out"
 bin=$prefix/bin
 log() { echo "== $*"; }
@@ -33,7 +35,7 @@ export OCL_ICD_VENDORS=/etc/OpenCL/vendors/nvidia.icd
   timeout 300 "$bin/strata" run --model "$demo" --device-map latency --json > "$out/run-latency.json"
 } 2>&1 | tee "$out/placement-setup.txt"
 
-log "strata-bench-placement (demo model and the 1.1B Llama shape, f16)"
-timeout 560 "$bin/strata-bench-placement" --model "$demo" --random 1.1b --json "$out/placement.json" 2>&1 |
+log "strata-bench-placement (demo model and the 1.1B Llama shape, f16, batch $batch)"
+timeout 560 "$bin/strata-bench-placement" --model "$demo" --random 1.1b --batch "$batch" --json "$out/placement.json" 2>&1 |
   tee "$out/placement.txt"
 rm -rf "$out/cache"
