@@ -85,6 +85,7 @@ Candidates plan_candidates(const ModelGraph& graph, const Runtime& runtime, cons
       names.emplace_back(device.name(), true);
   PlanOptions options;
   options.workload = workload;
+  options.allow_disk = given.allow_disk;
   std::vector<std::string> split_devices;
   for (const auto& [name, single] : names)
     if (single) split_devices.push_back(name);

@@ -38,6 +38,7 @@ struct CandidateOptions {
   std::vector<std::string> strategies;
   std::vector<std::string> devices;  // the single devices; empty: every device
   std::vector<LayerSplit> split;     // empty: none
+  bool allow_disk = true;            // false for weights that are not a checkpoint's mapped files
 };
 
 // Plans `graph` on `runtime` with each strategy and each single device for `workload`, one

@@ -83,8 +83,9 @@ ModelConfig random_shape(const std::string& name) {
   return config;
 }
 
+// `mapped`: the weights are a checkpoint's files, which "disk" units read (random weights are not).
 bench::ModelResult run_model(const std::string& title, const ModelGraph& graph, const WeightSource& weights,
-                             const Runtime& runtime, const Options& options) {
+                             bool mapped, const Runtime& runtime, const Options& options) {
   Workload workload;
   workload.prompt_tokens = options.shape.prompt_tokens;
   workload.batch_size = options.shape.sequences;
@@ -93,7 +94,7 @@ bench::ModelResult run_model(const std::string& title, const ModelGraph& graph, 
   bench::ModelResult result;
   result.model = title;
   result.candidates =
-      bench::plan_candidates(graph, runtime, workload, {options.strategies, options.devices, options.split});
+      bench::plan_candidates(graph, runtime, workload, {options.strategies, options.devices, options.split, mapped});
   for (const auto& targets : result.candidates.placements) {
     fmt::print(stderr, "measuring {}\n", bench::placement_text(targets));
     result.measured.push_back(bench::measure_placement(runtime, graph, weights, targets, options.shape));
@@ -161,12 +162,12 @@ int main(int argc, char** argv) {
         Checkpoint::open(options.model.empty() ? demo_model() : std::filesystem::path(options.model));
     results.push_back(bench::report_model(run_model(
         fmt::format("{} ({}, checkpoint)", demo.directory().filename().string(), to_string(demo.config().dtype)),
-        demo.graph(), CheckpointWeights(demo), runtime, options)));
+        demo.graph(), CheckpointWeights(demo), true, runtime, options)));
     if (options.random != "none") {
       const ModelGraph graph = build_model_graph(random_shape(options.random));
       results.push_back(bench::report_model(
           run_model(fmt::format("Llama {} shape ({}, random weights)", options.random, to_string(graph.config.dtype)),
-                    graph, RandomWeights(1), runtime, options)));
+                    graph, RandomWeights(1), false, runtime, options)));
     }
     if (!options.json.empty()) std::ofstream(options.json) << results.dump(2) << "\n";
     return 0;

@@ -57,8 +57,9 @@ struct STRATA_API SessionOptions {
   // Pipelined micro-batches: decode() shares its sequences out over this many steps that flow
   // through a split model's devices at once; while one device runs micro-batch i, the next runs
   // i - 1, each device driven by a thread of its own. Every sequence gets the logits it gets
-  // unpipelined. 1: one step after another. Pipelining needs each device to hold one run of
-  // consecutive units; with other placements decode() runs the steps one after another.
+  // unpipelined. 1: one step after another. Pipelining needs each target ("cpu", "disk" or a
+  // device) to hold one run of consecutive units; with other placements decode() runs the steps
+  // one after another.
   std::int64_t micro_batches = 1;
   // F32 or F16; nullopt: the model's own width (ModelConfig::default_kv_dtype()). A device that
   // does not store the dtype keeps its layers' caches in F32.

@@ -39,16 +39,12 @@ double prefill_seconds(const PlanProblem& problem, const Assignment& assignment)
 }
 
 // Whether a Session pipelines micro-batches over `assignment`: two or more runs of consecutive
-// units, each on a device of its own ("disk" units compute on the CPU, in its run).
-bool session_pipelines(const PlanProblem& problem, const Assignment& assignment) {
-  const PlanView view = problem.view();
-  const auto device_of = [&](std::uint32_t u) {
-    return view.is_disk(assignment[u]) ? std::string("cpu") : problem.device_names[assignment[u]];
-  };
-  std::vector<std::string> runs;
+// units, each on a device of its own ("disk" counts as a device: its units have a slot of their own).
+bool session_pipelines(const PlanView& view, const Assignment& assignment) {
+  std::vector<std::uint32_t> runs;
   for (std::uint32_t u = 0; u < view.unit_count(); ++u)
-    if (runs.empty() || runs.back() != device_of(u)) runs.push_back(device_of(u));
-  std::vector<std::string> sorted = runs;
+    if (runs.empty() || runs.back() != assignment[u]) runs.push_back(assignment[u]);
+  std::vector<std::uint32_t> sorted = runs;
   std::sort(sorted.begin(), sorted.end());
   return runs.size() > 1 && std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
 }
@@ -145,7 +141,7 @@ PlanResult make_result(const PlanProblem& problem, const Assignment& assignment,
   // Micro-batches in flight need a pipeline; where a session cannot pipeline (one device, or a
   // device in two places) it decodes every sequence in one batched step instead.
   const double cycle =
-      problem.workload.micro_batches > 1 && !session_pipelines(problem, assignment)
+      problem.workload.micro_batches > 1 && !session_pipelines(view, assignment)
           ? decode_step_seconds(problem, assignment, problem.workload.batch_size * problem.workload.micro_batches)
           : evaluation.cycle(problem.workload.micro_batches);
   report.tokens_per_second = cycle > 0 ? batch * micro_batches / cycle : 0;

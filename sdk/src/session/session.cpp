@@ -33,10 +33,10 @@ using detail::UnitState;
 
 [[noreturn]] void invalid(const std::string& message) { throw Error(StatusCode::invalid_argument, message); }
 
-DeviceSlot& slot_for(Session::State& state, const Device& device) {
+DeviceSlot& slot_for(Session::State& state, const std::string& target, const Device& device) {
   for (auto& slot : state.slots)
-    if (slot->device == device) return *slot;
-  auto slot = std::make_unique<DeviceSlot>(device);
+    if (slot->target == target) return *slot;
+  auto slot = std::make_unique<DeviceSlot>(target, device);
   slot->capacity = state.batch;
   slot->sequences = static_cast<std::int64_t>(state.positions.size());
   slot->kv_dtype = detail::kv_storage_dtype(device.info(), state.kv_dtype);
@@ -51,7 +51,7 @@ void check_cancelled(const Session::State& state, const Unit& unit) {
         fmt::format("making the session was cancelled at unit '{}'; everything it allocated is released", unit.name));
 }
 
-// A slot per device the units use, and each decoder layer's KV cache on its device.
+// A slot per target the units use, and each decoder layer's KV cache on its device.
 void add_units(Session::State& state) {
   const LoadedModel::State& model = *state.model;
   state.units.reserve(model.units.size());
@@ -60,7 +60,7 @@ void add_units(Session::State& state) {
     check_cancelled(state, unit);
     UnitState& added = state.units.emplace_back();
     added.loaded = &loaded;
-    added.slot = &slot_for(state, loaded.device->device);
+    added.slot = &slot_for(state, loaded.target, loaded.device->device);
     if (unit.kind == UnitKind::custom) added.custom = state.options.custom_units.find(unit.name)->second;
     if (unit.kind != UnitKind::decoder_layer) continue;
     try {

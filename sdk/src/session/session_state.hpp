@@ -8,11 +8,15 @@
 #include <strata/session.hpp>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 namespace strata::detail {
 
+// A target's device, queue and working buffers. "disk" units compute on the CPU with a slot of
+// their own, so that they and the "cpu" units can be two stages of a pipeline.
 struct DeviceSlot {
+  std::string target;
   Device device;
   Queue queue;
   std::int64_t capacity = 0;   // tokens one step may run (the session's batch size)
@@ -33,7 +37,7 @@ struct DeviceSlot {
   Tensor logits;            // [capacity, vocab]
   Tensor rope_frequencies;  // [2, rotary_dim / 2], where the config's rotation needs a table
 
-  explicit DeviceSlot(Device d) : device(std::move(d)), queue(device.create_queue()) {}
+  DeviceSlot(std::string t, Device d) : target(std::move(t)), device(std::move(d)), queue(device.create_queue()) {}
 };
 
 struct UnitState {

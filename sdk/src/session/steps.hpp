@@ -29,8 +29,8 @@ std::vector<Stage> stages_of(std::vector<UnitState>& units);
 void run_checked_step(Session::State& state, const StepRows& rows_of_step, std::int64_t rows, float* logits);
 
 // Whether decode steps of this session can be pipelined: more than one micro-batch asked for, and
-// more than one stage, each on a device of its own (a device that appeared in two stages would
-// have its working buffers used by two micro-batches at once).
+// more than one stage, each with a slot of its own (a slot in two stages would have its working
+// buffers used by two micro-batches at once).
 bool can_pipeline(const Session::State& state);
 
 // Runs the decode micro-batches (every row's logits wanted) through the stages at once: while
