@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -81,7 +82,8 @@ std::optional<DType> kv_dtype_option(const std::string& text) {
 // is made on the runtime's devices, with their measured figures and their own answers to which
 // ops they run, for the workload this run is: its sequences, this prompt, this context.
 PlanResult plan_placement(const PlacementOptions& options, const ModelGraph& graph, Runtime& runtime,
-                          std::int64_t context, std::int64_t prompt_tokens, bool quiet, std::int64_t sequences) {
+                          std::int64_t context, std::int64_t prompt_tokens, bool quiet, std::int64_t sequences,
+                          std::int64_t micro_batches) {
   const bool one_device = runtime.find_device(options.device_map).has_value();
   calibrate_unmeasured(runtime, quiet,
                        one_device ? std::vector<std::string>{options.device_map} : std::vector<std::string>{});
@@ -91,7 +93,9 @@ PlanResult plan_placement(const PlacementOptions& options, const ModelGraph& gra
   PlanOptions plan_options;
   plan_options.workload.context_length = context;
   plan_options.workload.prompt_tokens = prompt_tokens;
-  plan_options.workload.batch_size = sequences;
+  plan_options.workload.micro_batches = std::min(micro_batches, sequences);
+  plan_options.workload.batch_size =
+      (sequences + plan_options.workload.micro_batches - 1) / plan_options.workload.micro_batches;  // per micro-batch
   plan_options.workload.kv_dtype = kv_dtype_option(options.kv_dtype);
   if (!options.max_memory.empty()) plan_options.max_memory = parse_max_memory(options.max_memory);
   if (options.device_map.ends_with(".json"))

@@ -38,10 +38,11 @@ std::filesystem::path default_model_dir();
 std::optional<DType> kv_dtype_option(const std::string& text);
 
 // A plan on the runtime's devices for `sequences` sequences (each with KV caches of `context`
-// tokens, decoded together) and prompts of `prompt_tokens`; measures first the devices it may
-// use that were never measured on this machine.
+// tokens, decoded together in `micro_batches` pipelined micro-batches) and prompts of
+// `prompt_tokens`; measures first the devices it may use that were never measured on this machine.
 PlanResult plan_placement(const PlacementOptions& options, const ModelGraph& graph, Runtime& runtime,
-                          std::int64_t context, std::int64_t prompt_tokens, bool quiet, std::int64_t sequences = 1);
+                          std::int64_t context, std::int64_t prompt_tokens, bool quiet, std::int64_t sequences = 1,
+                          std::int64_t micro_batches = 1);
 
 // A bar redrawn in place on a terminal; a line per quarter otherwise (logs, pipes, CI).
 class LoadReporter {

@@ -39,6 +39,7 @@ struct ServeOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   std::int64_t parallel = 4;
+  std::int64_t micro_batches = 1;
   std::int64_t queue = 64;
   std::int64_t max_prompt_tokens = 0;  // 0: the context less one
   std::int64_t max_tokens = 512;
@@ -96,8 +97,8 @@ void serve_model(const ServeOptions& options, const GlobalOptions& global) {
   if (chat && tokenizer) add_template_eos(chat_defaults, *chat, *tokenizer);
 
   Runtime runtime(runtime_options(global));
-  const PlanResult plan_result =
-      plan_placement(options.placement, checkpoint.graph(), runtime, context, 0, global.quiet, options.parallel);
+  const PlanResult plan_result = plan_placement(options.placement, checkpoint.graph(), runtime, context, 0,
+                                                global.quiet, options.parallel, options.micro_batches);
   LoadReporter reporter(global.quiet);
   LoadOptions load_options;
   load_options.on_progress = [&](const LoadProgress& progress) { reporter(progress); };
@@ -105,6 +106,7 @@ void serve_model(const ServeOptions& options, const GlobalOptions& global) {
   SessionOptions session_options;
   session_options.context_length = context;
   session_options.sequences = options.parallel;
+  session_options.micro_batches = options.micro_batches;
   // Every active sequence in one decode step.
   session_options.max_batch_tokens = std::max<std::int64_t>(session_options.max_batch_tokens, options.parallel);
   session_options.kv_dtype = kv_dtype_option(options.placement.kv_dtype);
@@ -185,6 +187,12 @@ void add_serve_command(CLI::App& app, const GlobalOptions& global) {
   command
       ->add_option("--parallel", options->parallel,
                    "requests generated at once, each in a sequence of its own KV caches")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  command
+      ->add_option("--micro-batches", options->micro_batches,
+                   "on a model split over devices, run each decode step as this many micro-batches in flight through "
+                   "the devices at once (pipelined)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   command->add_option("--queue", options->queue, "requests that may wait for a sequence; more are answered 503")

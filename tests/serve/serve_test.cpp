@@ -11,6 +11,7 @@
 #include <strata/tokenizer.hpp>
 
 #include <strata_test/shell.hpp>
+#include <strata_test/temp_dir.hpp>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -18,6 +19,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 #include <future>
 #include <string>
 #include <thread>
@@ -183,6 +185,25 @@ TEST(Serve, ConcurrentGreedyCompletionsEqualEachRunAlone) {
   for (const std::string& prompt : prompts)
     together.push_back(
         std::async(std::launch::async, [&server, prompt] { return completion_text(server, prompt, 16); }));
+  for (std::size_t i = 0; i < prompts.size(); ++i) EXPECT_EQ(together[i].get(), alone[i]) << prompts[i];
+  EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
+}
+
+// The demo model split over "disk" (the embedding and two layers) and "cpu", 4 requests decoded in
+// 2 pipelined micro-batches: each request gets what it gets alone.
+TEST(Serve, PipelinedMicroBatchesGiveEachRequestWhatItGetsAlone) {
+  const strata_test::TempDir dir;
+  const std::filesystem::path map = dir.path() / "split.json";
+  std::ofstream(map) << R"({"model.embed_tokens": "disk", "model.layers.0": "disk", "model.layers.1": "disk",)"
+                     << R"( "model.layers": "cpu", "model.norm": "cpu", "lm_head": "cpu"})";
+  ServerProcess server({"--device-map", map.string(), "--parallel", "4", "--micro-batches", "2"});
+  const std::vector<std::string> prompts = {"import os", "def main(", "class Tree", "if name"};
+  std::vector<std::string> alone;
+  for (const std::string& prompt : prompts) alone.push_back(completion_text(server, prompt, 12));
+  std::vector<std::future<std::string>> together;
+  for (const std::string& prompt : prompts)
+    together.push_back(
+        std::async(std::launch::async, [&server, prompt] { return completion_text(server, prompt, 12); }));
   for (std::size_t i = 0; i < prompts.size(); ++i) EXPECT_EQ(together[i].get(), alone[i]) << prompts[i];
   EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
 }

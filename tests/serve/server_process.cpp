@@ -6,6 +6,7 @@
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <algorithm>
 
 #include <cstring>
 #include <fstream>
@@ -30,7 +31,10 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 }  // namespace
 
 ServerProcess::ServerProcess(const std::vector<std::string>& arguments) {
-  std::vector<std::string> argv = {STRATA_CLI, "serve", "--port", "0", "--device-map", "cpu"};
+  std::vector<std::string> argv = {STRATA_CLI, "serve", "--port", "0"};
+  // On the CPU unless the test gives a map of its own.
+  if (std::find(arguments.begin(), arguments.end(), "--device-map") == arguments.end())
+    argv.insert(argv.end(), {"--device-map", "cpu"});
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   // The environment, with the tests' calibration cache and no plugin folder of its own.
   std::vector<std::string> env;
