@@ -138,8 +138,14 @@ class ConnectionReply final : public Reply {
         connection_(std::move(connection)),
         number_(number),
         gone_(std::move(gone)) {}
+  // The reference to the connection goes back to the server's thread, even when the reply was
+  // complete: it may be the last one, and a connection that closes changes what the server's
+  // connections share, which only that thread touches (ThreadSanitizer caught ~Connection running
+  // on the scheduler's thread).
   ~ConnectionReply() override {
-    if (!complete_.load()) post([connection = connection_, number = number_] { connection->abandoned(number); });
+    post([connection = std::move(connection_), number = number_, abandoned = !complete_.load()] {
+      if (abandoned) connection->abandoned(number);
+    });
   }
   ConnectionReply(const ConnectionReply&) = delete;
   ConnectionReply& operator=(const ConnectionReply&) = delete;
