@@ -1,6 +1,7 @@
 // Batched decode: one step runs the next token of several sequences, each at its own position in
 // its own caches, and gives each the logits it gets alone, on every placement this machine allows;
 // bad requests are refused before anything runs and move no sequence.
+#include "demo_suite.hpp"
 #include "golden.hpp"
 #include "placements.hpp"
 
@@ -16,7 +17,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <memory>
 #include <span>
 #include <string>
@@ -65,23 +65,7 @@ std::vector<std::vector<std::vector<float>>> alone(const LoadedModel& model) {
   return out;
 }
 
-class BatchedDecode : public testing::TestWithParam<std::string> {
- protected:
-  static void SetUpTestSuite() {
-    // Two simulated GPUs for the "sim" and "all" placements, unless the caller describes its own.
-    ::setenv("STRATA_SIM_DEVICES", R"({"devices": [{"name": "simulated GPU", "memory_gib": 1, "count": 2}]})", 0);
-    runtime_ = std::make_unique<Runtime>();
-    checkpoint_ = std::make_unique<Checkpoint>(Checkpoint::open(test::sample_model("tiny-llama-pystdlib")));
-  }
-  static void TearDownTestSuite() {
-    checkpoint_.reset();
-    runtime_.reset();
-  }
-  static std::unique_ptr<Runtime> runtime_;
-  static std::unique_ptr<Checkpoint> checkpoint_;
-};
-std::unique_ptr<Runtime> BatchedDecode::runtime_;
-std::unique_ptr<Checkpoint> BatchedDecode::checkpoint_;
+class BatchedDecode : public test::WithDemoModel<testing::TestWithParam<std::string>> {};
 
 // Three sequences decoded together for `steps` steps, each compared with what it gets alone;
 // with micro_batches > 1 a split placement runs them as pipelined micro-batches.
@@ -138,26 +122,19 @@ INSTANTIATE_TEST_SUITE_P(Placements, BatchedDecode,
                          testing::Values("cpu", "cpu_disk", "opencl", "vulkan", "sim", "all"),
                          [](const testing::TestParamInfo<std::string>& param) { return param.param; });
 
-class BatchedDecodeOnCpu : public testing::Test {
+class BatchedDecodeOnCpu : public test::WithDemoModel<> {
  protected:
   static void SetUpTestSuite() {
-    runtime_ = std::make_unique<Runtime>();
-    checkpoint_ = std::make_unique<Checkpoint>(Checkpoint::open(test::sample_model("tiny-llama-pystdlib")));
+    WithDemoModel::SetUpTestSuite();
     model_ = std::make_unique<LoadedModel>(*runtime_, checkpoint_->graph(), CheckpointWeights(*checkpoint_),
                                            std::vector<std::string>(checkpoint_->graph().units.size(), "cpu"));
   }
   static void TearDownTestSuite() {
     model_.reset();
-    checkpoint_.reset();
-    runtime_.reset();
+    WithDemoModel::TearDownTestSuite();
   }
-  static std::unique_ptr<Runtime> runtime_;
-  static std::unique_ptr<Checkpoint> checkpoint_;
-  static std::unique_ptr<LoadedModel> model_;
+  static inline std::unique_ptr<LoadedModel> model_;
 };
-std::unique_ptr<Runtime> BatchedDecodeOnCpu::runtime_;
-std::unique_ptr<Checkpoint> BatchedDecodeOnCpu::checkpoint_;
-std::unique_ptr<LoadedModel> BatchedDecodeOnCpu::model_;
 
 TEST_F(BatchedDecodeOnCpu, MoreSequencesThanOneStepTakesRunInSeveralSteps) {
   SessionOptions options = options_for(5);

@@ -3,6 +3,7 @@
 // and the other devices of this machine. The sample models, and the random-weight reference
 // checkpoints of tests/data/models, one per architecture (issue 13, item 5), whose prompts of 1,
 // 5, 23 and 80 tokens cross every sliding window (8) and the llama3 scaling's original context (64).
+#include "demo_suite.hpp"
 #include "golden.hpp"
 #include "placements.hpp"
 
@@ -13,7 +14,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <memory>
 #include <tuple>
 
@@ -25,8 +25,7 @@ constexpr float logit_tolerance = 1e-3f;
 class GoldenParity : public testing::TestWithParam<std::tuple<std::string, std::string>> {
  protected:
   static void SetUpTestSuite() {
-    // Two simulated GPUs for the "sim" and "all" placements, unless the caller describes its own.
-    ::setenv("STRATA_SIM_DEVICES", R"({"devices": [{"name": "simulated GPU", "memory_gib": 1, "count": 2}]})", 0);
+    test::describe_simulated_gpus();
     runtime_ = std::make_unique<Runtime>();
   }
   static void TearDownTestSuite() { runtime_.reset(); }

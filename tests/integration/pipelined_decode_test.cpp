@@ -2,6 +2,7 @@
 // second device while the first runs micro-batch i + 1; a failure in either stage fails the step
 // and moves no sequence; placements that cannot be pipelined run the steps one after another.
 // Custom units that take a known time show when the stages' work overlaps.
+#include "demo_suite.hpp"
 #include "golden.hpp"
 
 #include <strata/checkpoint.hpp>
@@ -15,7 +16,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -38,18 +38,8 @@ struct Interval {
 
 bool overlap(const Interval& a, const Interval& b) { return a.start < b.end && b.start < a.end; }
 
-class PipelinedDecode : public testing::Test {
+class PipelinedDecode : public test::WithDemoModel<> {
  protected:
-  static void SetUpTestSuite() {
-    ::setenv("STRATA_SIM_DEVICES", R"({"devices": [{"name": "simulated GPU", "memory_gib": 1, "count": 1}]})", 0);
-    runtime_ = std::make_unique<Runtime>();
-    checkpoint_ = std::make_unique<Checkpoint>(Checkpoint::open(test::sample_model("tiny-llama-pystdlib")));
-  }
-  static void TearDownTestSuite() {
-    checkpoint_.reset();
-    runtime_.reset();
-  }
-
   // The demo model with a custom unit "first.wait" after the embedding and "second.wait" before
   // the final norm, each taking unit_time and recording when it ran.
   static ModelGraph graph_with_waits() {
@@ -99,13 +89,9 @@ class PipelinedDecode : public testing::Test {
     throw std::logic_error(unit + " never ran for sequence " + std::to_string(sequence));
   }
 
-  static std::unique_ptr<Runtime> runtime_;
-  static std::unique_ptr<Checkpoint> checkpoint_;
   std::mutex mutex_;
   std::vector<Interval> intervals_;
 };
-std::unique_ptr<Runtime> PipelinedDecode::runtime_;
-std::unique_ptr<Checkpoint> PipelinedDecode::checkpoint_;
 
 const std::vector<Session::SequenceToken> two_tokens = {{0, 40}, {1, 41}};
 

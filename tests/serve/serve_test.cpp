@@ -174,18 +174,22 @@ TEST(Serve, AStreamJoinsToTheSameTextAndEndsWithDone) {
   EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
 }
 
-TEST(Serve, ConcurrentGreedyCompletionsEqualEachRunAlone) {
-  ServerProcess server({"--parallel", "4"});  // 8 requests: 4 run, 4 wait and join as sequences free up
-  const std::vector<std::string> prompts = {"import sys", "class Node", "def run(",  "for i in",
-                                            "x = [",      "return se",  "while Tru", "# Copyri"};
+// Each prompt's greedy completion alone, then all of them at once: each gets the same text.
+void expect_concurrent_completions_equal_each_alone(ServerProcess& server, const std::vector<std::string>& prompts,
+                                                    int max_tokens) {
   std::vector<std::string> alone;
-  for (const std::string& prompt : prompts) alone.push_back(completion_text(server, prompt, 16));
-
+  for (const std::string& prompt : prompts) alone.push_back(completion_text(server, prompt, max_tokens));
   std::vector<std::future<std::string>> together;
   for (const std::string& prompt : prompts)
-    together.push_back(
-        std::async(std::launch::async, [&server, prompt] { return completion_text(server, prompt, 16); }));
+    together.push_back(std::async(
+        std::launch::async, [&server, prompt, max_tokens] { return completion_text(server, prompt, max_tokens); }));
   for (std::size_t i = 0; i < prompts.size(); ++i) EXPECT_EQ(together[i].get(), alone[i]) << prompts[i];
+}
+
+TEST(Serve, ConcurrentGreedyCompletionsEqualEachRunAlone) {
+  ServerProcess server({"--parallel", "4"});  // 8 requests: 4 run, 4 wait and join as sequences free up
+  expect_concurrent_completions_equal_each_alone(
+      server, {"import sys", "class Node", "def run(", "for i in", "x = [", "return se", "while Tru", "# Copyri"}, 16);
   EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
 }
 
@@ -197,14 +201,7 @@ TEST(Serve, PipelinedMicroBatchesGiveEachRequestWhatItGetsAlone) {
   std::ofstream(map) << R"({"model.embed_tokens": "disk", "model.layers.0": "disk", "model.layers.1": "disk",)"
                      << R"( "model.layers": "cpu", "model.norm": "cpu", "lm_head": "cpu"})";
   ServerProcess server({"--device-map", map.string(), "--parallel", "4", "--micro-batches", "2"});
-  const std::vector<std::string> prompts = {"import os", "def main(", "class Tree", "if name"};
-  std::vector<std::string> alone;
-  for (const std::string& prompt : prompts) alone.push_back(completion_text(server, prompt, 12));
-  std::vector<std::future<std::string>> together;
-  for (const std::string& prompt : prompts)
-    together.push_back(
-        std::async(std::launch::async, [&server, prompt] { return completion_text(server, prompt, 12); }));
-  for (std::size_t i = 0; i < prompts.size(); ++i) EXPECT_EQ(together[i].get(), alone[i]) << prompts[i];
+  expect_concurrent_completions_equal_each_alone(server, {"import os", "def main(", "class Tree", "if name"}, 12);
   EXPECT_EQ(server.stop(SIGTERM), 0) << server.log();
 }
 
