@@ -11,29 +11,34 @@
 namespace strata::detail {
 namespace {
 
+// Seconds of one step of `step`'s rows (tokens x batch) through every unit on `assignment`, one
+// after another, with the transfers between devices; a step that wants no logits (rows 0) moves
+// nothing into the final norm and lm_head.
+double step_seconds(const PlanProblem& problem, const Assignment& assignment, const StepShape& step) {
+  const PlanView view = problem.view();
+  double total = 0;
+  for (std::uint32_t u = 0; u < view.unit_count(); ++u) {
+    total += problem.costs->seconds(u, assignment[u], step);
+    if (u + 1 == view.unit_count() || assignment[u + 1] == assignment[u]) continue;
+    const UnitKind next = problem.graph->units[u + 1].kind;
+    if (step.rows == 0 && (next == UnitKind::final_norm || next == UnitKind::lm_head)) continue;
+    const double bytes =
+        static_cast<double>(problem.graph->units[u].activation_bytes) * static_cast<double>(step.tokens * step.batch);
+    total += view.latency(assignment[u], assignment[u + 1]) + bytes / view.bandwidth(assignment[u], assignment[u + 1]);
+  }
+  return total;
+}
+
 // Seconds to prefill the workload's prompt on `assignment`: the prompt in pieces of at most
-// max_batch_tokens, each through every unit (the final norm and lm_head only for the last
-// piece's last token) and the transfers between devices.
+// max_batch_tokens, each a step (the final norm and lm_head only for the last piece's last token).
 double prefill_seconds(const PlanProblem& problem, const Assignment& assignment) {
   const Workload& workload = problem.workload;
-  const CostModel& costs = *problem.costs;
-  const PlanView view = problem.view();
   const std::int64_t piece = std::min(workload.max_batch_tokens, workload.context_length);
   double total = 0;
   for (std::int64_t start = 0; start < workload.prompt_tokens; start += piece) {
     const std::int64_t tokens = std::min(piece, workload.prompt_tokens - start);
     const bool last = start + tokens == workload.prompt_tokens;
-    const StepShape step{tokens, start + tokens, last ? 1 : 0, workload.batch_size};
-    for (std::uint32_t u = 0; u < view.unit_count(); ++u) {
-      total += costs.seconds(u, assignment[u], step);
-      if (u + 1 == view.unit_count() || assignment[u + 1] == assignment[u]) continue;
-      const UnitKind next = problem.graph->units[u + 1].kind;
-      if (!last && (next == UnitKind::final_norm || next == UnitKind::lm_head)) continue;
-      const double bytes = static_cast<double>(problem.graph->units[u].activation_bytes) *
-                           static_cast<double>(tokens * workload.batch_size);
-      total +=
-          view.latency(assignment[u], assignment[u + 1]) + bytes / view.bandwidth(assignment[u], assignment[u + 1]);
-    }
+    total += step_seconds(problem, assignment, StepShape{tokens, start + tokens, last ? 1 : 0, workload.batch_size});
   }
   return total;
 }
@@ -47,21 +52,6 @@ bool session_pipelines(const PlanView& view, const Assignment& assignment) {
   std::vector<std::uint32_t> sorted = runs;
   std::sort(sorted.begin(), sorted.end());
   return runs.size() > 1 && std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
-}
-
-// Seconds of one decode step of `sequences` sequences through every unit, one after another,
-// with the transfers between devices: what a session runs when it does not pipeline.
-double decode_step_seconds(const PlanProblem& problem, const Assignment& assignment, std::int64_t sequences) {
-  const PlanView view = problem.view();
-  const StepShape step{1, problem.workload.context_length, 1, sequences};
-  double total = 0;
-  for (std::uint32_t u = 0; u < view.unit_count(); ++u) {
-    total += problem.costs->seconds(u, assignment[u], step);
-    if (u + 1 == view.unit_count() || assignment[u + 1] == assignment[u]) continue;
-    const double bytes = static_cast<double>(problem.graph->units[u].activation_bytes) * static_cast<double>(sequences);
-    total += view.latency(assignment[u], assignment[u + 1]) + bytes / view.bandwidth(assignment[u], assignment[u + 1]);
-  }
-  return total;
 }
 
 // "sample:0 does not run model.layers.0-7 (rope (...))": why a device was passed over.
@@ -140,10 +130,11 @@ PlanResult make_result(const PlanProblem& problem, const Assignment& assignment,
                                     problem.device_names[evaluation.bottleneck_to]);
   // Micro-batches in flight need a pipeline; where a session cannot pipeline (one device, or a
   // device in two places) it decodes every sequence in one batched step instead.
-  const double cycle =
-      problem.workload.micro_batches > 1 && !session_pipelines(view, assignment)
-          ? decode_step_seconds(problem, assignment, problem.workload.batch_size * problem.workload.micro_batches)
-          : evaluation.cycle(problem.workload.micro_batches);
+  const double cycle = problem.workload.micro_batches > 1 && !session_pipelines(view, assignment)
+                           ? step_seconds(problem, assignment,
+                                          StepShape{1, problem.workload.context_length, 1,
+                                                    problem.workload.batch_size * problem.workload.micro_batches})
+                           : evaluation.cycle(problem.workload.micro_batches);
   report.tokens_per_second = cycle > 0 ? batch * micro_batches / cycle : 0;
   report.pipelined_tokens_per_second = evaluation.bottleneck > 0 ? batch / evaluation.bottleneck : 0;
   const double prefill = prefill_seconds(problem, assignment);
