@@ -232,10 +232,7 @@ TEST_F(BatchedDecodeOnCpu, EverySequenceHasCachesOfItsOwn) {
 // A custom unit sees each sequence's rows apart, with that sequence's number and past.
 TEST_F(BatchedDecodeOnCpu, ACustomUnitSeesOneSequenceAtATime) {
   ModelGraph graph = checkpoint_->graph();
-  Unit identity;
-  identity.name = "my.identity";
-  identity.kind = UnitKind::custom;
-  graph.units.insert(graph.units.begin() + 2, identity);
+  test::insert_custom_unit(graph, 2, "my.identity");
   std::vector<std::pair<std::int64_t, std::int64_t>> seen;  // (sequence, n_past)
   SessionOptions options = options_for(2);
   options.custom_units["my.identity"] = [&seen](const CustomUnitContext& context) {

@@ -1,6 +1,7 @@
 // A checkpoint whose file is truncated while a process uses it: loading (pread) and generating
 // from "disk" (the mapping) fail with an Error naming the file, never a SIGBUS, whether the file
 // shrinks before the load, between the load and a step, or in the middle of a step.
+#include "demo_suite.hpp"
 #include "golden.hpp"
 
 #include <strata/checkpoint.hpp>
@@ -91,10 +92,7 @@ TEST_F(ChangedCheckpoint, AShardTruncatedInTheMiddleOfAStepFailsThatStep) {
   // A custom unit between the embedding and the first layer truncates the file: the layers after
   // it then read pages the file no longer has, in the same step.
   ModelGraph graph = checkpoint_->graph();
-  Unit truncating;
-  truncating.name = "test.truncate";
-  truncating.kind = UnitKind::custom;
-  graph.units.insert(graph.units.begin() + 1, truncating);
+  test::insert_custom_unit(graph, 1, "test.truncate");
   SessionOptions options = small();
   options.custom_units["test.truncate"] = [this](const CustomUnitContext& context) {
     truncate_shard();

@@ -44,13 +44,8 @@ class PipelinedDecode : public test::WithDemoModel<> {
   // the final norm, each taking unit_time and recording when it ran.
   static ModelGraph graph_with_waits() {
     ModelGraph graph = checkpoint_->graph();
-    Unit first;
-    first.name = "first.wait";
-    first.kind = UnitKind::custom;
-    Unit second = first;
-    second.name = "second.wait";
-    graph.units.insert(graph.units.begin() + 1, first);
-    graph.units.insert(graph.units.end() - 2, second);
+    test::insert_custom_unit(graph, 1, "first.wait");
+    test::insert_custom_unit(graph, graph.units.size() - 2, "second.wait");
     return graph;
   }
 
