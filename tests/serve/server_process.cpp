@@ -6,8 +6,8 @@
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <algorithm>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <sstream>

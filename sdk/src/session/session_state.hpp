@@ -50,7 +50,7 @@ struct UnitState {
   const Unit& unit() const { return *loaded->unit; }
 };
 
-// A run of consecutive units on one device: units [first_unit, end_unit) of the session.
+// A run of consecutive units on one slot (one target): units [first_unit, end_unit) of the session.
 struct Stage {
   DeviceSlot* slot = nullptr;
   std::size_t first_unit = 0;
@@ -73,7 +73,7 @@ struct Session::State {
   // freed under work still queued.
   std::vector<std::unique_ptr<detail::DeviceSlot>> slots;
   std::vector<detail::UnitState> units;
-  std::vector<detail::Stage> stages;  // the units, device by device
+  std::vector<detail::Stage> stages;  // the units, slot by slot
 
   const ModelGraph& graph() const { return model->graph; }
   ~State();

@@ -132,7 +132,7 @@ void run_step(Session::State& state, const StepRows& step_rows, std::int64_t row
 
 }  // namespace
 
-std::vector<Stage> stages_of(std::vector<UnitState>& units) {
+std::vector<Stage> stages_of(const std::vector<UnitState>& units) {
   std::vector<Stage> stages;
   for (std::size_t i = 0; i < units.size(); ++i) {
     if (stages.empty() || stages.back().slot != units[i].slot) stages.push_back({units[i].slot, i, i});

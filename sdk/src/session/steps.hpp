@@ -1,6 +1,6 @@
 // A session's steps: the rows of one step through the units, stage by stage (a stage is a run of
-// consecutive units on one device), with the residual stream staged through the host between
-// devices; and decode steps pipelined over the stages, micro-batch after micro-batch.
+// consecutive units on one slot: a target's device), with the residual stream staged through the
+// host between devices; and decode steps pipelined over the stages, micro-batch after micro-batch.
 #pragma once
 
 #include "model/unit_ops.hpp"
@@ -19,8 +19,8 @@ struct StepRows {
   std::vector<SequenceRows> sequences;
 };
 
-// The runs of consecutive units on one device, in order.
-std::vector<Stage> stages_of(std::vector<UnitState>& units);
+// The runs of consecutive units on one slot, in order.
+std::vector<Stage> stages_of(const std::vector<UnitState>& units);
 
 // Runs one step of at most the session's batch of tokens and checks its logits; writes the logits
 // of the last `rows` rows to `logits` (none when rows is 0: a prompt piece whose logits nobody
